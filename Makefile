@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# k4a: Azure Kinect DK driver, CLI, emulator and test bench.
+#
+#   make setup      install host packages, fetch the bench kernels, build the guest rootfs
+#   make            k4a.ko for every bench kernel + userspace + emulator + selftests
+#   make check      every test (static checks, host unit tests, fuzz smoke, VM selftests on
+#                   both kernel series); ends with "N passed, N failed"
+#   make demo       the main job in the VM
+#   make modules KVER=x | KDIR=dir   build k4a.ko against one chosen kernel tree
+#   make install    build for the running kernel and install module, udev rules and CLI
+#   make clean      remove build output (keeps build/cache: kernels, rootfs)
+#   make distclean  remove build/ entirely
+#
+# Options: W=1 (default here: 1) and C=1 (sparse) are passed to kbuild.
+
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD ?= $(ROOT)/build
+CACHE ?= $(BUILD)/cache
+export K4A_ROOT := $(ROOT)
+export K4A_BUILD := $(BUILD)
+export K4A_CACHE := $(CACHE)
+
+W ?= 1
+C ?=
+
+# Which kernels to build for: KDIR (one tree) > KVER (one release) > every bench kernel.
+ifneq ($(KDIR),)
+KTARGETS := custom
+else ifneq ($(KVER),)
+KTARGETS := $(KVER)
+else
+KTARGETS = $(shell $(ROOT)/tools/vm/kernels.sh list 2>/dev/null)
+endif
+
+.PHONY: all setup modules userspace tools selftests unit fuzz lint check demo \
+	vmtest install clean distclean help
+
+all: modules userspace tools selftests
+
+help:
+	@sed -n '3,18p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
+
+setup:
+	$(ROOT)/tools/vm/setup.sh
+
+modules:
+	@test -n "$(strip $(KTARGETS))" || { echo "no kernel to build for: run 'make setup' or pass KVER=/KDIR=" >&2; exit 1; }
+	@set -e; for k in $(KTARGETS); do \
+		$(ROOT)/tools/build-module.sh $$k W=$(W) $(if $(C),C=$(C)); done
+
+userspace:
+	@if [ -f $(ROOT)/userspace/Makefile ]; then $(MAKE) -s -C $(ROOT)/userspace BUILD=$(BUILD); fi
+
+tools:
+	@if [ -f $(ROOT)/tools/emu/Makefile ]; then $(MAKE) -s -C $(ROOT)/tools/emu BUILD=$(BUILD); fi
+
+selftests:
+	@$(MAKE) -s -C $(ROOT)/selftests BUILD=$(BUILD)
+
+unit:
+	@$(MAKE) -s -C $(ROOT)/tools/unit BUILD=$(BUILD) test
+
+fuzz:
+	@$(MAKE) -s -C $(ROOT)/tools/fuzz BUILD=$(BUILD) run
+
+lint:
+	$(ROOT)/tools/lint.sh
+
+vmtest: all
+	$(ROOT)/tools/check.sh --only vm
+
+check:
+	$(ROOT)/tools/check.sh
+
+demo:
+	$(ROOT)/tools/demo.sh
+
+install:
+	$(ROOT)/tools/install.sh
+
+clean:
+	rm -rf $(filter-out $(CACHE),$(wildcard $(BUILD)/*))
+	@for d in tools/unit tools/fuzz tools/emu userspace selftests; do \
+		[ -f $(ROOT)/$$d/Makefile ] && $(MAKE) -s -C $(ROOT)/$$d BUILD=$(BUILD) clean || true; done
+
+distclean: clean
+	rm -rf $(BUILD)

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Guest-side selftest runner (runs inside the bench VM; see tools/vm/vm-run.sh).
+# run.sh [PATTERN...]: run every selftest whose name matches one of the shell PATTERNs
+# (default: all) — built programs in $K4A_BUILD/selftests and scripts selftests/k4a/*.sh —
+# module_* first, then the rest in name order. Each test's KTAP output goes to the console and
+# to $K4A_OUT/<name>.log; $K4A_OUT/summary.tsv gets "name pass fail skip rc seconds".
+# A test that exits non-zero or prints no "# Totals:" line counts as failed.
+. "$K4A_ROOT/tools/vm/guest-lib.sh"
+[ $# -gt 0 ] || set -- '*'
+tests=$(
+	{
+		ls "$K4A_BUILD/selftests" 2>/dev/null
+		for f in "$K4A_ROOT"/selftests/k4a/*.sh; do [ -f "$f" ] && basename "$f"; done
+	} | sort -u | awk '/^module_/ {print "0 " $0; next} {print "1 " $0}' | sort | cut -d' ' -f2
+)
+: > "$K4A_OUT/summary.tsv"
+for t in $tests; do
+	name=${t%.sh}
+	match=0
+	for p in "$@"; do
+		case "$name" in $p) match=1 ;; esac
+	done
+	[ $match = 1 ] || continue
+	case "$t" in
+	*.sh) cmd="sh $K4A_ROOT/selftests/k4a/$t" ;;
+	*) cmd="$K4A_BUILD/selftests/$t" ;;
+	esac
+	echo "# selftest $name"
+	start=$(cut -d' ' -f1 /proc/uptime)
+	timeout -k 10 "${K4A_TEST_TIMEOUT:-600}" $cmd > "$K4A_OUT/$name.log" 2>&1
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	sed 's/^/  /' "$K4A_OUT/$name.log"
+	totals=$(grep -a '^# Totals:' "$K4A_OUT/$name.log" | tail -n1)
+	pass=$(echo "$totals" | sed -n 's/.*pass:\([0-9]*\).*/\1/p')
+	fail=$(echo "$totals" | sed -n 's/.*fail:\([0-9]*\).*/\1/p')
+	skip=$(echo "$totals" | sed -n 's/.*skip:\([0-9]*\).*/\1/p')
+	[ -n "$pass" ] || { pass=0; fail=1; skip=0; }
+	[ $rc -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
+	secs=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$pass" "$fail" "$skip" "$rc" "$secs" >> "$K4A_OUT/summary.tsv"
+	echo "# selftest $name: pass $pass fail $fail skip $skip rc $rc (${secs}s)"
+done
+awk -F'\t' '{p += $2; f += $3; s += $4} END {printf "# selftests: %d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0)}' "$K4A_OUT/summary.tsv"

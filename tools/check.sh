@@ -1,0 +1,170 @@
+#!/bin/bash
+# check.sh [--only STAGE[,STAGE]] — the whole test suite, as `make check` and CI run it.
+# Stages (each timed):
+#   setup   host packages, bench kernels, guest rootfs (idempotent: fast once present)
+#   build   k4a.ko for every bench kernel, userspace, emulator, selftests
+#   static  W=1 + sparse builds, checkpatch --strict (tools/lint.sh)
+#   unit    host unit tests (ASan+UBSan) of the kernel-neutral code and the emulator
+#   fuzz    a short run of every fuzz target
+#   vm      per kernel series: bench self-test, then every selftest in the guest
+# Ends with the line "N passed, N failed"; exit status 0 only if nothing failed.
+set -uo pipefail
+. "$(dirname "$0")/vm/common.sh"
+only=
+[ "${1:-}" = --only ] && only=,$2,
+want() { [ -z "$only" ] || [[ $only == *,$1,* ]]; }
+
+LOG=$K4A_BUILD/check
+mkdir -p "$LOG"
+PASSED=0 FAILED=0
+declare -a TIMES=()
+pass() { PASSED=$((PASSED + $1)); }
+fail() { FAILED=$((FAILED + $1)); }
+# Count "N passed, N failed" lines of a log into the totals; returns 1 if none was found.
+count_runner() {
+	local p f ok=1
+	while read -r p f; do
+		pass "$p"; fail "$f"; ok=0
+	done < <(sed -n 's/^\(.*: \)\{0,1\}\([0-9]\+\) passed, \([0-9]\+\) failed.*$/\2 \3/p' "$1")
+	return $ok
+}
+stage() {
+	local name=$1 t0=$SECONDS rc
+	shift
+	echo "=== $name"
+	"$@"
+	rc=$?
+	TIMES+=("$(printf '%-22s %5ds %s' "$name" $((SECONDS - t0)) "$([ $rc = 0 ] && echo ok || echo FAILED)")")
+	return $rc
+}
+
+do_setup() {
+	if "$K4A_ROOT/tools/vm/setup.sh" 2>&1 | tee "$LOG/setup.log"; then
+		pass 1
+	else
+		fail 1
+		echo "check: setup failed; nothing else can run" >&2
+		return 1
+	fi
+}
+
+do_build() {
+	local ok=0 k
+	for k in $("$K4A_ROOT/tools/vm/kernels.sh" list); do
+		if "$K4A_ROOT/tools/build-module.sh" "$k" W=1 > "$LOG/build-$k.log" 2>&1; then
+			pass 1
+		else
+			cat "$LOG/build-$k.log"; fail 1; ok=1
+		fi
+		# The bench self-test module, built the same way.
+		mkdir -p "$K4A_BUILD/benchcheck/$k"
+		cp "$K4A_ROOT"/tools/vm/benchcheck/{Kbuild,benchcheck.c} "$K4A_BUILD/benchcheck/$k/"
+		make -s -C "$("$K4A_ROOT/tools/vm/kernels.sh" kdir "$k")" M="$K4A_BUILD/benchcheck/$k" modules \
+			> "$LOG/benchcheck-$k.log" 2>&1 || { cat "$LOG/benchcheck-$k.log"; ok=1; }
+	done
+	for t in userspace tools selftests; do
+		if make -s -C "$K4A_ROOT" "$t" > "$LOG/build-$t.log" 2>&1; then
+			pass 1
+		else
+			cat "$LOG/build-$t.log"; fail 1; ok=1
+		fi
+	done
+	return $ok
+}
+
+do_static() {
+	"$K4A_ROOT/tools/lint.sh" 2>&1 | tee "$LOG/lint.log"
+	pass "$(grep -c '^lint: PASS' "$LOG/lint.log")"
+	fail "$(grep -c '^lint: FAIL' "$LOG/lint.log")"
+	! grep -q '^lint: FAIL' "$LOG/lint.log"
+}
+
+run_tests_dir() {
+	# run_tests_dir NAME MAKE_DIR TARGET: a host test suite ending in "N passed, N failed"
+	local name=$1 dir=$2 target=$3 rc
+	[ -f "$K4A_ROOT/$dir/Makefile" ] || { echo "check: $dir has no Makefile yet"; return 0; }
+	make -s -C "$K4A_ROOT/$dir" BUILD="$K4A_BUILD" "$target" > "$LOG/$name.log" 2>&1
+	rc=$?
+	cat "$LOG/$name.log"
+	if ! count_runner "$LOG/$name.log"; then
+		fail 1; echo "check: $name printed no result line"; return 1
+	fi
+	if [ $rc -ne 0 ] && ! grep -Eq '[1-9][0-9]* failed' "$LOG/$name.log"; then
+		fail 1; echo "check: $name exited $rc"
+	fi
+	return $rc
+}
+
+do_unit() {
+	local ok=0
+	run_tests_dir unit tools/unit test || ok=1
+	run_tests_dir emu-unit tools/emu test || ok=1
+	return $ok
+}
+
+do_fuzz() {
+	run_tests_dir fuzz tools/fuzz run
+}
+
+do_vm() {
+	local k rc ok=0 rd
+	for k in $("$K4A_ROOT/tools/vm/kernels.sh" list); do
+		# Bench self-test: a warning in the guest must fail a run whose script passed ...
+		rd=$K4A_BUILD/runs/check-$k-benchwarn
+		RUNDIR=$rd QUIET=1 TIMEOUT=120 "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
+			"$K4A_ROOT/tools/vm/guest/benchcheck.sh" 1 > "$LOG/benchwarn-$k.log" 2>&1
+		rc=$?
+		if [ $rc = 99 ]; then
+			pass 1; echo "ok: bench fails a run with a kernel warning ($k)"
+		else
+			fail 1; ok=1; echo "FAIL: bench did not flag a kernel warning on $k (exit $rc)"
+			cat "$LOG/benchwarn-$k.log"
+		fi
+		# ... and pass the same run without it.
+		rd=$K4A_BUILD/runs/check-$k-benchclean
+		RUNDIR=$rd QUIET=1 TIMEOUT=120 "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
+			"$K4A_ROOT/tools/vm/guest/benchcheck.sh" 0 > "$LOG/benchclean-$k.log" 2>&1
+		rc=$?
+		if [ $rc = 0 ]; then
+			pass 1; echo "ok: bench passes a clean run ($k, guest ready at $(cat "$rd/uptime-start") s)"
+			echo "$k $(cat "$rd/uptime-start")" >> "$LOG/boot-times"
+		else
+			fail 1; ok=1; echo "FAIL: clean bench run failed on $k (exit $rc)"
+			cat "$LOG/benchclean-$k.log"
+		fi
+		# The selftests.
+		rd=$K4A_BUILD/runs/check-$k-selftests
+		RUNDIR=$rd QUIET=1 TIMEOUT=${K4A_VM_TIMEOUT:-2400} "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
+			"$K4A_ROOT/tools/vm/guest/selftests.sh" ${K4A_TESTS:-} > "$LOG/selftests-$k.log" 2>&1
+		rc=$?
+		grep -E '^(# selftest|\[ *[0-9.]+\] +(not ok|ok) )|selftests:' "$rd/log" 2>/dev/null | grep -E '^# selftest .*:|^# selftests:' | sed "s/^/[$k] /"
+		if [ -f "$rd/summary.tsv" ]; then
+			pass "$(awk -F'\t' '{s += $2} END {print s + 0}' "$rd/summary.tsv")"
+			fail "$(awk -F'\t' '{s += $3} END {print s + 0}' "$rd/summary.tsv")"
+		fi
+		if [ $rc != 0 ]; then
+			ok=1
+			tail -n 30 "$LOG/selftests-$k.log"
+			# A kernel report or a crashed guest fails the run even if every test passed.
+			case $rc in 99 | 124 | 125) fail 1; echo "FAIL: selftest run on $k: vm-run exit $rc" ;; esac
+		fi
+	done
+	return $ok
+}
+
+t_all=$SECONDS
+overall=0
+want setup && { stage setup do_setup || { overall=1; only=,none,; }; }
+want build && { stage build do_build || overall=1; }
+want static && { stage static do_static || overall=1; }
+want unit && { stage unit do_unit || overall=1; }
+want fuzz && { stage fuzz do_fuzz || overall=1; }
+want vm && { stage vm do_vm || overall=1; }
+
+echo "=== stage timings"
+printf '%s\n' "${TIMES[@]}"
+[ -f "$LOG/boot-times" ] && sed 's/^/guest ready after boot (s): /' "$LOG/boot-times" && rm -f "$LOG/boot-times"
+printf '%-22s %5ds\n' total $((SECONDS - t_all))
+[ "$FAILED" -gt 0 ] && overall=1
+echo "$PASSED passed, $FAILED failed"
+exit $overall

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Static checks of the kernel code, each reported as one result line "lint: PASS|FAIL name":
+#   kbuild-KVER   a from-scratch build with W=1 and sparse (C=2) on every bench kernel shows no
+#                 compiler or sparse warning
+#   checkpatch    checkpatch.pl --strict on driver/ and uapi/ reports nothing
+# Exit status: number of failed checks (0 = clean). Logs in build/lint/.
+set -uo pipefail
+. "$(dirname "$0")/vm/common.sh"
+out=$K4A_BUILD/lint
+mkdir -p "$out"
+failed=0
+result() {
+	printf 'lint: %s %s\n' "$1" "$2"
+	[ "$1" = PASS ] || failed=$((failed + 1))
+}
+
+for k in ${KVERS:-$("$K4A_ROOT/tools/vm/kernels.sh" list)}; do
+	log=$out/kbuild-$k.log
+	rm -rf "$K4A_BUILD/kmod/lint-$k"
+	if KDIR=$("$K4A_ROOT/tools/vm/kernels.sh" kdir "$k") \
+		"$K4A_ROOT/tools/build-module.sh" "lint-$k" W=1 C=2 > "$log" 2>&1 &&
+		! grep -E 'warning:|error:' "$log" > /dev/null; then
+		result PASS "kbuild-W=1-sparse-$k"
+	else
+		grep -E 'warning:|error:' "$log" | head -n 40 | sed 's/^/lint:   /'
+		tail -n 5 "$log" | sed 's/^/lint:   /'
+		result FAIL "kbuild-W=1-sparse-$k"
+	fi
+	rm -rf "$K4A_BUILD/kmod/lint-$k"
+done
+
+cp=$K4A_CACHE/checkpatch/checkpatch.pl
+files=$(cd "$K4A_ROOT" && ls driver/*.[ch] driver/lib/*.[ch] uapi/linux/*.h 2>/dev/null)
+if [ ! -f "$cp" ]; then
+	result FAIL "checkpatch (not installed: make setup)"
+elif [ -z "$files" ]; then
+	result FAIL "checkpatch (no driver sources)"
+else
+	log=$out/checkpatch.log
+	(cd "$K4A_ROOT" && perl "$cp" --no-tree --strict --terse --show-types \
+		--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $files) > "$log" 2>&1
+	if grep -E ': (ERROR|WARNING|CHECK):' "$log" > /dev/null; then
+		grep -E ': (ERROR|WARNING|CHECK):' "$log" | head -n 40 | sed 's/^/lint:   /'
+		result FAIL "checkpatch-strict ($(grep -cE ': (ERROR|WARNING|CHECK):' "$log") findings)"
+	else
+		result PASS "checkpatch-strict ($(echo "$files" | wc -w) files)"
+	fi
+fi
+exit $failed

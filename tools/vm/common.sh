@@ -1,0 +1,12 @@
+# Sourced by the bench scripts: paths shared by all of them.
+# K4A_ROOT: the repository; K4A_BUILD: build output; K4A_CACHE: downloads and images that
+# survive `make clean` (kernels, guest rootfs, checkpatch, kselftest headers).
+K4A_ROOT=${K4A_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+K4A_BUILD=${K4A_BUILD:-$K4A_ROOT/build}
+K4A_CACHE=${K4A_CACHE:-$K4A_BUILD/cache}
+# Kernel series the bench boots: Debian 12's own and the one from bookworm-backports.
+K4A_SUITES=${K4A_SUITES:-"bookworm bookworm-backports"}
+export K4A_ROOT K4A_BUILD K4A_CACHE
+
+k4a_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+k4a_die() { k4a_log "$*"; exit 1; }

@@ -1,0 +1,92 @@
+#!/bin/bash
+# Debian kernels for the VM bench, downloaded and unpacked under $K4A_CACHE/kernels/KVER,
+# never installed on this machine.
+#   kernels.sh fetch   download + unpack every suite's current linux-image-amd64 (idempotent)
+#   kernels.sh list    print the KVERs of the fetched kernels, one per line, 6.1 first
+#   kernels.sh kdir KVER   print the kbuild directory of KVER
+# Layout of $K4A_CACHE/kernels/KVER:
+#   root/boot/vmlinuz-KVER, root/lib/modules/KVER (depmod'ed), root/usr/src/linux-headers-KVER,
+#   vmlinux (ELF, for PVH boot), suite (which suite it came from), .complete
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+KDIR_BASE=$K4A_CACHE/kernels
+
+suite_kver() {
+	local suite=$1 img
+	img=$(apt-cache depends "linux-image-amd64/$suite" 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n1)
+	[ -n "$img" ] || k4a_die "no linux-image-amd64 in $suite (run tools/vm/setup-host.sh)"
+	echo "${img#linux-image-}"
+}
+
+pkg_deps() { apt-cache depends "$1" | sed -n 's/^ *|\?Depends: \([^ <]*\).*$/\1/p'; }
+
+extract_vmlinux() {
+	# PVH boot needs the ELF vmlinux inside the bzImage: find the compressed payload by magic.
+	local bz=$1 out=$2 off
+	for fmt in 'xz:\xfd7zXZ\x00' 'zstd:\x28\xb5\x2f\xfd' 'gzip:\x1f\x8b\x08'; do
+		local name=${fmt%%:*} magic=${fmt#*:}
+		for off in $(LC_ALL=C grep -aboP "$magic" "$bz" | cut -d: -f1); do
+			case $name in
+			xz) tail -c +$((off + 1)) "$bz" | xz -dc 2>/dev/null > "$out.tmp" || true ;;
+			zstd) tail -c +$((off + 1)) "$bz" | zstd -qdc 2>/dev/null > "$out.tmp" || true ;;
+			gzip) tail -c +$((off + 1)) "$bz" | gzip -dc 2>/dev/null > "$out.tmp" || true ;;
+			esac
+			if [ "$(head -c 4 "$out.tmp" 2>/dev/null | od -An -tx1 | tr -d ' ')" = 7f454c46 ]; then
+				mv "$out.tmp" "$out"
+				return 0
+			fi
+		done
+	done
+	rm -f "$out.tmp"
+	k4a_die "could not extract vmlinux from $bz"
+}
+
+fetch_one() {
+	local suite=$1 kver dir hdr common kbuild p f
+	kver=$(suite_kver "$suite")
+	dir=$KDIR_BASE/$kver
+	if [ -f "$dir/.complete" ]; then
+		k4a_log "$kver ($suite) already present"
+		return 0
+	fi
+	k4a_log "fetching $kver from $suite"
+	rm -rf "$dir"
+	mkdir -p "$dir/debs"
+	hdr=linux-headers-$kver
+	common=$(pkg_deps "$hdr/$suite" | grep -m1 '^linux-headers-.*-common' || true)
+	kbuild=$(pkg_deps "$hdr/$suite" | grep -m1 '^linux-kbuild-' || true)
+	[ -n "$common" ] && [ -n "$kbuild" ] || k4a_die "cannot resolve header packages of $kver"
+	(
+		cd "$dir/debs"
+		for p in "linux-image-$kver" "$hdr" "$common" "$kbuild"; do
+			apt-get download -q "$p/$suite" 2>&1 | grep -v 'unsandboxed' || true
+		done
+		ls ./*.deb >/dev/null
+		for f in ./*.deb; do dpkg-deb -x "$f" ../root; done
+		ls > ../packages.txt
+	)
+	rm -rf "$dir/debs"
+	depmod -b "$dir/root" "$kver"
+	# The headers' Makefile includes the -common tree by absolute path: point it at our copy.
+	sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" \
+		"$dir/root/usr/src/linux-headers-$kver/Makefile"
+	extract_vmlinux "$dir/root/boot/vmlinuz-$kver" "$dir/vmlinux"
+	echo "$suite" > "$dir/suite"
+	touch "$dir/.complete"
+}
+
+list() {
+	local d
+	for d in "$KDIR_BASE"/*/.complete; do
+		[ -f "$d" ] || continue
+		basename "$(dirname "$d")"
+	done | sort -V
+}
+
+case "${1:-list}" in
+fetch) for s in $K4A_SUITES; do fetch_one "$s"; done ;;
+list) list ;;
+kdir) echo "$KDIR_BASE/${2:?KVER}/root/usr/src/linux-headers-$2" ;;
+*) k4a_die "usage: kernels.sh fetch|list|kdir KVER" ;;
+esac

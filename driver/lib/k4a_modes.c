@@ -87,8 +87,8 @@ s64 k4a_us_to_ticks(s64 us)
  * device timestamps
  * @ticks: ticks, any sign
  *
- * Computes @ticks * 100 / 9 truncated toward zero; saturates instead of
- * overflowing for |@ticks| beyond about 8.3e17.
+ * Computes @ticks * 100 / 9 truncated toward zero; saturates to S64_MAX or
+ * S64_MIN where the result does not fit (|@ticks| beyond about 8.3e17).
  *
  * Return: microseconds.
  */
@@ -96,12 +96,19 @@ s64 k4a_ticks_to_us(s64 ticks)
 {
 	s32 rem;
 	s64 q = k4a_div_s64_rem(ticks, 9, &rem);
+	s64 part;
 
-	if (q > S64_MAX / 100 - 1)
+	if (q > S64_MAX / 100)
 		return S64_MAX;
-	if (q < S64_MIN / 100 + 1)
+	if (q < S64_MIN / 100)
 		return S64_MIN;
-	return q * 100 + rem * 100 / 9;
+	q *= 100;
+	part = rem * 100 / 9;
+	if (part > 0 && q > S64_MAX - part)
+		return S64_MAX;
+	if (part < 0 && q < S64_MIN - part)
+		return S64_MIN;
+	return q + part;
 }
 
 /**
@@ -120,12 +127,13 @@ s64 k4a_ticks_to_us_enc(s64 ticks)
 	u64 mag = ticks < 0 ? 0 - (u64)ticks : (u64)ticks;
 	u32 rem;
 	u64 q = k4a_div_u64_rem(mag, 9, &rem);
-	s64 us;
+	u64 us;
 
-	if (q > (u64)(S64_MAX / 100 - 1))
+	/* ceil(rem * 100 / 9) <= 100, so this bound keeps us <= S64_MAX. */
+	if (q >= (u64)(S64_MAX / 100))
 		return ticks < 0 ? S64_MIN : S64_MAX;
-	us = (s64)(q * 100 + (rem * 100 + 8) / 9);
-	return ticks < 0 ? -us : us;
+	us = q * 100 + (rem * 100 + 8) / 9;
+	return ticks < 0 ? -(s64)us : (s64)us;
 }
 
 /**

@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * k4a_sysfs: the per-unit sysfs interface (class "k4a", one device per unit)
+ * and the debugfs start gate.
+ *
+ * Attribute callbacks are thin: parse strictly, call k4a_sync, format. Input
+ * is one word or one decimal integer, optionally followed by one newline;
+ * anything else (empty, blanks, embedded NUL, signs on words, more than
+ * K4A_INPUT_MAX bytes, out of range numbers) is -EINVAL.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include <linux/uaccess.h>
+
+#include "k4a.h"
+
+#define K4A_INPUT_MAX	32
+
+/*
+ * Copy a sysfs write into @out as a NUL-terminated token: at most one
+ * trailing newline is dropped; the rest must be 1..K4A_INPUT_MAX printable,
+ * non-blank ASCII characters.
+ */
+static int k4a_input(const char *buf, size_t count, char *out)
+{
+	size_t len = count, i;
+
+	if (count > K4A_INPUT_MAX + 1 || memchr(buf, '\0', count))
+		return -EINVAL;
+	if (len && buf[len - 1] == '\n')
+		len--;
+	if (!len || len > K4A_INPUT_MAX)
+		return -EINVAL;
+	for (i = 0; i < len; i++)
+		if (buf[i] < 0x21 || buf[i] > 0x7e)
+			return -EINVAL;
+	memcpy(out, buf, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int k4a_input_s64(const char *buf, size_t count, s64 *val)
+{
+	char tok[K4A_INPUT_MAX + 1];
+	int ret;
+
+	ret = k4a_input(buf, count, tok);
+	if (ret)
+		return ret;
+	ret = kstrtos64(tok, 10, val);
+	return ret ? -EINVAL : 0;
+}
+
+static void k4a_bad_input(struct k4a_unit *unit, const char *attr)
+{
+	dev_notice_ratelimited(&unit->dev, "%s: invalid value\n", attr);
+}
+
+static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", k4a_dev_to_unit(dev)->serial);
+}
+static DEVICE_ATTR_RO(serial);
+
+static ssize_t firmware_version_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
+{
+	const struct k4a_fw_versions *fw = &k4a_dev_to_unit(dev)->depth->fw;
+	const struct k4a_version *p = fw->part;
+
+	return sysfs_emit(buf,
+			  "color=%u.%u.%u depth=%u.%u.%u audio=%u.%u.%u depth_sensor=%u.%u build=%s signature=%s\n",
+			  p[K4A_FW_RGB].major, p[K4A_FW_RGB].minor,
+			  p[K4A_FW_RGB].build, p[K4A_FW_DEPTH].major,
+			  p[K4A_FW_DEPTH].minor, p[K4A_FW_DEPTH].build,
+			  p[K4A_FW_AUDIO].major, p[K4A_FW_AUDIO].minor,
+			  p[K4A_FW_AUDIO].build, p[K4A_FW_DEPTH_SENSOR].major,
+			  p[K4A_FW_DEPTH_SENSOR].minor,
+			  fw->build_config == 0 ? "release" :
+			  fw->build_config == 1 ? "debug" : "unknown",
+			  fw->signature_type == 0 ? "msft" :
+			  fw->signature_type == 1 ? "test" :
+			  fw->signature_type == 2 ? "unsigned" : "unknown");
+}
+static DEVICE_ATTR_RO(firmware_version);
+
+static ssize_t sync_mode_show(struct device *dev,
+			      struct device_attribute *attr, char *buf)
+{
+	struct k4a_sync_cfg cfg;
+
+	k4a_sync_get(k4a_dev_to_unit(dev), &cfg, NULL);
+	return sysfs_emit(buf, "%s\n", k4a_sync_mode_word(cfg.mode));
+}
+
+static ssize_t sync_mode_store(struct device *dev,
+			       struct device_attribute *attr, const char *buf,
+			       size_t count)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	char tok[K4A_INPUT_MAX + 1];
+	enum k4a_sync_mode mode;
+	int ret;
+
+	ret = k4a_input(buf, count, tok);
+	if (ret)
+		goto bad;
+	if (!strcmp(tok, K4A_SYNC_WORD_STANDALONE))
+		mode = K4A_SYNC_STANDALONE;
+	else if (!strcmp(tok, K4A_SYNC_WORD_MASTER))
+		mode = K4A_SYNC_MASTER;
+	else if (!strcmp(tok, K4A_SYNC_WORD_SUBORDINATE))
+		mode = K4A_SYNC_SUBORDINATE;
+	else
+		goto bad;
+	ret = k4a_sync_set_mode(unit, mode);
+	return ret ? ret : count;
+bad:
+	k4a_bad_input(unit, attr->attr.name);
+	return -EINVAL;
+}
+static DEVICE_ATTR_RW(sync_mode);
+
+static ssize_t sync_mode_available_show(struct device *dev,
+					struct device_attribute *attr,
+					char *buf)
+{
+	return sysfs_emit(buf, "%s %s %s\n", K4A_SYNC_WORD_STANDALONE,
+			  K4A_SYNC_WORD_MASTER, K4A_SYNC_WORD_SUBORDINATE);
+}
+static DEVICE_ATTR_RO(sync_mode_available);
+
+static ssize_t k4a_jack_show(struct device *dev, char *buf, bool want_in)
+{
+	bool sync_in, sync_out;
+	int ret;
+
+	ret = k4a_sync_read_jack(k4a_dev_to_unit(dev), &sync_in, &sync_out);
+	if (ret)
+		return ret;
+	return sysfs_emit(buf, "%s\n", (want_in ? sync_in : sync_out) ?
+			  K4A_JACK_WORD_CONNECTED : K4A_JACK_WORD_DISCONNECTED);
+}
+
+static ssize_t sync_in_jack_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return k4a_jack_show(dev, buf, true);
+}
+static DEVICE_ATTR_RO(sync_in_jack);
+
+static ssize_t sync_out_jack_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return k4a_jack_show(dev, buf, false);
+}
+static DEVICE_ATTR_RO(sync_out_jack);
+
+static ssize_t subordinate_delay_off_master_usec_show(struct device *dev,
+						      struct device_attribute *attr,
+						      char *buf)
+{
+	struct k4a_sync_cfg cfg;
+
+	k4a_sync_get(k4a_dev_to_unit(dev), &cfg, NULL);
+	return sysfs_emit(buf, "%d\n", cfg.sub_delay_us);
+}
+
+static ssize_t subordinate_delay_off_master_usec_store(struct device *dev,
+						       struct device_attribute *attr,
+						       const char *buf,
+						       size_t count)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	s64 val;
+	int ret;
+
+	if (k4a_input_s64(buf, count, &val)) {
+		k4a_bad_input(unit, attr->attr.name);
+		return -EINVAL;
+	}
+	ret = k4a_sync_set_sub_delay(unit, val);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(subordinate_delay_off_master_usec);
+
+static ssize_t depth_delay_off_color_usec_show(struct device *dev,
+					       struct device_attribute *attr,
+					       char *buf)
+{
+	struct k4a_sync_cfg cfg;
+
+	k4a_sync_get(k4a_dev_to_unit(dev), &cfg, NULL);
+	return sysfs_emit(buf, "%d\n", cfg.depth_delay_us);
+}
+
+static ssize_t depth_delay_off_color_usec_store(struct device *dev,
+						struct device_attribute *attr,
+						const char *buf, size_t count)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	s64 val;
+	int ret;
+
+	if (k4a_input_s64(buf, count, &val)) {
+		k4a_bad_input(unit, attr->attr.name);
+		return -EINVAL;
+	}
+	ret = k4a_sync_set_depth_delay(unit, val);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_RW(depth_delay_off_color_usec);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	enum k4a_unit_state state;
+
+	k4a_sync_get(k4a_dev_to_unit(dev), NULL, &state);
+	return sysfs_emit(buf, "%s\n", k4a_state_word(state));
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t calibration_read(struct file *file, struct kobject *kobj,
+				struct bin_attribute *attr, char *buf,
+				loff_t off, size_t count)
+{
+	struct k4a_half *depth = k4a_dev_to_unit(kobj_to_dev(kobj))->depth;
+
+	return memory_read_from_buffer(buf, count, &off, depth->calib,
+				       depth->calib_len);
+}
+static BIN_ATTR_RO(calibration, 0);
+
+static ssize_t ir_sensor_calibration_read(struct file *file,
+					  struct kobject *kobj,
+					  struct bin_attribute *attr,
+					  char *buf, loff_t off, size_t count)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(kobj_to_dev(kobj));
+	const u8 *blob;
+	size_t len;
+	int ret;
+
+	ret = k4a_depth_nv_get(unit, &blob, &len);
+	if (ret)
+		return ret;
+	return memory_read_from_buffer(buf, count, &off, blob, len);
+}
+static BIN_ATTR_ADMIN_RO(ir_sensor_calibration, 0);
+
+static struct attribute *k4a_unit_attrs[] = {
+	&dev_attr_serial.attr,
+	&dev_attr_firmware_version.attr,
+	&dev_attr_sync_mode.attr,
+	&dev_attr_sync_mode_available.attr,
+	&dev_attr_sync_in_jack.attr,
+	&dev_attr_sync_out_jack.attr,
+	&dev_attr_subordinate_delay_off_master_usec.attr,
+	&dev_attr_depth_delay_off_color_usec.attr,
+	&dev_attr_state.attr,
+	NULL,
+};
+
+static struct bin_attribute *k4a_unit_bin_attrs[] = {
+	&bin_attr_calibration,
+	&bin_attr_ir_sensor_calibration,
+	NULL,
+};
+
+static const struct attribute_group k4a_unit_group = {
+	.attrs = k4a_unit_attrs,
+	.bin_attrs = k4a_unit_bin_attrs,
+};
+
+const struct attribute_group *k4a_unit_groups[] = {
+	&k4a_unit_group,
+	NULL,
+};
+
+/* ---- debugfs: the start gate, for tests until streaming exists ---- */
+
+static struct dentry *k4a_debugfs_root;
+
+static ssize_t k4a_dbg_start_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct k4a_unit *unit = file->private_data;
+	unsigned int streams = 0;
+	char buf[K4A_INPUT_MAX + 1];
+	char *p = buf, *word;
+	int ret;
+
+	if (count > K4A_INPUT_MAX)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	while ((word = strsep(&p, " ,\n"))) {
+		if (!*word)
+			continue;
+		if (!strcmp(word, "color"))
+			streams |= K4A_STREAM_COLOR;
+		else if (!strcmp(word, "depth"))
+			streams |= K4A_STREAM_DEPTH;
+		else
+			return -EINVAL;
+	}
+	ret = k4a_sync_start(unit, streams);
+	return ret ? ret : count;
+}
+
+static ssize_t k4a_dbg_stop_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	k4a_sync_stop(file->private_data);
+	return count;
+}
+
+static const struct file_operations k4a_dbg_start_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = k4a_dbg_start_write,
+};
+
+static const struct file_operations k4a_dbg_stop_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = k4a_dbg_stop_write,
+};
+
+/**
+ * k4a_debugfs_init() - create the driver's debugfs directory
+ */
+void k4a_debugfs_init(void)
+{
+	k4a_debugfs_root = debugfs_create_dir("k4a", NULL);
+}
+
+/**
+ * k4a_debugfs_exit() - remove the driver's debugfs directory
+ */
+void k4a_debugfs_exit(void)
+{
+	debugfs_remove_recursive(k4a_debugfs_root);
+	k4a_debugfs_root = NULL;
+}
+
+/**
+ * k4a_debugfs_add() - per-unit debugfs files
+ * @unit: registered unit
+ *
+ * start: write "color", "depth" or both to run the start gate (validation
+ * and SET_SYS_CFG), as the streaming code does when streams start;
+ * stop: any write returns the unit to idle.
+ */
+void k4a_debugfs_add(struct k4a_unit *unit)
+{
+	unit->debugfs = debugfs_create_dir(dev_name(&unit->dev),
+					   k4a_debugfs_root);
+	debugfs_create_file("start", 0200, unit->debugfs, unit,
+			    &k4a_dbg_start_fops);
+	debugfs_create_file("stop", 0200, unit->debugfs, unit,
+			    &k4a_dbg_stop_fops);
+}
+
+/**
+ * k4a_debugfs_remove() - remove the unit's debugfs files
+ * @unit: unit; waits for running file operations
+ */
+void k4a_debugfs_remove(struct k4a_unit *unit)
+{
+	debugfs_remove_recursive(unit->debugfs);
+	unit->debugfs = NULL;
+}

@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * k4a-emu control: the text protocol of the control socket and the
+ * "k4a-emu ctl SOCKET CMD..." client. One command per connection: the client
+ * sends one line, the emulator answers with zero or more lines and a final
+ * "OK" or "ERR" line, then closes. See tools/emu/README.md.
+ */
+#include "emu.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#ifndef EMU_NO_UVC
+#include "uvc.h"
+#endif
+
+struct out {
+	char *p;
+	size_t cap, len;
+};
+
+static void say(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->len >= o->cap)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->len += (size_t)n < o->cap - o->len ? (size_t)n : o->cap - o->len - 1;
+}
+
+static int get_unit(const char *s, struct unit **u)
+{
+	char *end;
+	long v;
+
+	if (!s)
+		return -1;
+	v = strtol(s, &end, 10);
+	if (*end || v < 0 || v >= (long)nunits)
+		return -1;
+	*u = &units[v];
+	return 0;
+}
+
+/* "depth" -> 1, "color" -> 2, "both"/NULL -> 3 */
+static int get_halves(const char *s)
+{
+	if (!s || !strcmp(s, "both"))
+		return 3;
+	if (!strcmp(s, "depth"))
+		return 1;
+	if (!strcmp(s, "color"))
+		return 2;
+	return -1;
+}
+
+static int get_count(const char *s, int def)
+{
+	char *end;
+	long v;
+
+	if (!s)
+		return def;
+	v = strtol(s, &end, 0);
+	if (*end || v < -1 || v > 1000000)
+		return -2;
+	return (int)v;
+}
+
+static const char *const mode_names[] = { "standalone", "master", "subordinate" };
+static const char *const mf_names[MF_COUNT] = {
+	"reply_type", "reply_id", "reply_len", "status", "no_reply", "data_long"
+};
+
+static void dump_unit(struct out *o, struct unit *u, int64_t now)
+{
+	struct half *d = &u->h[HALF_DEPTH], *c = &u->h[HALF_COLOR];
+	uint32_t m = c->mcu.cfg.mode;
+	unsigned int k;
+
+	say(o, "unit %u serial=%s depth=%s color=%s depth_port=%d color_port=%d sync_mode=%s "
+	    "sync_in=%s%d jack=%u synced=%d clock_ticks=%lld drift_ppm=%g\n",
+	    u->index, u->serial, d->plugged ? "plugged" : "unplugged",
+	    c->plugged ? "plugged" : "unplugged", d->plugged ? d->port : -1,
+	    c->plugged ? c->port : -1, m < 3 ? mode_names[m] : "?",
+	    u->sync_in == SYNC_SRC_GEN ? "gen" : u->sync_in == SYNC_SRC_NONE ? "none" : "unit",
+	    u->sync_in >= 0 ? u->sync_in : -1, unit_jack(u), u->synced,
+	    (long long)clk_ticks(&u->clk, now), u->drift_ppm);
+	say(o, "streams %u depth_on=%d depth_mode=%u depth_fps=%u color_on=%d color_fps=%u "
+	    "imu_on=%d sub_delay_ticks=%u depth_delay_ticks=%d\n",
+	    u->index, u->depth_on, d->mcu.mode, d->mcu.fps, u->color_on, u->color_fps, u->imu_on,
+	    c->mcu.cfg.sub_delay_ticks, c->mcu.cfg.depth_delay_ticks);
+	say(o, "frames %u depth_frames=%u depth_sent=%llu depth_dropped=%llu depth_buffered=%u "
+	    "color_frames=%u color_begun=%llu color_done=%llu color_skipped=%llu "
+	    "imu_packets=%u imu_sent=%llu imu_dropped=%llu pulses_in=%u pulses_out=%u\n",
+	    u->index, u->depth_counter, (unsigned long long)u->depth_sent,
+	    (unsigned long long)u->depth_dropped, u->dn, u->color_counter,
+	    (unsigned long long)u->color_begun, (unsigned long long)u->color_done,
+	    (unsigned long long)u->color_skipped, u->imu_counter,
+	    (unsigned long long)u->imu_sent, (unsigned long long)u->imu_dropped,
+	    u->pulses_in, u->pulses_out);
+	for (k = 0; k < 2; k++) {
+		struct counters *n = &u->h[k].cnt;
+
+		say(o, "usb %u %s submits=%llu completes=%llu unlinks=%llu unlink_late=%llu "
+		    "stalls=%llu bytes_in=%llu bytes_out=%llu ctrl=%llu cmds=%llu bad_cmds=%llu\n",
+		    u->index, k ? "color" : "depth", (unsigned long long)n->submits,
+		    (unsigned long long)n->completes, (unsigned long long)n->unlinks,
+		    (unsigned long long)n->unlink_miss, (unsigned long long)n->stalls,
+		    (unsigned long long)n->bytes_in, (unsigned long long)n->bytes_out,
+		    (unsigned long long)n->ctrl, (unsigned long long)n->cmds,
+		    (unsigned long long)n->bad_cmds);
+	}
+#ifndef EMU_NO_UVC
+	if (u->uvc) {
+		struct emu_uvc_stats s;
+		struct emu_uvc_stream st;
+
+		emu_uvc_get_stats(u->uvc, &s);
+		memset(&st, 0, sizeof(st));
+		emu_uvc_stream_info(u->uvc, &st);
+		say(o, "uvc %u frames=%llu payloads=%llu bytes=%llu ctrl_reqs=%llu ctrl_stalls=%llu "
+		    "skipped=%llu aborted=%llu fourcc=%.4s width=%u height=%u fps=%u alt=%u\n",
+		    u->index, (unsigned long long)s.frames, (unsigned long long)s.payloads,
+		    (unsigned long long)s.bytes, (unsigned long long)s.ctrl_reqs,
+		    (unsigned long long)s.ctrl_stalls, (unsigned long long)s.frames_skipped,
+		    (unsigned long long)s.frames_aborted, st.fourcc ? (char *)&st.fourcc : "----",
+		    st.width, st.height, st.fps, st.alt);
+	}
+#endif
+}
+
+static int cmd_fault(struct out *o, struct unit *u, int argc, char **argv)
+{
+	const char *name = argv[0];
+	int cnt, k;
+
+	if (!strcmp(name, "clear")) {
+		memset(&u->f, 0, sizeof(u->f));
+#ifndef EMU_NO_UVC
+		if (u->uvc)
+			emu_uvc_inject(u->uvc, EMU_UVC_F_NONE, 0);
+#endif
+		return 0;
+	}
+	if (!strncmp(name, "depth.", 6) || !strncmp(name, "color.", 6)) {
+		int which = name[0] == 'd' ? 0 : 1;
+		const char *f = name + 6;
+		int argi = 1;
+
+		if (which == 0 && (!strcmp(f, "short") || !strcmp(f, "long") || !strcmp(f, "zero"))) {
+			uint32_t bytes = 1024;
+
+			if (strcmp(f, "zero")) {
+				if (argc < 2)
+					return -1;
+				bytes = (uint32_t)strtoul(argv[1], NULL, 0);
+				if (!bytes || bytes > 65536)
+					return -1;
+				argi = 2;
+			}
+			cnt = get_count(argc > argi ? argv[argi] : NULL, 1);
+			if (cnt < -1)
+				return -1;
+			if (!strcmp(f, "short")) {
+				u->f.depth_short = cnt;
+				u->f.depth_short_bytes = bytes;
+			} else if (!strcmp(f, "long")) {
+				u->f.depth_long = cnt;
+				u->f.depth_long_bytes = bytes;
+			} else {
+				u->f.depth_zero = cnt;
+			}
+			return 0;
+		}
+		for (k = 0; k < MF_COUNT; k++)
+			if (!strcmp(f, mf_names[k]))
+				break;
+		if (k == MF_COUNT)
+			return -1;
+		if (k == MF_STATUS) {
+			if (argc < 2)
+				return -1;
+			u->f.mcu_status[which] = (uint32_t)strtoul(argv[1], NULL, 0);
+			argi = 2;
+		}
+		cnt = get_count(argc > argi ? argv[argi] : NULL, 1);
+		if (cnt < -1)
+			return -1;
+		u->f.mcu[which][k] = cnt;
+		return 0;
+	}
+	if (!strcmp(name, "imu.count") || !strcmp(name, "imu.mismatch") || !strcmp(name, "iso.err")) {
+		cnt = get_count(argc > 1 ? argv[1] : NULL, 1);
+		if (cnt < -1)
+			return -1;
+		if (name[4] == 'c')
+			u->f.imu_count = cnt;
+		else if (name[4] == 'm')
+			u->f.imu_mismatch = cnt;
+		else
+			u->f.iso_err = cnt;
+		return 0;
+	}
+	if (!strncmp(name, "desc.", 5)) {
+		static const struct { const char *n; unsigned int bit; } d[] = {
+			{ "malformed", DESC_F_MALFORMED }, { "nobos", DESC_F_NO_BOS },
+			{ "nocid", DESC_F_NO_CID }, { "dupcid", DESC_F_DUP_CID },
+			{ "serial", DESC_F_BAD_SERIAL },
+		};
+		unsigned int i;
+
+		if (!strcmp(name + 5, "clear")) {
+			u->f.desc = 0;
+			return 0;
+		}
+		for (i = 0; i < sizeof(d) / sizeof(d[0]); i++)
+			if (!strcmp(name + 5, d[i].n)) {
+				u->f.desc |= d[i].bit;
+				say(o, "# applies at the next plug of unit %u\n", u->index);
+				return 0;
+			}
+		return -1;
+	}
+#ifndef EMU_NO_UVC
+	if (!strncmp(name, "uvc.", 4) && u->uvc) {
+		int f = emu_uvc_fault_parse(name + 4);
+
+		cnt = get_count(argc > 1 ? argv[1] : NULL, 1);
+		if (f < 0 || cnt < -1)
+			return -1;
+		return emu_uvc_inject(u->uvc, (enum emu_uvc_fault)f, cnt) < 0 ? -1 : 0;
+	}
+#endif
+	return -1;
+}
+
+static void help(struct out *o)
+{
+	say(o, "commands:\n"
+	    "  dump [U]                      state and counters\n"
+	    "  plug U [depth|color|both]     attach\n"
+	    "  unplug U [depth|color|both]   clean detach\n"
+	    "  disconnect U [depth|color|both]  surprise disconnect (socket closed mid-transfer)\n"
+	    "  replug U [MS]                 unplug both halves, plug again after MS (default 1000)\n"
+	    "  cable U none|gen|V            what U's Sync In is connected to\n"
+	    "  jack U in|out 0|1             a cable with nothing at the other end\n"
+	    "  topology none|daisy|star|gen30|gen15|gen5\n"
+	    "  gen start HZ | gen stop       external sync generator\n"
+	    "  drift U PPM                   clock drift\n"
+	    "  jitter U SPEC                 BASE_US[,JIT_US[,uniform|pareto[,SPIKE_PPM[,SPIKE_US]]]]\n"
+	    "  stall U depth|color EPADDR    halt an endpoint until CLEAR_FEATURE(HALT)\n"
+	    "  fault U NAME [ARG] [COUNT]    COUNT frames/commands (default 1, -1 forever)\n"
+	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
+	    "     depth.short BYTES, depth.long BYTES, depth.zero, imu.count, imu.mismatch,\n"
+	    "     iso.err, uvc.NAME, desc.malformed|nobos|nocid|dupcid|serial|clear, clear\n"
+	    "  laser                         overlapping laser pulses between units\n"
+	    "  quit\n");
+}
+
+int ctl_exec(char *line, char *buf, size_t cap)
+{
+	struct out o = { buf, cap, 0 };
+	char *argv[16], *save = NULL, *p;
+	int argc = 0, i, m;
+	int64_t now = now_ns();
+	struct unit *u = NULL;
+
+	for (p = strtok_r(line, " \t\r", &save); p && argc < 16; p = strtok_r(NULL, " \t\r", &save))
+		argv[argc++] = p;
+	if (!argc)
+		return -1;
+	buf[0] = 0;
+	if (!strcmp(argv[0], "help")) {
+		help(&o);
+		return 0;
+	}
+	if (!strcmp(argv[0], "dump")) {
+		if (argc > 1) {
+			if (get_unit(argv[1], &u))
+				return -1;
+			dump_unit(&o, u, now);
+		} else {
+			say(&o, "emu units=%u gen_hz=%g now_ns=%lld\n", nunits, gen_rate(),
+			    (long long)now);
+			for (i = 0; i < (int)nunits; i++)
+				dump_unit(&o, &units[i], now);
+		}
+		return 0;
+	}
+	if (!strcmp(argv[0], "quit")) {
+		emu_quit();
+		return 0;
+	}
+	if (!strcmp(argv[0], "laser")) {
+		unsigned int t = laser_report(buf, cap);
+
+		o.len = strlen(buf);
+		say(&o, "laser total overlapping_pulses=%u\n", t);
+		return 0;
+	}
+	if (!strcmp(argv[0], "topology")) {
+		if (argc != 2)
+			return -1;
+		return topology_apply(argv[1], now);
+	}
+	if (!strcmp(argv[0], "gen")) {
+		if (argc >= 2 && !strcmp(argv[1], "stop")) {
+			gen_stop();
+			return 0;
+		}
+		if (argc == 3 && !strcmp(argv[1], "start")) {
+			double hz = atof(argv[2]);
+
+			if (hz <= 0 || hz > 1000)
+				return -1;
+			gen_start(hz, now);
+			return 0;
+		}
+		return -1;
+	}
+	if (argc < 2 || get_unit(argv[1], &u)) {
+		say(&o, "# unknown command or bad unit (try: help)\n");
+		return -1;
+	}
+	if (!strcmp(argv[0], "plug") || !strcmp(argv[0], "unplug") || !strcmp(argv[0], "disconnect")) {
+		m = get_halves(argc > 2 ? argv[2] : NULL);
+		if (m < 0)
+			return -1;
+		for (i = 0; i < 2; i++) {
+			if (!((m >> i) & 1))
+				continue;
+			if (argv[0][0] == 'p') {
+				if (half_plug(&u->h[i]) < 0) {
+					say(&o, "# attach failed: %s\n", strerror(errno));
+					return -1;
+				}
+			} else {
+				half_unplug(&u->h[i], argv[0][0] == 'd');
+			}
+		}
+		return 0;
+	}
+	if (!strcmp(argv[0], "replug")) {
+		struct event e;
+		long ms = argc > 2 ? atol(argv[2]) : 1000;
+
+		if (ms < 0 || ms > 600000)
+			return -1;
+		m = (u->h[0].plugged ? 1 : 0) | (u->h[1].plugged ? 2 : 0);
+		if (!m)
+			m = 3;
+		for (i = 0; i < 2; i++)
+			half_unplug(&u->h[i], false);
+		memset(&e, 0, sizeof(e));
+		e.kind = EV_REPLUG;
+		e.u = u;
+		e.t = now + ms * 1000000;
+		e.n = m;
+		ev_push(&e);
+		return 0;
+	}
+	if (!strcmp(argv[0], "cable")) {
+		struct unit *v;
+
+		if (argc != 3)
+			return -1;
+		if (!strcmp(argv[2], "none") || !strcmp(argv[2], "cut"))
+			u->sync_in = SYNC_SRC_NONE;
+		else if (!strcmp(argv[2], "gen"))
+			u->sync_in = SYNC_SRC_GEN;
+		else if (!get_unit(argv[2], &v) && v != u)
+			u->sync_in = (int)v->index;
+		else
+			return -1;
+		return 0;
+	}
+	if (!strcmp(argv[0], "jack")) {
+		if (argc != 4 || (strcmp(argv[3], "0") && strcmp(argv[3], "1")))
+			return -1;
+		if (!strcmp(argv[2], "in"))
+			u->in_cable = argv[3][0] == '1';
+		else if (!strcmp(argv[2], "out"))
+			u->out_cable = argv[3][0] == '1';
+		else
+			return -1;
+		return 0;
+	}
+	if (!strcmp(argv[0], "drift")) {
+		double ppm;
+
+		if (argc != 3)
+			return -1;
+		ppm = atof(argv[2]);
+		if (ppm < -1000 || ppm > 1000)
+			return -1;
+		u->drift_ppm = ppm;
+		clk_set_drift(&u->clk, ppm, now);
+		return 0;
+	}
+	if (!strcmp(argv[0], "jitter")) {
+		struct jitter j = u->jit;
+
+		if (argc != 3 || jitter_parse(argv[2], &j))
+			return -1;
+		u->jit = j;
+		return 0;
+	}
+	if (!strcmp(argv[0], "stall")) {
+		m = get_halves(argc > 2 ? argv[2] : NULL);
+		if (argc != 4 || (m != 1 && m != 2))
+			return -1;
+		if (!u->h[m - 1].plugged)
+			return -1;
+		set_stall(&u->h[m - 1], (uint8_t)strtoul(argv[3], NULL, 0));
+		return 0;
+	}
+	if (!strcmp(argv[0], "fault")) {
+		if (argc < 3)
+			return -1;
+		return cmd_fault(&o, u, argc - 2, argv + 2);
+	}
+	say(&o, "# unknown command (try: help)\n");
+	return -1;
+}
+
+int ctl_client(int argc, char **argv)
+{
+	struct sockaddr_un a;
+	char line[1024], buf[4096];
+	size_t len = 0;
+	int fd, i, ok = 0;
+	ssize_t n;
+	char last[64] = "";
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: k4a-emu ctl SOCKET COMMAND [ARGS...]\n");
+		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		int w = snprintf(line + len, sizeof(line) - len, "%s%s", i > 1 ? " " : "", argv[i]);
+
+		if (w < 0 || (size_t)w >= sizeof(line) - len)
+			return 2;
+		len += (size_t)w;
+	}
+	line[len++] = '\n';
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	memset(&a, 0, sizeof(a));
+	a.sun_family = AF_UNIX;
+	if (fd < 0 || strlen(argv[0]) >= sizeof(a.sun_path))
+		return 2;
+	strcpy(a.sun_path, argv[0]);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		fprintf(stderr, "k4a-emu ctl: %s: %s\n", argv[0], strerror(errno));
+		return 2;
+	}
+	if (write(fd, line, len) != (ssize_t)len)
+		return 2;
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		size_t keep;
+
+		fwrite(buf, 1, (size_t)n, stdout);
+		/* remember the tail to find the final status line */
+		keep = strlen(last);
+		if ((size_t)n >= sizeof(last) - 1) {
+			memcpy(last, buf + n - (sizeof(last) - 1), sizeof(last) - 1);
+			last[sizeof(last) - 1] = 0;
+		} else {
+			if (keep + (size_t)n >= sizeof(last)) {
+				size_t drop = keep + (size_t)n - (sizeof(last) - 1);
+
+				memmove(last, last + drop, keep - drop);
+				keep -= drop;
+			}
+			memcpy(last + keep, buf, (size_t)n);
+			last[keep + (size_t)n] = 0;
+		}
+	}
+	close(fd);
+	n = (ssize_t)strlen(last);
+	if (n >= 3 && !strcmp(last + n - 3, "OK\n"))
+		ok = 1;
+	return ok ? 0 : 1;
+}

@@ -14,9 +14,14 @@ BASE=(
 # Installed with apt inside the new root, which resolves alternative dependencies
 # (debootstrap does not: GStreamer's gsettings backend needs a D-Bus session bus provider).
 MEDIA=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good ffmpeg)
+# Taken from Debian testing on top of trixie: v4l2-compliance 1.30.1 (trixie) reports two false
+# failures against 6.12's vivid (pixel array control); 1.32 passes it cleanly. Only these
+# packages come from testing; the C library and everything else stay trixie's.
+TESTING=forky
+TESTING_PKGS=(v4l-utils)
 SUITE=trixie
 DEST=$K4A_CACHE/rootfs
-STAMP_WANT="$SUITE ${BASE[*]} ${MEDIA[*]}"
+STAMP_WANT="$SUITE ${BASE[*]} ${MEDIA[*]} $TESTING: ${TESTING_PKGS[*]}"
 
 if [ -f "$DEST/.complete" ] && [ "$(cat "$DEST/.complete")" = "$STAMP_WANT" ]; then
 	k4a_log "guest rootfs present ($DEST)"
@@ -48,6 +53,18 @@ if ! chroot "$DEST.tmp" env DEBIAN_FRONTEND=noninteractive \
 	>> "$K4A_CACHE/rootfs-debootstrap.log" 2>&1; then
 	tail -n 30 "$K4A_CACHE/rootfs-debootstrap.log" >&2
 	k4a_die "apt-get in the guest rootfs failed (log: $K4A_CACHE/rootfs-debootstrap.log)"
+fi
+# The mirror may be a dated snapshot whose testing Release file has expired: accept it.
+printf 'deb [check-valid-until=no] %s %s main\n' "$uri" "$TESTING" \
+	> "$DEST.tmp/etc/apt/sources.list.d/$TESTING.list"
+printf 'Package: *\nPin: release n=%s\nPin-Priority: 50\n' "$TESTING" \
+	> "$DEST.tmp/etc/apt/preferences.d/$TESTING"
+if ! { chroot "$DEST.tmp" apt-get update -q &&
+	chroot "$DEST.tmp" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+		--no-install-recommends $(printf '%s/'"$TESTING"' ' "${TESTING_PKGS[@]}"); } \
+	>> "$K4A_CACHE/rootfs-debootstrap.log" 2>&1; then
+	tail -n 30 "$K4A_CACHE/rootfs-debootstrap.log" >&2
+	k4a_die "installing ${TESTING_PKGS[*]} from $TESTING failed"
 fi
 chroot "$DEST.tmp" apt-get clean
 umount "$DEST.tmp/proc"

@@ -6,12 +6,16 @@ set -euo pipefail
 step() {
 	local t0=$SECONDS
 	"$@"
-	printf 'setup: %-28s %4ds\n' "${1##*/}" $((SECONDS - t0))
+	local n=$1
+	[ "$n" = as_root ] && n=$2
+	printf 'setup: %-28s %4ds\n' "${n##*/}" $((SECONDS - t0))
 }
-step "$K4A_ROOT/tools/vm/setup-host.sh"
+# Package installation and debootstrap need root; everything else runs as the caller.
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -E "$@"; fi; }
+step as_root "$K4A_ROOT/tools/vm/setup-host.sh"
 step "$K4A_ROOT/tools/vm/kernels.sh" fetch
 step "$K4A_ROOT/tools/vm/kernel-tools.sh"
-step "$K4A_ROOT/tools/vm/mkrootfs.sh"
+step as_root "$K4A_ROOT/tools/vm/mkrootfs.sh"
 for k in $("$K4A_ROOT/tools/vm/kernels.sh" list); do
 	K=$K4A_CACHE/kernels/$k
 	if [ ! -f "$K/initramfs.cpio.gz" ] || [ "$K4A_ROOT/tools/vm/guest-init.sh" -nt "$K/initramfs.cpio.gz" ]; then

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the core_* selftests: run the emulator (k4a-emu) in the
+ * bench guest, talk to its control socket, load k4a.ko, find units in sysfs,
+ * read and write attributes with errno, and scan the kernel log.
+ */
+#ifndef K4A_CORE_LIB_H
+#define K4A_CORE_LIB_H
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CORE_SOCK	"/run/k4a-core-emu.sock"
+#define CORE_CLASS	"/sys/class/k4a"
+#define CORE_DRV	"/sys/bus/usb/drivers/k4a"
+#define CORE_DEBUGFS	"/sys/kernel/debug/k4a"
+#define CORE_SERIAL0	"000123456701"
+
+static pid_t core_emu_pid = -1;
+
+static inline double core_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static inline void core_sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Serial of emulated unit @i (the emulator counts up from its base). */
+static inline void core_serial(unsigned int i, char *out, size_t len)
+{
+	snprintf(out, len, "%012llu", strtoull(CORE_SERIAL0, NULL, 10) + i);
+}
+
+/*
+ * Send one command to the emulator's control socket. The reply (without the
+ * final status line) goes to @out if not NULL. Returns 0 for "OK", 1 for
+ * "ERR", -1 if the socket cannot be used.
+ */
+static inline int core_ctl(char *out, size_t outlen, const char *fmt, ...)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	char line[512], buf[16384];
+	size_t len = 0;
+	ssize_t n;
+	va_list ap;
+	int fd, w;
+	char *end;
+
+	va_start(ap, fmt);
+	w = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (w < 0 || (size_t)w >= sizeof(line) - 1)
+		return -1;
+	line[w++] = '\n';
+	strcpy(a.sun_path, CORE_SOCK);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) ||
+	    write(fd, line, (size_t)w) != w) {
+		close(fd);
+		return -1;
+	}
+	while (len < sizeof(buf) - 1 &&
+	       (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	buf[len] = '\0';
+	while (len && buf[len - 1] == '\n')
+		buf[--len] = '\0';
+	end = strrchr(buf, '\n');
+	end = end ? end + 1 : buf;
+	if (out && outlen) {
+		size_t keep = (size_t)(end - buf);
+
+		if (keep >= outlen)
+			keep = outlen - 1;
+		memcpy(out, buf, keep);
+		out[keep] = '\0';
+	}
+	if (!strcmp(end, "OK"))
+		return 0;
+	return strncmp(end, "ERR", 3) ? -1 : 1;
+}
+
+/* Start k4a-emu with @units units and nothing plugged; extra args appended. */
+static inline int core_emu_start(unsigned int units, const char *extra)
+{
+	const char *build = getenv("K4A_BUILD");
+	char bin[512], n[16], *argv[24];
+	int argc = 0, i;
+	char *copy = NULL, *tok, *save = NULL;
+	const char *out = getenv("K4A_OUT");
+	char log[512];
+
+	if (!build)
+		return -1;
+	snprintf(bin, sizeof(bin), "%s/bin/k4a-emu", build);
+	snprintf(n, sizeof(n), "%u", units);
+	snprintf(log, sizeof(log), "%s/k4a-emu-core.log", out ? out : "/tmp");
+	unlink(CORE_SOCK);
+	argv[argc++] = bin;
+	argv[argc++] = "-n";
+	argv[argc++] = n;
+	argv[argc++] = "-c";
+	argv[argc++] = CORE_SOCK;
+	argv[argc++] = "--plug";
+	argv[argc++] = "none";
+	if (extra) {
+		copy = strdup(extra);
+		for (tok = strtok_r(copy, " ", &save); tok && argc < 22;
+		     tok = strtok_r(NULL, " ", &save))
+			argv[argc++] = tok;
+	}
+	argv[argc] = NULL;
+	core_emu_pid = fork();
+	if (core_emu_pid < 0) {
+		free(copy);
+		return -1;
+	}
+	if (!core_emu_pid) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execv(bin, argv);
+		_exit(127);
+	}
+	free(copy);
+	for (i = 0; i < 200; i++) {
+		if (!core_ctl(NULL, 0, "dump 0"))
+			return 0;
+		if (waitpid(core_emu_pid, NULL, WNOHANG) == core_emu_pid) {
+			core_emu_pid = -1;
+			return -1;
+		}
+		core_sleep_ms(50);
+	}
+	return -1;
+}
+
+static inline void core_emu_stop(void)
+{
+	int i;
+
+	if (core_emu_pid <= 0)
+		return;
+	core_ctl(NULL, 0, "quit");
+	for (i = 0; i < 100; i++) {
+		if (waitpid(core_emu_pid, NULL, WNOHANG) == core_emu_pid) {
+			core_emu_pid = -1;
+			return;
+		}
+		core_sleep_ms(50);
+	}
+	kill(core_emu_pid, SIGKILL);
+	waitpid(core_emu_pid, NULL, 0);
+	core_emu_pid = -1;
+}
+
+static inline bool core_module_loaded(void)
+{
+	return access("/sys/module/k4a", F_OK) == 0;
+}
+
+/* Load vhci-hcd, k4a's dependencies and k4a.ko ($K4A_KO) unless loaded. */
+static inline int core_module_load(void)
+{
+	const char *ko = getenv("K4A_KO");
+	char cmd[1024];
+	int fd, ret;
+
+	if (system("modprobe vhci-hcd"))
+		return -1;
+	if (core_module_loaded())
+		return 0;
+	if (!ko)
+		return -1;
+	snprintf(cmd, sizeof(cmd),
+		 "for d in $(modinfo -F depends '%s' | tr , ' '); do modprobe \"$d\" || exit 1; done",
+		 ko);
+	if (system(cmd))
+		return -1;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ret = (int)syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	return ret ? -errno : 0;
+}
+
+static inline int core_module_unload(void)
+{
+	return syscall(SYS_delete_module, "k4a", O_NONBLOCK) ? -errno : 0;
+}
+
+/* Number of entries in a sysfs directory matching @prefix. */
+static inline int core_count(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (!strncmp(e->d_name, prefix, strlen(prefix)))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static inline int core_units(void)
+{
+	return core_count(CORE_CLASS, "k4a");
+}
+
+/* Wait until exactly @n units exist; returns 0 or -1 after @timeout s. */
+static inline int core_wait_units(int n, double timeout, double *elapsed)
+{
+	double t0 = core_now();
+
+	for (;;) {
+		if (core_units() == n) {
+			if (elapsed)
+				*elapsed = core_now() - t0;
+			return 0;
+		}
+		if (core_now() - t0 > timeout)
+			return -1;
+		core_sleep_ms(20);
+	}
+}
+
+/* Read a sysfs file; trailing newline removed. Returns bytes or -errno. */
+static inline int core_read(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		n = -errno;
+		close(fd);
+		return (int)n;
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return (int)n;
+}
+
+/* One write(2) of @len bytes; returns 0 if all were taken, else -errno. */
+static inline int core_write(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, data, len);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	if (n < 0)
+		return (int)n;
+	return (size_t)n == len ? 0 : -EIO;
+}
+
+static inline int core_write_str(const char *path, const char *s)
+{
+	return core_write(path, s, strlen(s));
+}
+
+/* Path of the unit with @serial in /sys/class/k4a, or -1. */
+static inline int core_unit_path(const char *serial, char *out, size_t len)
+{
+	DIR *d = opendir(CORE_CLASS);
+	struct dirent *e;
+	char p[512], s[64];
+	int ret = -1;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "k4a", 3))
+			continue;
+		snprintf(p, sizeof(p), CORE_CLASS "/%.64s/serial", e->d_name);
+		if (core_read(p, s, sizeof(s)) > 0 && !strcmp(s, serial)) {
+			snprintf(out, len, CORE_CLASS "/%.64s", e->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Attribute @attr of unit @unit (a /sys/class/k4a/k4aN path). */
+static inline const char *core_attr(const char *unit, const char *attr)
+{
+	static char p[4][512];
+	static int slot;
+
+	slot = (slot + 1) % 4;
+	snprintf(p[slot], sizeof(p[slot]), "%.200s/%.64s", unit, attr);
+	return p[slot];
+}
+
+/* Sequence number of the next /dev/kmsg record. */
+static inline unsigned long long core_kmsg_seq(void)
+{
+	char rec[8192];
+	unsigned long long seq = 0, s;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	unsigned int pri;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 ||
+	       (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		if (sscanf(rec, "%u,%llu,", &pri, &s) == 2)
+			seq = s + 1;
+	}
+	close(fd);
+	return seq;
+}
+
+/*
+ * Count kernel log records since @from whose text contains @needle (NULL:
+ * any) and whose level is at most @maxlevel (3 = err, 4 = warning, 7 =
+ * all). Records are echoed as KTAP comments when @echo is set.
+ */
+static inline int core_kmsg_count(unsigned long long from, const char *needle,
+				  unsigned int maxlevel, bool echo)
+{
+	char rec[8192];
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	unsigned long long seq;
+	unsigned int pri;
+	int count = 0;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 ||
+	       (n < 0 && errno == EPIPE)) {
+		const char *msg;
+
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		msg = strchr(rec, ';');
+		if (!msg || sscanf(rec, "%u,%llu,", &pri, &seq) != 2 ||
+		    seq < from || (pri & 7) > maxlevel)
+			continue;
+		if (needle && !strstr(msg, needle))
+			continue;
+		if (!needle && (strstr(msg, "taints kernel") ||
+				strstr(msg, "module verification failed")))
+			continue;
+		count++;
+		if (echo)
+			printf("# kmsg: %s", msg + 1);
+	}
+	close(fd);
+	return count;
+}
+
+/* Kernel log records since @from that signal a kernel problem. */
+static inline int core_kmsg_problems(unsigned long long from)
+{
+	static const char *const bad[] = {
+		"WARNING", "BUG", "Oops", "general protection", "lockdep",
+		"use-after-free", "refcount_t", "hung_task", "blocked for more",
+	};
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		n += core_kmsg_count(from, bad[i], 7, true);
+	return n;
+}
+
+/* Number of USB interfaces bound to k4a. */
+static inline int core_bound_interfaces(void)
+{
+	DIR *d = opendir(CORE_DRV);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (strchr(e->d_name, ':'))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static inline int core_wait_bound(int n, double timeout)
+{
+	double t0 = core_now();
+
+	while (core_bound_interfaces() != n) {
+		if (core_now() - t0 > timeout)
+			return -1;
+		core_sleep_ms(20);
+	}
+	return 0;
+}
+
+/* Unplug every half of @units units; wait until no unit and no half is left. */
+static inline int core_unplug_all(unsigned int units)
+{
+	unsigned int i;
+
+	for (i = 0; i < units; i++)
+		core_ctl(NULL, 0, "unplug %u both", i);
+	if (core_wait_units(0, 30, NULL))
+		return -1;
+	return core_wait_bound(0, 30);
+}
+
+#endif /* K4A_CORE_LIB_H */

@@ -71,7 +71,8 @@ umount "$DEST.tmp/proc"
 trap - EXIT
 # Trim what the guest never uses: package caches, docs, locales.
 rm -rf "$DEST.tmp"/var/cache/apt/archives/*.deb "$DEST.tmp"/usr/share/doc/* \
-	"$DEST.tmp"/usr/share/man/* "$DEST.tmp"/usr/share/locale/*
+	"$DEST.tmp"/usr/share/man/* "$DEST.tmp"/usr/share/locale/* \
+	"$DEST.tmp"/var/lib/apt/lists/*
 # Mount points the guest init uses.
 mkdir -p "$DEST.tmp"/run/vmout "$DEST.tmp"/lib/modules
 echo k4a-guest > "$DEST.tmp"/etc/hostname

@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * k4a_clock.c - map device clock ticks to host time (CLOCK_MONOTONIC ns).
+ *
+ * Model: an observation is (d, a): device ticks d of an event and the host
+ * time a at which the host learnt about it. a = T(d) + L where T is the
+ * unknown affine map from device ticks to host time (offset and a rate that
+ * differs from nominal by up to a few hundred ppm) and L >= 0 is the
+ * delivery latency, which has a floor and an unbounded, often heavy tail.
+ * The floor carries the information, so T is estimated as the lower
+ * envelope of the observations: the line that lies on or below every
+ * sample of a sliding window and is as high as possible at a chosen point
+ * (a linear program whose optimum is an edge of the window's lower convex
+ * hull). Documentation/timestamps.rst explains the choices and figures.
+ *
+ * All arithmetic is integer. Points inside the window are stored relative
+ * to the window's first point (x in ticks, y in ns minus nominal time), so
+ * the geometry works on small numbers; the rate is kept as a Q32.32
+ * deviation from nominal in ns per tick.
+ */
+#include "k4a_clock.h"
+
+#define NSEC_PER_SEC_U64	1000000000ULL
+/* Residuals are clamped to +-2^30 ns so the hull arithmetic cannot overflow. */
+#define K4A_CLOCK_Y_LIMIT	(1LL << 30)
+/* Distances (as nominal ns) beyond this are refused by k4a_clock_map(). */
+#define K4A_CLOCK_NS_LIMIT	(1ULL << 62)
+#define K4A_CLOCK_HZ_MIN	1000U
+#define K4A_CLOCK_HZ_MAX	10000000U
+
+static u64 sat_add_u64(u64 a, u64 b)
+{
+	return a > U64_MAX - b ? U64_MAX : a + b;
+}
+
+/* (a * b) >> 32 for unsigned operands, saturating at U64_MAX. */
+static u64 mul_shr32(u64 a, u64 b)
+{
+	u64 ah = a >> 32, al = (u32)a, bh = b >> 32, bl = (u32)b;
+	u64 hh = ah * bh, r;
+
+	if (hh >> 32)
+		return U64_MAX;
+	r = hh << 32;
+	r = sat_add_u64(r, ah * bl);
+	r = sat_add_u64(r, al * bh);
+	r = sat_add_u64(r, (al * bl) >> 32);
+	return r;
+}
+
+static u64 abs_s64(s64 v)
+{
+	return v < 0 ? 0 - (u64)v : (u64)v;
+}
+
+static s64 sat_s64(bool neg, u64 mag)
+{
+	if (mag > (u64)S64_MAX)
+		return neg ? S64_MIN : S64_MAX;
+	return neg ? -(s64)mag : (s64)mag;
+}
+
+/* x * q / 2^32, signed, truncated toward zero, saturating. */
+static s64 mul_q32(s64 x, s64 q)
+{
+	return sat_s64((x < 0) != (q < 0), mul_shr32(abs_s64(x), abs_s64(q)));
+}
+
+/* Nominal host nanoseconds for @dt ticks, exact, saturating. */
+static u64 nominal_ns(const struct k4a_clock *c, u64 dt)
+{
+	u32 rem;
+	u64 q = k4a_div_u64_rem(dt, c->hz, &rem);
+
+	if (q > U64_MAX / NSEC_PER_SEC_U64)
+		return U64_MAX;
+	return sat_add_u64(q * NSEC_PER_SEC_U64,
+			   k4a_div_u64((u64)rem * NSEC_PER_SEC_U64, c->hz));
+}
+
+static s64 nominal_ns_s(const struct k4a_clock *c, s64 dt)
+{
+	return sat_s64(dt < 0, nominal_ns(c, abs_s64(dt)));
+}
+
+/* Host-time offset of the fitted line @dt ticks after the reference. */
+static s64 line_offset(const struct k4a_clock *c, s64 dt)
+{
+	s64 a = nominal_ns_s(c, dt), b = mul_q32(dt, c->skew_q32);
+
+	if (b > 0 && a > S64_MAX - b)
+		return S64_MAX;
+	if (b < 0 && a < S64_MIN - b)
+		return S64_MIN;
+	return a + b;
+}
+
+/* The fitted line at @dev; false if @dev is absurdly far from the reference. */
+static bool line_at(const struct k4a_clock *c, u64 dev, u64 *host)
+{
+	u64 dist = dev >= c->ref.dev ? dev - c->ref.dev : c->ref.dev - dev;
+	s64 off;
+
+	/* Beyond 2^62 ns (146 years) of nominal time: refuse, never wrap. */
+	if (nominal_ns(c, dist) > K4A_CLOCK_NS_LIMIT)
+		return false;
+	off = line_offset(c, dev >= c->ref.dev ? (s64)dist : -(s64)dist);
+	if (off >= 0)
+		*host = sat_add_u64(c->ref.host, (u64)off);
+	else
+		*host = abs_s64(off) > c->ref.host ? 0 : c->ref.host - abs_s64(off);
+	return true;
+}
+
+/**
+ * k4a_clock_init() - set up an estimator
+ * @c: estimator
+ * @nominal_hz: nominal device clock frequency (90000 for the Azure Kinect;
+ *              values outside 1 kHz..10 MHz are replaced by 90000)
+ */
+void k4a_clock_init(struct k4a_clock *c, u32 nominal_hz)
+{
+	memset(c, 0, sizeof(*c));
+	if (nominal_hz < K4A_CLOCK_HZ_MIN || nominal_hz > K4A_CLOCK_HZ_MAX)
+		nominal_hz = 90000;
+	c->hz = nominal_hz;
+	c->bucket_ticks = nominal_hz / K4A_CLOCK_BUCKET_DIV;
+}
+
+/**
+ * k4a_clock_reset() - forget every observation
+ * @c: estimator
+ *
+ * For a device clock reset (colour start, first sync pulse): the device
+ * counts from zero again, so old observations and the monotonic guard no
+ * longer apply. The mapping is unavailable (-EAGAIN) until enough new
+ * observations arrive. Statistics are kept.
+ */
+void k4a_clock_reset(struct k4a_clock *c)
+{
+	c->used = 0;
+	c->newest = 0;
+	c->fit_valid = false;
+	c->skew_q32 = 0;
+	c->err_ns = U32_MAX;
+	c->have_mark = false;
+	c->have_last = false;
+	c->have_wrap = false;
+	c->samples = 0;
+	c->n_cand = 0;
+	c->n = 0;
+}
+
+static void k4a_clock_restart(struct k4a_clock *c)
+{
+	k4a_clock_reset(c);
+	c->stat_restarts++;
+}
+
+/**
+ * k4a_clock_unwrap() - extend a 32-bit device counter to 64 bits
+ * @c: estimator (keeps the last extended value; cleared by a reset)
+ * @ticks32: the counter's low 32 bits
+ *
+ * Successive values may move forward by up to 2^31 - 1 ticks (6.6 hours at
+ * 90 kHz) or back by up to 2^31 ticks; the result follows the shortest way
+ * and never goes below zero.
+ *
+ * Return: the 64-bit tick count.
+ */
+u64 k4a_clock_unwrap(struct k4a_clock *c, u32 ticks32)
+{
+	u32 delta;
+
+	if (!c->have_wrap) {
+		c->have_wrap = true;
+		c->wrap_last = ticks32;
+		return ticks32;
+	}
+	delta = ticks32 - (u32)c->wrap_last;
+	if (delta < 0x80000000U) {
+		c->wrap_last += delta;
+	} else {
+		u64 back = 0x100000000ULL - delta;
+
+		c->wrap_last = back > c->wrap_last ? ticks32 : c->wrap_last - back;
+	}
+	return c->wrap_last;
+}
+
+/* Collect the window's points in tick order into the scratch arrays. */
+static void k4a_clock_collect(struct k4a_clock *c, u8 *slot)
+{
+	u64 first_b = c->newest >= K4A_CLOCK_BUCKETS - 1 ?
+		      c->newest - (K4A_CLOCK_BUCKETS - 1) : 0;
+	const struct k4a_clock_pt *p0 = NULL;
+	u64 b;
+
+	c->n = 0;
+	for (b = first_b; b <= c->newest; b++) {
+		u32 s = (u32)(b % K4A_CLOCK_BUCKETS);
+		const struct k4a_clock_pt *p = &c->pt[s];
+		s64 dy;
+
+		if (!(c->used & (1ULL << s)) || c->bucket[s] != b)
+			continue;
+		if (!p0)
+			p0 = p;
+		/* Same window, so the tick distance is below 2^31. */
+		c->x[c->n] = (u32)(p->dev - p0->dev);
+		/*
+		 * Wrapping difference read as signed, then made relative to
+		 * nominal time (below 2^31 ticks, so below 2^62 ns for any
+		 * accepted rate: no overflow unless dy is near S64_MIN).
+		 */
+		dy = (s64)(p->host - p0->host);
+		if (dy < S64_MIN / 2)
+			dy = S64_MIN / 2;
+		dy -= (s64)nominal_ns(c, c->x[c->n]);
+		if (dy > K4A_CLOCK_Y_LIMIT)
+			dy = K4A_CLOCK_Y_LIMIT;
+		if (dy < -K4A_CLOCK_Y_LIMIT)
+			dy = -K4A_CLOCK_Y_LIMIT;
+		c->y[c->n] = dy;
+		slot[c->n] = (u8)s;
+		c->n++;
+	}
+}
+
+/* z-component of (a - o) x (b - o); > 0 for a counter-clockwise turn. */
+static s64 cross(const struct k4a_clock *c, u32 o, u32 a, u32 b)
+{
+	s64 ax = (s64)c->x[a] - c->x[o], ay = c->y[a] - c->y[o];
+	s64 bx = (s64)c->x[b] - c->x[o], by = c->y[b] - c->y[o];
+
+	return ax * by - ay * bx;
+}
+
+/* Skew (Q32 ns/tick) of the segment from point i to point j, clamped. */
+static s64 segment_skew(const struct k4a_clock *c, u32 i, u32 j)
+{
+	u64 dx = c->x[j] - c->x[i];
+	s64 dy = c->y[j] - c->y[i];
+	u64 lim = k4a_div_u64(nominal_ns(c, dx) * K4A_CLOCK_MAX_PPM, 1000000);
+	u64 mag = abs_s64(dy);
+
+	if (mag > lim)
+		mag = lim;
+	/* mag <= 2^31 * 1000 ppm of a second-scale span: the shift fits. */
+	return sat_s64(dy < 0, k4a_div64_u64(mag << 32, dx));
+}
+
+/* Keep the three smallest values seen in @r (ascending). */
+static void keep_smallest3(u64 *r, u64 v)
+{
+	if (v < r[0]) {
+		r[2] = r[1];
+		r[1] = r[0];
+		r[0] = v;
+	} else if (v < r[1]) {
+		r[2] = r[1];
+		r[1] = v;
+	} else if (v < r[2]) {
+		r[2] = v;
+	}
+}
+
+/**
+ * struct k4a_clock_line - a line fitted over the scratch points
+ * @skew: rate deviation, Q32.32 ns per tick
+ * @lo: index of the point the line touches (smallest residual)
+ * @best: that residual (y - skew * x)
+ * @base: length in ticks of the hull edge that gave the rate
+ */
+struct k4a_clock_line {
+	s64 skew;
+	u32 lo;
+	s64 best;
+	u32 base;
+};
+
+/*
+ * Fit the lower envelope over the scratch points, leaving out point @skip
+ * (pass c->n to use them all). Needs at least one point.
+ *
+ * The line below every point that is highest at the middle of the window
+ * (it minimises the mean residual when the samples are spread evenly in
+ * time) runs along the lower convex hull edge over the middle: its slope is
+ * the rate. The highest line of that rate below every point touches the
+ * point with the smallest residual (an end of that edge unless the rate
+ * was clamped).
+ */
+static void k4a_clock_fit_line(struct k4a_clock *c, u32 skip,
+			       struct k4a_clock_line *l)
+{
+	u32 i, h = 0, k = 0, first = skip ? 0 : 1, last = c->n - 1, mid;
+	bool any = false;
+
+	if (skip == last)
+		last--;
+	for (i = 0; i < c->n; i++) {
+		if (i == skip)
+			continue;
+		while (h >= 2 && cross(c, c->hull[h - 2], c->hull[h - 1], i) <= 0)
+			h--;
+		c->hull[h++] = (u8)i;
+	}
+	mid = c->x[first] + (c->x[last] - c->x[first]) / 2;
+	l->base = c->x[last] - c->x[first];
+	l->skew = 0;
+	if (h >= 2) {
+		while (k + 2 < h && c->x[c->hull[k + 1]] <= mid)
+			k++;
+		l->skew = segment_skew(c, c->hull[k], c->hull[k + 1]);
+		l->base = c->x[c->hull[k + 1]] - c->x[c->hull[k]];
+	}
+	l->lo = 0;
+	l->best = 0;
+	for (i = 0; i < c->n; i++) {
+		s64 r;
+
+		if (i == skip)
+			continue;
+		r = c->y[i] - mul_q32(c->x[i], l->skew);
+		if (!any || r < l->best) {
+			any = true;
+			l->best = r;
+			l->lo = i;
+		}
+	}
+}
+
+static void k4a_clock_fit(struct k4a_clock *c)
+{
+	struct k4a_clock_line l, o;
+	u8 slot[K4A_CLOCK_BUCKETS];
+	u64 r3[3] = { U64_MAX, U64_MAX, U64_MAX }, gap, err;
+	u32 i, pass, span;
+
+	for (pass = 0;; pass++) {
+		k4a_clock_collect(c, slot);
+		if (!c->n) {
+			c->fit_valid = false;
+			return;
+		}
+		k4a_clock_fit_line(c, c->n, &l);
+		if (c->n < 3 || pass >= 2)
+			break;
+		/*
+		 * Latency is never negative, so a genuine observation cannot
+		 * sit far below the envelope of the others: if the touching
+		 * point does, its ticks are garbage. Evict it and refit.
+		 */
+		k4a_clock_fit_line(c, l.lo, &o);
+		if (c->y[l.lo] - mul_q32(c->x[l.lo], o.skew) - o.best >=
+		    -(s64)K4A_CLOCK_EARLY_NS)
+			break;
+		c->used &= ~(1ULL << slot[l.lo]);
+		c->stat_outliers++;
+	}
+	c->skew_q32 = l.skew;
+	c->ref = c->pt[slot[l.lo]];
+	span = c->x[c->n - 1];
+
+	/*
+	 * Uncertainty: the residuals of the other points nearest the line
+	 * show how densely the samples reach the latency floor, hence how
+	 * far above the floor the touching points may sit. 1.5 x the third
+	 * smallest gives the intercept term; the rate term grows with the
+	 * extrapolation from the reference relative to the edge length.
+	 * Calibrated in simulation to cover about 90-95% of mapping errors.
+	 */
+	for (i = 0; i < c->n; i++) {
+		s64 r = c->y[i] - mul_q32(c->x[i], c->skew_q32) - l.best;
+
+		if (i != l.lo && r > 2)
+			keep_smallest3(r3, (u64)r);
+	}
+	if (r3[2] != U64_MAX)
+		gap = r3[2];
+	else if (r3[1] != U64_MAX)
+		gap = r3[1] * 3 / 2;
+	else if (r3[0] != U64_MAX)
+		gap = r3[0] * 3;
+	else
+		gap = 0;
+	/* gap < 2^34 and base, x < 2^29: no overflow below. */
+	err = gap * 3 / 2;
+	if (l.base)
+		err += k4a_div64_u64(err * (span - c->x[l.lo]), l.base);
+	c->err_ns = err > U32_MAX ? U32_MAX : (u32)err;
+
+	c->fit_valid = c->n >= K4A_CLOCK_MIN_POINTS &&
+		       (u64)span * 1000 >= (u64)K4A_CLOCK_MIN_SPAN_MS * c->hz;
+}
+
+/* Whether observation (dev, host) beats the stored one of its bucket. */
+static bool lower_than(const struct k4a_clock *c, const struct k4a_clock_pt *old,
+		       u64 dev, u64 host)
+{
+	s64 dx = (s64)(dev - old->dev);
+	s64 dy = (s64)(host - old->host);
+
+	return dy < line_offset(c, dx);
+}
+
+/*
+ * Whether (dev, host) and @p could both be observations of one clock: host
+ * times apart by the nominal time of the tick distance, within the rate
+ * tolerance and K4A_CLOCK_CHAIN_TOL_NS of latency difference, and at most
+ * K4A_CLOCK_CHAIN_S apart.
+ */
+static bool k4a_clock_consistent(const struct k4a_clock *c,
+				 const struct k4a_clock_pt *p, u64 dev, u64 host)
+{
+	u64 dd = dev >= p->dev ? dev - p->dev : p->dev - dev;
+	u64 nom, tol, d;
+
+	if (dd > (u64)c->hz * K4A_CLOCK_CHAIN_S)
+		return false;
+	nom = nominal_ns(c, dd);
+	tol = K4A_CLOCK_CHAIN_TOL_NS + k4a_div_u64(nom * K4A_CLOCK_MAX_PPM, 1000000);
+	/* |host difference - nominal| <= tol, computed modulo 2^64 */
+	d = dev >= p->dev ? host - p->host - nom : p->host - host - nom;
+	return d + tol <= 2 * tol;
+}
+
+/*
+ * Record a suspicious observation. Returns true when it is the
+ * K4A_CLOCK_MAX_OUTLIERS-th in a row and the row is self-consistent (ticks
+ * and host time advance together at about the nominal rate): the device
+ * clock really changed and the estimator must restart.
+ */
+static bool k4a_clock_suspect(struct k4a_clock *c, u64 dev, u64 host)
+{
+	bool cont = false;
+
+	c->stat_outliers++;
+	if (c->n_cand && dev >= c->cand.dev)
+		cont = k4a_clock_consistent(c, &c->cand, dev, host);
+	c->n_cand = cont ? c->n_cand + 1 : 1;
+	c->cand.dev = dev;
+	c->cand.host = host;
+	return c->n_cand >= K4A_CLOCK_MAX_OUTLIERS;
+}
+
+/**
+ * k4a_clock_add() - feed one observation
+ * @c: estimator
+ * @dev_ticks: device timestamp of an event (e.g. a frame's FramePTS)
+ * @host_ns: host CLOCK_MONOTONIC time at which the event's data arrived
+ *
+ * Observations may come from several streams of one unit and slightly out
+ * of order. Inconsistent input does no harm: an observation is held back
+ * as suspicious if it arrived more than K4A_CLOCK_EARLY_NS before the fitted
+ * line allows (its ticks lie in the future), if its ticks are more than
+ * K4A_CLOCK_BACKSTEP_MS behind the newest ones, if it is older than the
+ * window, or, while there is no fit yet, if it does not agree with the
+ * previous accepted observation at the nominal rate. K4A_CLOCK_MAX_OUTLIERS self-consistent suspicious observations in
+ * a row mean the device clock was reset or jumped: the estimator restarts
+ * from them. A garbage observation that slipped into the window while the
+ * fit was not yet established is evicted once the others show it lies
+ * below the envelope.
+ */
+void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
+{
+	u64 b, line;
+	bool suspect = false;
+	u32 s;
+
+	b = k4a_div_u64(dev_ticks, c->bucket_ticks);
+	if (c->have_mark && c->mark.dev > dev_ticks &&
+	    c->mark.dev - dev_ticks >
+	    k4a_div_u64((u64)c->hz * K4A_CLOCK_BACKSTEP_MS, 1000))
+		suspect = true;
+	else if (c->fit_valid && (!line_at(c, dev_ticks, &line) ||
+				  (line > host_ns &&
+				   line - host_ns > K4A_CLOCK_EARLY_NS)))
+		suspect = true;
+	else if (c->samples && b < c->newest &&
+		 c->newest - b >= K4A_CLOCK_BUCKETS)
+		suspect = true;
+	else if (!c->fit_valid && c->samples &&
+		 !k4a_clock_consistent(c, &c->acc, dev_ticks, host_ns))
+		suspect = true;
+	if (suspect) {
+		if (!k4a_clock_suspect(c, dev_ticks, host_ns))
+			goto out;
+		k4a_clock_restart(c);
+	}
+	c->n_cand = 0;
+
+	if (!c->samples || b > c->newest)
+		c->newest = b;
+	s = (u32)(b % K4A_CLOCK_BUCKETS);
+	if (!(c->used & (1ULL << s)) || c->bucket[s] != b ||
+	    lower_than(c, &c->pt[s], dev_ticks, host_ns)) {
+		c->pt[s].dev = dev_ticks;
+		c->pt[s].host = host_ns;
+		c->bucket[s] = b;
+		c->used |= 1ULL << s;
+	}
+	if (c->samples < U32_MAX)
+		c->samples++;
+	c->acc.dev = dev_ticks;
+	c->acc.host = host_ns;
+	k4a_clock_fit(c);
+
+	if (c->fit_valid && (!c->have_mark || dev_ticks > c->mark.dev)) {
+		if (!line_at(c, dev_ticks, &line))
+			line = host_ns;
+		if (c->have_mark && line < c->mark.host)
+			line = c->mark.host;
+		if (line > host_ns) {
+			if (c->have_mark && c->mark.host > host_ns)
+				c->stat_conflicts++;
+			line = host_ns;
+		}
+		c->mark.dev = dev_ticks;
+		c->mark.host = line;
+		c->have_mark = true;
+	} else if (c->have_mark && dev_ticks == c->mark.dev &&
+		   host_ns < c->mark.host) {
+		c->stat_conflicts++;
+		c->mark.host = host_ns;
+	}
+out:
+	c->last.dev = dev_ticks;
+	c->last.host = host_ns;
+	c->have_last = true;
+}
+
+/**
+ * k4a_clock_map() - convert device ticks to host time
+ * @c: estimator
+ * @dev_ticks: device ticks to convert
+ * @host_ns: result, CLOCK_MONOTONIC ns
+ *
+ * Guarantees, for any input sequence:
+ *  - right after k4a_clock_add(d, a), the mapping of any tick <= d is <= a:
+ *    a mapped time is never later than the arrival of the observation it
+ *    belongs to ("never in the future");
+ *  - for one state, the mapping never decreases with increasing ticks;
+ *  - the mapping of a tick at or after the newest observation is never
+ *    earlier than any mapping handed out before for an older tick, unless
+ *    the first guarantee forbids it (input contradicting the model; counted
+ *    in stat_conflicts).
+ *
+ * Return: 0; -EAGAIN while too few observations are known (callers use the
+ * arrival time then); -ERANGE if @dev_ticks is absurdly far from the
+ * observations (more than 2^62 ns, about 146 years, at the nominal rate).
+ */
+int k4a_clock_map(const struct k4a_clock *c, u64 dev_ticks, u64 *host_ns)
+{
+	u64 v;
+
+	if (!c->fit_valid)
+		return -EAGAIN;
+	if (!line_at(c, dev_ticks, &v))
+		return -ERANGE;
+	if (c->have_mark) {
+		if (dev_ticks >= c->mark.dev && v < c->mark.host)
+			v = c->mark.host;
+		else if (dev_ticks < c->mark.dev && v > c->mark.host)
+			v = c->mark.host;
+	}
+	if (c->have_last && dev_ticks <= c->last.dev && v > c->last.host)
+		v = c->last.host;
+	*host_ns = v;
+	return 0;
+}
+
+/**
+ * k4a_clock_error_ns() - uncertainty of a mapping near the newest observation
+ * @c: estimator
+ *
+ * An estimate, not a hard bound: the residual of the sample closest to the
+ * fitted floor (how densely the observations reach the latency floor),
+ * scaled up by the extrapolation distance from the touching point relative
+ * to the window span.
+ *
+ * Return: nanoseconds; U32_MAX while the mapping is unavailable.
+ */
+u32 k4a_clock_error_ns(const struct k4a_clock *c)
+{
+	return c->fit_valid ? c->err_ns : U32_MAX;
+}
+
+/**
+ * k4a_clock_ready() - whether k4a_clock_map() returns mappings
+ * @c: estimator
+ *
+ * Return: true once enough observations span enough time.
+ */
+bool k4a_clock_ready(const struct k4a_clock *c)
+{
+	return c->fit_valid;
+}
+
+/**
+ * k4a_clock_ppm_x1000() - fitted rate deviation from nominal
+ * @c: estimator
+ *
+ * Return: host nanoseconds per device tick relative to nominal, in parts per
+ * billion (positive: the device clock runs slow); 0 without a fit.
+ */
+s32 k4a_clock_ppm_x1000(const struct k4a_clock *c)
+{
+	if (!c->fit_valid)
+		return 0;
+	/* |skew_q32| <= 1000 ppm of 1e9/hz ns, so the product fits in s64. */
+	return (s32)k4a_div64_s64(c->skew_q32 * (s64)c->hz, 1LL << 32);
+}

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * k4a_clock.h - map device clock ticks to host time (CLOCK_MONOTONIC ns).
+ *
+ * See Documentation/timestamps.rst for the model, the estimator and its
+ * guarantees.
+ */
+#ifndef K4A_CLOCK_H
+#define K4A_CLOCK_H
+
+#include "k4a_types.h"
+
+/* Sliding window: K4A_CLOCK_BUCKETS buckets of 1/K4A_CLOCK_BUCKET_DIV s. */
+#define K4A_CLOCK_BUCKETS	64
+#define K4A_CLOCK_BUCKET_DIV	2
+/* The fitted rate stays within this many ppm of the nominal rate. */
+#define K4A_CLOCK_MAX_PPM	1000
+/* Mapping starts once the samples span this many milliseconds ... */
+#define K4A_CLOCK_MIN_SPAN_MS	500
+/* ... in at least this many buckets. */
+#define K4A_CLOCK_MIN_POINTS	3
+/* An arrival this far before the fitted line is not physical: outlier. */
+#define K4A_CLOCK_EARLY_NS	5000000
+/* This many consistent suspicious observations in a row: restart. */
+#define K4A_CLOCK_MAX_OUTLIERS	3
+/* Consistent: within this many seconds and this many ns of nominal pace. */
+#define K4A_CLOCK_CHAIN_S	2
+#define K4A_CLOCK_CHAIN_TOL_NS	100000000
+/* Ticks going back by more than this (in ms) while host time goes on: restart. */
+#define K4A_CLOCK_BACKSTEP_MS	1000
+
+/**
+ * struct k4a_clock_pt - one observation
+ * @dev: device time in ticks
+ * @host: host arrival time in ns
+ */
+struct k4a_clock_pt {
+	u64 dev;
+	u64 host;
+};
+
+/**
+ * struct k4a_clock - per-unit device-to-host clock estimator
+ * @hz: nominal device clock frequency
+ * @bucket_ticks: width of one window bucket in ticks
+ * @pt: lowest observation of each bucket (ring indexed by bucket number)
+ * @bucket: bucket number held by each @pt slot, valid if @used has its bit
+ * @used: bit i set if @pt[i] holds a sample
+ * @newest: highest bucket number seen since the last reset
+ * @fit_valid: @ref/@skew_q32 describe a usable line
+ * @ref: an observation on the fitted line (all window samples lie on or above)
+ * @skew_q32: fitted rate minus nominal rate, in ns per tick, Q32.32 signed
+ * @err_ns: uncertainty of a mapping near the newest sample
+ * @have_mark: @mark is set
+ * @mark: newest tick mapped at add time and its mapped host time; the map
+ *        is clamped around it so output never goes backwards
+ * @have_last: @last is set
+ * @last: the most recently added observation (raw)
+ * @have_wrap: @wrap_last is set
+ * @wrap_last: last value returned by k4a_clock_unwrap()
+ * @samples: observations accepted since the last reset
+ * @acc: the most recently accepted observation
+ * @n_cand: suspicious observations in a row, @cand the latest of them
+ * @cand: the latest suspicious observation
+ * @stat_outliers: suspicious observations held back or evicted, in total
+ * @stat_restarts: restarts forced by inconsistent observations
+ * @stat_conflicts: adds where the never-in-the-future bound overrode the
+ *                  never-backwards bound (inconsistent input)
+ * @n: scratch: number of points in @x/@y
+ * @x: scratch: window points, ticks after the first one
+ * @y: scratch: window points, ns after the first one minus nominal time
+ * @hull: scratch: indices of the lower convex hull of @x/@y
+ *
+ * Fixed size, no allocation, no locking: the caller serialises all calls
+ * for one clock (k4a_clock_map() only reads and may run concurrently with
+ * other readers).
+ */
+struct k4a_clock {
+	u32 hz;
+	u32 bucket_ticks;
+	struct k4a_clock_pt pt[K4A_CLOCK_BUCKETS];
+	u64 bucket[K4A_CLOCK_BUCKETS];
+	u64 used;
+	u64 newest;
+	bool fit_valid;
+	struct k4a_clock_pt ref;
+	s64 skew_q32;
+	u32 err_ns;
+	bool have_mark;
+	struct k4a_clock_pt mark;
+	bool have_last;
+	struct k4a_clock_pt last;
+	bool have_wrap;
+	u64 wrap_last;
+	u32 samples;
+	struct k4a_clock_pt acc;
+	u32 n_cand;
+	struct k4a_clock_pt cand;
+	u32 stat_outliers;
+	u32 stat_restarts;
+	u32 stat_conflicts;
+	u32 n;
+	u32 x[K4A_CLOCK_BUCKETS];
+	s64 y[K4A_CLOCK_BUCKETS];
+	u8 hull[K4A_CLOCK_BUCKETS];
+};
+
+void k4a_clock_init(struct k4a_clock *c, u32 nominal_hz);
+void k4a_clock_reset(struct k4a_clock *c);
+u64 k4a_clock_unwrap(struct k4a_clock *c, u32 ticks32);
+void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns);
+int k4a_clock_map(const struct k4a_clock *c, u64 dev_ticks, u64 *host_ns);
+u32 k4a_clock_error_ns(const struct k4a_clock *c);
+bool k4a_clock_ready(const struct k4a_clock *c);
+s32 k4a_clock_ppm_x1000(const struct k4a_clock *c);
+
+#endif /* K4A_CLOCK_H */

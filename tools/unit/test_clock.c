@@ -1,0 +1,828 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for driver/lib/k4a_clock.c
+ *
+ * The simulations know the true host time of every device tick and measure
+ * the mapping error the way the driver uses the estimator: add an
+ * observation (device ticks, host arrival), then map the same ticks. The
+ * error is mapped time minus (true time + constant latency floor): a
+ * constant floor cannot be told apart from the clock offset, so the
+ * estimator reports event time + floor. Figures are printed as notes.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "k4a_test.h"
+#include "k4a_clock.h"
+
+#define HZ	90000
+
+static u64 rng_state;
+
+static u64 rng(void)
+{
+	u64 x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* Uniform in [0, 1). */
+static double urand(void)
+{
+	return (double)(rng() >> 11) / 9007199254740992.0;
+}
+
+enum jitter {
+	JIT_NONE,
+	JIT_UNIFORM,	/* uniform [0, 3 ms): the floor is rarely reached */
+	JIT_FLOOR,	/* 25% within 20 us of the floor, else uniform [0, 3 ms) */
+	JIT_HEAVY,	/* Pareto tail (alpha 1.2, 50 us scale) + 2% spikes of 20 ms */
+};
+
+struct stream {
+	u32 period_ticks;	/* 0: unused */
+	u32 phase_ticks;
+};
+
+struct sim_cfg {
+	double ppm;		/* device rate error: + means the device clock runs fast */
+	double ramp;		/* change of ppm per second */
+	enum jitter jit;
+	double base_ns;		/* constant latency floor */
+	struct stream st[3];	/* event streams (frames, IMU packets) */
+	double seconds;
+	double from_s, to_s;	/* measure errors in [from, to) after (re)start */
+	double reset_at_s;	/* device clock reset at this time (0: none) */
+	bool call_reset;	/* the driver calls k4a_clock_reset() then */
+	double garbage;		/* fraction of observations with garbage ticks */
+	u64 tick0;		/* device ticks at time 0 */
+	double host0_ns;	/* host time at time 0 */
+};
+
+struct sim_res {
+	unsigned int n;		/* errors measured */
+	double max, p99, p50, mean;
+	unsigned int within;	/* |error| <= k4a_clock_error_ns() */
+	unsigned int eagain;	/* -EAGAIN in the measured range */
+	double ready_s;		/* first mapping after (re)start, worst seed */
+	unsigned int future;	/* mapped > arrival: must stay 0 */
+	unsigned int backwards;	/* newest mapped < previous newest mapped */
+	unsigned int nonmono;	/* map decreasing in ticks within one state */
+	unsigned int maperr;	/* other errors from k4a_clock_map() */
+	double rate_err_ppm;	/* |estimated - true| rate at the end, worst seed */
+	u32 restarts, conflicts, outliers;
+};
+
+struct event {
+	double t;		/* true time, s after start */
+	double arrival_ns;
+	u64 dev;
+	bool garbage;
+	int epoch;
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+
+	return x->arrival_ns < y->arrival_ns ? -1 : x->arrival_ns > y->arrival_ns;
+}
+
+static double latency(const struct sim_cfg *cfg)
+{
+	double l = 0;
+
+	switch (cfg->jit) {
+	case JIT_NONE:
+		break;
+	case JIT_UNIFORM:
+		l = urand() * 3e6;
+		break;
+	case JIT_FLOOR:
+		l = urand() < 0.25 ? urand() * 20e3 : urand() * 3e6;
+		break;
+	case JIT_HEAVY:
+		l = 50e3 * (pow(1.0 - urand(), -1.0 / 1.2) - 1.0);
+		if (l > 50e6)
+			l = 50e6;
+		if (urand() < 0.02)
+			l += 20e6;
+		break;
+	}
+	return cfg->base_ns + l;
+}
+
+/* Device ticks elapsed after true time t (s) since an epoch start. */
+static double dev_of_t(const struct sim_cfg *cfg, double t)
+{
+	return HZ * (t + 1e-6 * (cfg->ppm * t + 0.5 * cfg->ramp * t * t));
+}
+
+/* Inverse of dev_of_t by Newton's method. */
+static double t_of_dev(const struct sim_cfg *cfg, double d)
+{
+	double t = d / HZ;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		t -= (dev_of_t(cfg, t) - d) /
+		     (HZ * (1.0 + 1e-6 * (cfg->ppm + cfg->ramp * t)));
+	return t;
+}
+
+static unsigned int make_events(const struct sim_cfg *cfg, struct event *ev,
+				unsigned int cap)
+{
+	double epoch_t[2] = { 0, cfg->reset_at_s };
+	unsigned int n = 0, s;
+	int e;
+
+	for (e = 0; e < (cfg->reset_at_s > 0 ? 2 : 1); e++) {
+		double end = (e == 0 && cfg->reset_at_s > 0) ? cfg->reset_at_s : cfg->seconds;
+		/* Epoch 0 starts at tick0; after a reset the device counts from 0. */
+		u64 start = e == 0 ? cfg->tick0 : 0;
+
+		for (s = 0; s < 3; s++) {
+			const struct stream *st = &cfg->st[s];
+			u64 k;
+
+			if (!st->period_ticks)
+				continue;
+			for (k = 0;; k++) {
+				u64 rel = st->phase_ticks + k * st->period_ticks;
+				/* Ramp and rate are measured from the epoch start. */
+				double t = epoch_t[e] + t_of_dev(cfg, (double)rel);
+
+				if (t >= end || n >= cap)
+					break;
+				ev[n].t = t;
+				ev[n].dev = start + rel;
+				ev[n].arrival_ns = cfg->host0_ns + t * 1e9 + latency(cfg);
+				ev[n].garbage = false;
+				ev[n].epoch = e;
+				if (cfg->garbage > 0 && urand() < cfg->garbage) {
+					ev[n].garbage = true;
+					ev[n].dev = rng() >> (rng() % 64);
+				}
+				n++;
+			}
+		}
+	}
+	qsort(ev, n, sizeof(*ev), cmp_event);
+	return n;
+}
+
+static void simulate(const struct sim_cfg *cfg, u64 seed, struct sim_res *res)
+{
+	static struct k4a_clock c;
+	unsigned int cap = (unsigned int)(cfg->seconds * 1000) + 64;
+	struct event *ev = calloc(cap, sizeof(*ev));
+	double *errs = calloc(cap, sizeof(double));
+	double sum = 0;
+	unsigned int n, i;
+	u64 prev = 0;
+	bool have_prev = false, reset_done = false, ready_seen = false;
+	int epoch = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->ready_s = -1;
+	if (!ev || !errs)
+		goto out;
+	rng_state = seed * 0x9e3779b97f4a7c15ULL + 12345;
+	n = make_events(cfg, ev, cap);
+	k4a_clock_init(&c, HZ);
+
+	for (i = 0; i < n; i++) {
+		const struct event *e = &ev[i];
+		double rel_t = e->t - (e->epoch ? cfg->reset_at_s : 0);
+		u64 a = (u64)llround(e->arrival_ns), m, p[5];
+		int r, j;
+
+		if (e->epoch != epoch) {
+			epoch = e->epoch;
+			have_prev = false;
+			ready_seen = false;
+			if (cfg->call_reset && !reset_done) {
+				k4a_clock_reset(&c);
+				reset_done = true;
+				CHECK_EQ(k4a_clock_map(&c, e->dev, &m), -EAGAIN);
+			}
+		}
+		k4a_clock_add(&c, e->dev, a);
+		r = k4a_clock_map(&c, e->dev, &m);
+		if (r == -EAGAIN) {
+			if (!e->garbage && rel_t >= cfg->from_s && rel_t < cfg->to_s)
+				res->eagain++;
+			continue;
+		}
+		if (r) {
+			if (!e->garbage)
+				res->maperr++;
+			continue;
+		}
+		/* Never later than the observation's own arrival. */
+		if (m > a)
+			res->future++;
+		if (e->garbage)
+			continue;
+		if (!ready_seen) {
+			ready_seen = true;
+			if (rel_t > res->ready_s)
+				res->ready_s = rel_t;
+		}
+		/* The newest tick's mapping never goes back (in-order streams). */
+		if (have_prev && m < prev && e->dev >= c.mark.dev)
+			res->backwards++;
+		if (e->dev >= c.mark.dev) {
+			prev = m;
+			have_prev = true;
+		}
+		/* Monotone in ticks for a fixed state. */
+		for (j = 0; j < 5; j++) {
+			u64 d = e->dev + (u64)j * 2000;
+
+			d = d >= 4000 ? d - 4000 : 0;
+			if (k4a_clock_map(&c, d, &p[j]))
+				p[j] = 0;
+			if (j && p[j] < p[j - 1])
+				res->nonmono++;
+		}
+		if (rel_t >= cfg->from_s && rel_t < cfg->to_s) {
+			double true_ns = cfg->host0_ns + e->t * 1e9 + cfg->base_ns;
+			double err = fabs((double)m - true_ns);
+
+			errs[res->n++] = err;
+			sum += err;
+			if (err <= k4a_clock_error_ns(&c))
+				res->within++;
+		}
+	}
+	if (res->n) {
+		qsort(errs, res->n, sizeof(double), cmp_double);
+		res->max = errs[res->n - 1];
+		res->p99 = errs[(res->n * 99) / 100];
+		res->p50 = errs[res->n / 2];
+		res->mean = sum / res->n;
+	}
+	if (k4a_clock_ready(&c)) {
+		/*
+		 * The estimator reports host ns per tick relative to nominal;
+		 * a device fast by p ppm gives 1 / (1 + p) - 1 of that.
+		 */
+		double p = cfg->ppm + cfg->ramp *
+			(cfg->seconds - (cfg->reset_at_s > 0 ? cfg->reset_at_s : 0));
+		double truth = 1e6 * (1.0 / (1.0 + p * 1e-6) - 1.0);
+		double est = k4a_clock_ppm_x1000(&c) / 1000.0;
+
+		res->rate_err_ppm = fabs(est - truth);
+	}
+	res->restarts = c.stat_restarts;
+	res->conflicts = c.stat_conflicts;
+	res->outliers = c.stat_outliers;
+out:
+	free(ev);
+	free(errs);
+}
+
+/* Several seeds; worst-case figures folded, printed, returned. */
+static void sweep(const char *what, const struct sim_cfg *cfg, unsigned int seeds,
+		  struct sim_res *w)
+{
+	unsigned int s;
+
+	memset(w, 0, sizeof(*w));
+	for (s = 1; s <= seeds; s++) {
+		struct sim_res r;
+
+		simulate(cfg, s, &r);
+#define WORST(f) do { if (r.f > w->f) w->f = r.f; } while (0)
+		WORST(max);
+		WORST(p99);
+		WORST(p50);
+		WORST(ready_s);
+		WORST(rate_err_ppm);
+#undef WORST
+		w->mean += r.mean / seeds;
+		w->n += r.n;
+		w->within += r.within;
+		w->eagain += r.eagain;
+		w->future += r.future;
+		w->backwards += r.backwards;
+		w->nonmono += r.nonmono;
+		w->maperr += r.maperr;
+		w->restarts += r.restarts;
+		w->conflicts += r.conflicts;
+		w->outliers += r.outliers;
+	}
+	char range[48];
+
+	if (cfg->to_s < 1e6)
+		snprintf(range, sizeof(range), "[%.0f s, %.0f s)", cfg->from_s, cfg->to_s);
+	else
+		snprintf(range, sizeof(range), "[%.0f s, end = %.0f s)", cfg->from_s,
+			 cfg->seconds);
+	NOTE("%s: %u seeds, %u mappings in %s: error max %.1f us, p99 %.1f us, p50 %.1f us, mean %.1f us; within error_ns %.1f%%; rate error <= %.2f ppm; ready after <= %.2f s",
+	     what, seeds, w->n, range, w->max / 1e3, w->p99 / 1e3,
+	     w->p50 / 1e3, w->mean / 1e3, w->n ? 100.0 * w->within / w->n : 0.0,
+	     w->rate_err_ppm, w->ready_s);
+}
+
+static void check_guarantees(const struct sim_res *r)
+{
+	CHECK_EQ(r->future, 0);
+	CHECK_EQ(r->backwards, 0);
+	CHECK_EQ(r->nonmono, 0);
+	CHECK_EQ(r->maperr, 0);
+	CHECK_EQ(r->eagain, 0);
+	CHECK(r->n > 0);
+}
+
+static const struct sim_cfg base_cfg = {
+	.st = { { 3000, 0 } },		/* colour frames at 30 fps */
+	.seconds = 20, .from_s = 2, .to_s = 1e9,
+	.tick0 = 123456, .host0_ns = 7.25e9,
+};
+
+static void t_api(void)
+{
+	static struct k4a_clock c;
+	u64 m = 42;
+	u32 i;
+
+	k4a_clock_init(&c, HZ);
+	CHECK(!k4a_clock_ready(&c));
+	CHECK_EQ(k4a_clock_map(&c, 0, &m), -EAGAIN);
+	CHECK_EQ(m, 42);
+	CHECK_EQ(k4a_clock_error_ns(&c), U32_MAX);
+	CHECK_EQ(k4a_clock_ppm_x1000(&c), 0);
+	/* Two observations are not enough, nor is a short span. */
+	k4a_clock_add(&c, 1000, 1000000000);
+	k4a_clock_add(&c, 4000, 1033333333);
+	CHECK_EQ(k4a_clock_map(&c, 4000, &m), -EAGAIN);
+	for (i = 2; i < 60; i++)
+		k4a_clock_add(&c, 1000 + i * 3000, 1000000000 + i * 33333333ULL);
+	CHECK(k4a_clock_ready(&c));
+	CHECK_EQ(k4a_clock_map(&c, 1000 + 59 * 3000, &m), 0);
+	/* Noise-free input: exact to the nanosecond rounding. */
+	CHECK(m <= 1000000000 + 59 * 33333333ULL);
+	CHECK(m + 2 >= 1000000000 + 59 * 33333333ULL);
+	CHECK(k4a_clock_error_ns(&c) < 100);
+	/*
+	 * White box: pretend an earlier mapping of the newest tick came out
+	 * 1 ms later than the line. Later ticks never map before it, earlier
+	 * ones never after it, and the map stays monotone around it.
+	 */
+	{
+		u64 md = c.mark.dev, mh = c.mark.host + 1000000, v[5];
+		int j;
+
+		c.mark.host = mh;
+		c.last.host += 2000000;
+		for (j = 0; j < 5; j++)
+			CHECK_EQ(k4a_clock_map(&c, md - 2 + j, &v[j]), 0);
+		CHECK(v[0] <= mh && v[1] <= mh);
+		CHECK(v[2] >= mh && v[3] >= mh && v[4] >= mh);
+		for (j = 1; j < 5; j++)
+			CHECK(v[j] >= v[j - 1]);
+		/* The arrival bound still wins over the monotone guard. */
+		c.last.host = mh - 500000;
+		CHECK_EQ(k4a_clock_map(&c, md, &v[0]), 0);
+		CHECK_EQ(v[0], mh - 500000);
+	}
+	k4a_clock_reset(&c);
+	CHECK(!k4a_clock_ready(&c));
+	CHECK_EQ(k4a_clock_map(&c, 4000, &m), -EAGAIN);
+	CHECK_EQ(k4a_clock_error_ns(&c), U32_MAX);
+
+	/* Out-of-range nominal rates fall back to 90 kHz. */
+	k4a_clock_init(&c, 0);
+	CHECK_EQ(c.hz, 90000);
+	k4a_clock_init(&c, U32_MAX);
+	CHECK_EQ(c.hz, 90000);
+	k4a_clock_init(&c, 1000000);
+	CHECK_EQ(c.hz, 1000000);
+}
+
+static void t_unwrap(void)
+{
+	static struct k4a_clock c;
+	u64 v;
+
+	k4a_clock_init(&c, HZ);
+	CHECK_EQ(k4a_clock_unwrap(&c, 0xfffff000U), 0xfffff000ULL);
+	CHECK_EQ(k4a_clock_unwrap(&c, 0xfffffff0U), 0xfffffff0ULL);
+	CHECK_EQ(k4a_clock_unwrap(&c, 0x00000010U), 0x100000010ULL);
+	/* Small backward step (out-of-order streams) across the wrap. */
+	CHECK_EQ(k4a_clock_unwrap(&c, 0xfffffff8U), 0xfffffff8ULL);
+	CHECK_EQ(k4a_clock_unwrap(&c, 0x00001000U), 0x100001000ULL);
+	v = 0x100001000ULL;
+	for (int i = 0; i < 10; i++) {
+		v += 0x7fffffffULL;
+		CHECK_EQ(k4a_clock_unwrap(&c, (u32)v), v);
+	}
+	/* Never below zero. */
+	k4a_clock_reset(&c);
+	CHECK_EQ(k4a_clock_unwrap(&c, 5), 5);
+	CHECK_EQ(k4a_clock_unwrap(&c, 0xffffff00U), 0xffffff00ULL);
+	CHECK_EQ(k4a_clock_unwrap(&c, 7), 0x100000007ULL);
+}
+
+/* Exact clocks: the rate is recovered, the error is the rounding only. */
+static void t_noise_free_rates(void)
+{
+	static const double ppms[] = { -500, -390, -1, 0, 3.3, 390, 500 };
+	unsigned int i;
+
+	for (i = 0; i < K4A_ARRAY_SIZE(ppms); i++) {
+		struct sim_cfg cfg = base_cfg;
+		struct sim_res r;
+
+		cfg.ppm = ppms[i];
+		cfg.jit = JIT_NONE;
+		cfg.from_s = 1;
+		simulate(&cfg, 1, &r);
+		check_guarantees(&r);
+		CHECK(r.max < 1000);
+		CHECK(r.rate_err_ppm < 0.01);
+	}
+}
+
+/*
+ * The bound of the design: after 2 s of 30 fps frames whose latency often
+ * reaches its floor, the error stays below 100 us. Justification: with 25%
+ * of 30 samples/s within 20 us of the floor, every 0.5 s bucket holds a
+ * floor sample, so after 2 s the hull edge spans >= 1 s with both ends
+ * <= 20 us above the floor: rate error <= 40 ppm, extrapolated over
+ * <= 1.5 s gives <= 60 us, plus <= 20 us of intercept.
+ */
+static void t_floor_30fps(void)
+{
+	static const double ppms[] = { -500, 390, 500 };
+	unsigned int i;
+
+	for (i = 0; i < K4A_ARRAY_SIZE(ppms); i++) {
+		struct sim_cfg cfg = base_cfg;
+		struct sim_res r;
+		char what[96];
+
+		cfg.ppm = ppms[i];
+		cfg.jit = JIT_FLOOR;
+		cfg.seconds = 60;
+		snprintf(what, sizeof(what), "floor-hitting jitter, %+.0f ppm, 30 fps", cfg.ppm);
+		sweep(what, &cfg, 20, &r);
+		check_guarantees(&r);
+		CHECK(r.max <= 100e3);
+		CHECK(r.p99 <= 20e3);
+		CHECK(r.ready_s <= 1.0);
+		CHECK(r.rate_err_ppm <= 1.0);
+		/* error_ns is an honest figure: it covers most errors. */
+		CHECK(r.within >= r.n * 85 / 100);
+	}
+}
+
+/*
+ * Uniform 0-3 ms latency: only 1/3000 of samples per us land near the
+ * floor, so the estimate needs more time. Order statistics over N samples
+ * in the window put the lowest ones ~3 ms/N above the floor: ~0.2 ms after
+ * 2 s, ~10 us once the 32 s window is full. Bounds: 250 us from 10 s,
+ * 100 us with a full window.
+ */
+static void t_uniform(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = 500;
+	cfg.jit = JIT_UNIFORM;
+	cfg.seconds = 60;
+	cfg.from_s = 2;
+	cfg.to_s = 10;
+	sweep("uniform 0-3 ms, +500 ppm, 30 fps", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 1500e3);
+	CHECK(r.mean <= 150e3);
+	cfg.from_s = 10;
+	cfg.to_s = 33;
+	sweep("uniform 0-3 ms, +500 ppm, 30 fps", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 250e3);
+	CHECK(r.p99 <= 150e3);
+	cfg.from_s = 33;
+	cfg.to_s = 1e9;
+	sweep("uniform 0-3 ms, +500 ppm, 30 fps", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+	CHECK(r.rate_err_ppm <= 5);
+	CHECK(r.within >= r.n * 80 / 100);
+}
+
+/* Heavy tail and 20 ms spikes: the floor is reached often, spikes never matter. */
+static void t_heavy_tail(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = -500;
+	cfg.jit = JIT_HEAVY;
+	cfg.seconds = 60;
+	sweep("heavy-tailed + 20 ms spikes, -500 ppm, 30 fps", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 50e3);
+	CHECK(r.p99 <= 20e3);
+	CHECK(r.within >= r.n * 85 / 100);
+}
+
+/*
+ * 5 fps (the slowest rate) with the field drift of 390 ppm: six times fewer
+ * observations, so the same bound holds from 10 s instead of 2 s.
+ */
+static void t_slow_fps(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.st[0].period_ticks = 18000;
+	cfg.ppm = -390;
+	cfg.jit = JIT_FLOOR;
+	cfg.seconds = 90;
+	cfg.from_s = 2;
+	cfg.to_s = 10;
+	sweep("floor-hitting jitter, -390 ppm, 5 fps", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 1500e3);
+	cfg.from_s = 10;
+	cfg.to_s = 1e9;
+	sweep("floor-hitting jitter, -390 ppm, 5 fps", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+	CHECK(r.p99 <= 40e3);
+	cfg.jit = JIT_HEAVY;
+	sweep("heavy-tailed + spikes, -390 ppm, 5 fps", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+}
+
+/* A constant latency floor is reported as part of the offset. */
+static void t_base_latency(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = 250;
+	cfg.jit = JIT_FLOOR;
+	cfg.base_ns = 800e3;
+	sweep("floor-hitting jitter on an 800 us constant latency (error vs true + 800 us)",
+	      &cfg, 10, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+}
+
+/* The rate drifts (0.1 ppm/s: a warming crystal, fast). */
+static void t_rate_ramp(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = 390;
+	cfg.ramp = 0.1;
+	cfg.jit = JIT_FLOOR;
+	cfg.seconds = 120;
+	sweep("floor-hitting jitter, 390 ppm + 0.1 ppm/s", &cfg, 10, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+	CHECK(r.p99 <= 30e3);
+}
+
+/* Device clock reset at 10 s (colour start): the driver resets the estimator. */
+static void t_reset(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = -500;
+	cfg.jit = JIT_FLOOR;
+	cfg.seconds = 30;
+	cfg.reset_at_s = 10;
+	cfg.call_reset = true;
+	sweep("clock reset at 10 s, estimator reset", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+	CHECK(r.ready_s <= 1.2);
+	CHECK_EQ(r.restarts, 0);
+}
+
+/* The same reset, but nobody tells the estimator: it notices and restarts. */
+static void t_implicit_restart(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = 500;
+	cfg.jit = JIT_FLOOR;
+	cfg.seconds = 30;
+	cfg.reset_at_s = 10;
+	cfg.tick0 = 5000000;
+	sweep("clock reset at 10 s, not announced", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+	CHECK_EQ(r.restarts, 20);
+}
+
+/* Colour + depth + IMU of one unit, merged in arrival order (ticks out of order). */
+static void t_multi_stream(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.st[0] = (struct stream){ 3000, 0 };
+	cfg.st[1] = (struct stream){ 3000, 135 };
+	cfg.st[2] = (struct stream){ 433, 17 };
+	cfg.ppm = 390;
+	cfg.jit = JIT_UNIFORM;
+	cfg.seconds = 40;
+	cfg.from_s = 5;
+	sweep("colour + depth 30 fps + IMU 208 Hz, uniform 0-3 ms, 390 ppm", &cfg, 10, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+}
+
+/* 2% of observations carry garbage ticks. */
+static void t_garbage(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = -250;
+	cfg.jit = JIT_FLOOR;
+	cfg.seconds = 60;
+	cfg.garbage = 0.02;
+	sweep("floor-hitting jitter with 2% garbage ticks", &cfg, 20, &r);
+	check_guarantees(&r);
+	CHECK(r.max <= 100e3);
+	NOTE("outliers rejected %u, restarts %u, conflicts %u", r.outliers,
+	     r.restarts, r.conflicts);
+}
+
+/*
+ * One observation 50 ms early (garbage ticks, but close enough to pass the
+ * plausibility check) enters before the fit exists. Once the others show
+ * it lies below their envelope, it is evicted.
+ */
+static void t_early_garbage(void)
+{
+	static struct k4a_clock c;
+	unsigned int k, n = 0;
+	double max = 0;
+
+	rng_state = 99;
+	k4a_clock_init(&c, HZ);
+	for (k = 0; k < 30 * 20; k++) {
+		u64 dev = 1000 + k * 3000ULL;
+		double true_ns = 5e9 + k * (1e9 / 30);
+		double lat = urand() < 0.25 ? urand() * 20e3 : urand() * 3e6;
+		u64 m;
+
+		if (k == 4)
+			dev += 4500;	/* 50 ms in the future */
+		k4a_clock_add(&c, dev, (u64)llround(true_ns + lat));
+		if (k == 4 || k4a_clock_map(&c, dev, &m) || k < 60)
+			continue;
+		n++;
+		if (fabs((double)m - true_ns) > max)
+			max = fabs((double)m - true_ns);
+	}
+	NOTE("one 50 ms early observation at 0.13 s: error max %.1f us from 2 s, %u outliers",
+	     max / 1e3, c.stat_outliers);
+	CHECK_EQ(n, 30 * 20 - 60);
+	CHECK(max <= 100e3);
+	CHECK(c.stat_outliers >= 1);
+	CHECK_EQ(c.stat_restarts, 0);
+}
+
+/* Device and host counters far from zero. */
+static void t_large_values(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+	static struct k4a_clock c;
+	u64 m;
+	int i;
+
+	cfg.ppm = 123;
+	cfg.jit = JIT_FLOOR;
+	cfg.tick0 = 1ULL << 45;
+	cfg.host0_ns = 4e18;
+	cfg.seconds = 30;
+	sweep("ticks near 2^45, host time near 4e18 ns", &cfg, 5, &r);
+	check_guarantees(&r);
+	/* Doubles at 4e18 ns resolve 512 ns: allow for it. */
+	CHECK(r.max <= 101e3);
+
+	k4a_clock_init(&c, HZ);
+	for (i = 0; i < 100; i++)
+		k4a_clock_add(&c, (1ULL << 62) + i * 3000ULL, 1000 + i * 33333333ULL);
+	CHECK_EQ(k4a_clock_map(&c, (1ULL << 62) + 99 * 3000ULL, &m), 0);
+	CHECK_EQ(k4a_clock_map(&c, (1ULL << 62) - (1ULL << 40), &m), 0);
+	CHECK_EQ(m, 0);		/* saturates at 0, never wraps */
+	CHECK_EQ(k4a_clock_map(&c, U64_MAX, &m), -ERANGE);
+}
+
+/* Arbitrary input: the guarantees hold and nothing misbehaves. */
+static void t_adversarial(void)
+{
+	static struct k4a_clock c;
+	unsigned int round, i, bad = 0;
+
+	for (round = 0; round < 200; round++) {
+		u64 d, a, prev_d = 0, prev_m = 0;
+		bool have_prev = false;
+		u32 restarts;
+
+		rng_state = round * 7919 + 1;
+		d = rng() >> (rng() % 64);
+		a = rng() >> (rng() % 64);
+		k4a_clock_init(&c, HZ);
+		for (i = 0; i < 2000; i++) {
+			u64 m, p[4];
+			int j;
+
+			switch (rng() % 6) {
+			case 0:
+				d = rng() >> (rng() % 64);
+				a = rng() >> (rng() % 64);
+				break;
+			case 1:
+				d -= rng() % 5000;
+				a += rng() % 100000000;
+				break;
+			default:
+				d += 3000 + rng() % 200;
+				a += 33000000 + rng() % 5000000;
+				break;
+			}
+			restarts = c.stat_restarts;
+			k4a_clock_add(&c, d, a);
+			if (c.stat_restarts != restarts)
+				have_prev = false;	/* a new clock epoch */
+			if (k4a_clock_map(&c, d, &m) == 0) {
+				if (m > a)
+					bad++;
+				/*
+				 * A newer tick never maps before an older one's
+				 * mapping, unless its own arrival forbids it.
+				 */
+				if (have_prev && d > prev_d && m < prev_m && a >= prev_m)
+					bad++;
+				if (!have_prev || d > prev_d) {
+					prev_d = d;
+					prev_m = m;
+					have_prev = true;
+				}
+			}
+			for (j = 0; j < 4; j++)
+				if (k4a_clock_map(&c, d + ((u64)j << (8 * j)), &p[j]))
+					p[j] = j ? p[j - 1] : 0;
+			for (j = 1; j < 4; j++)
+				if (d + ((u64)j << (8 * j)) > d && p[j] < p[j - 1])
+					bad++;
+			if (rng() % 500 == 0) {
+				k4a_clock_reset(&c);
+				have_prev = false;
+			}
+			(void)k4a_clock_error_ns(&c);
+			(void)k4a_clock_ppm_x1000(&c);
+		}
+	}
+	CHECK_EQ(bad, 0);
+}
+
+int main(void)
+{
+	RUN(t_api);
+	RUN(t_unwrap);
+	RUN(t_noise_free_rates);
+	RUN(t_floor_30fps);
+	RUN(t_uniform);
+	RUN(t_heavy_tail);
+	RUN(t_slow_fps);
+	RUN(t_base_latency);
+	RUN(t_rate_ramp);
+	RUN(t_reset);
+	RUN(t_implicit_restart);
+	RUN(t_multi_stream);
+	RUN(t_garbage);
+	RUN(t_early_garbage);
+	RUN(t_large_values);
+	RUN(t_adversarial);
+	return k4a_test_done();
+}

@@ -41,4 +41,8 @@ for t in $tests; do
 	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$pass" "$fail" "$skip" "$rc" "$secs" >> "$K4A_OUT/summary.tsv"
 	echo "# selftest $name: pass $pass fail $fail skip $skip rc $rc (${secs}s)"
 done
+if [ ! -s "$K4A_OUT/summary.tsv" ]; then
+	echo "# selftests: no test matched '$*'"
+	exit 1
+fi
 awk -F'\t' '{p += $2; f += $3; s += $4} END {printf "# selftests: %d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0)}' "$K4A_OUT/summary.tsv"

@@ -138,7 +138,9 @@ do_vm() {
 			"$K4A_ROOT/tools/vm/guest/selftests.sh" ${K4A_TESTS:-} > "$LOG/selftests-$k.log" 2>&1
 		rc=$?
 		grep -E '^(# selftest|\[ *[0-9.]+\] +(not ok|ok) )|selftests:' "$rd/log" 2>/dev/null | grep -E '^# selftest .*:|^# selftests:' | sed "s/^/[$k] /"
-		if [ -f "$rd/summary.tsv" ]; then
+		if [ ! -s "$rd/summary.tsv" ]; then
+			fail 1; ok=1; echo "FAIL: no selftest ran on $k"
+		elif [ -f "$rd/summary.tsv" ]; then
 			pass "$(awk -F'\t' '{s += $2} END {print s + 0}' "$rd/summary.tsv")"
 			fail "$(awk -F'\t' '{s += $3} END {print s + 0}' "$rd/summary.tsv")"
 		fi

@@ -39,7 +39,12 @@ rm -f "$RUNDIR"/{rc,log,dmesg.txt,tainted,uptime-start,uptime-end,console.log}
 		"$KVER" "$K4A_ROOT" "$K4A_BUILD"
 	printf 'export K4A_KO=%q\n' "$K4A_BUILD/kmod/$KVER/k4a.ko"
 } > "$RUNDIR/env.sh"
-{ printf 'set -- '; printf '%q ' "$@"; echo; cat "$SCRIPT"; } > "$RUNDIR/cmd.sh"
+{
+	printf 'set --'
+	[ $# -eq 0 ] || printf ' %q' "$@"
+	echo
+	cat "$SCRIPT"
+} > "$RUNDIR/cmd.sh"
 
 t0=${EPOCHREALTIME/./}
 elapsed() {

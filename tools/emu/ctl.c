@@ -87,14 +87,21 @@ static void dump_unit(struct out *o, struct unit *u, int64_t now)
 	struct half *d = &u->h[HALF_DEPTH], *c = &u->h[HALF_COLOR];
 	uint32_t m = c->mcu.cfg.mode;
 	unsigned int k;
+	char sin[16];
+
+	if (u->sync_in == SYNC_SRC_GEN)
+		snprintf(sin, sizeof(sin), "gen");
+	else if (u->sync_in == SYNC_SRC_NONE)
+		snprintf(sin, sizeof(sin), "none");
+	else
+		snprintf(sin, sizeof(sin), "%d", u->sync_in);
 
 	say(o, "unit %u serial=%s depth=%s color=%s depth_port=%d color_port=%d sync_mode=%s "
-	    "sync_in=%s%d jack=%u synced=%d clock_ticks=%lld drift_ppm=%g\n",
+	    "sync_in=%s jack=%u synced=%d clock_ticks=%lld drift_ppm=%g\n",
 	    u->index, u->serial, d->plugged ? "plugged" : "unplugged",
 	    c->plugged ? "plugged" : "unplugged", d->plugged ? d->port : -1,
 	    c->plugged ? c->port : -1, m < 3 ? mode_names[m] : "?",
-	    u->sync_in == SYNC_SRC_GEN ? "gen" : u->sync_in == SYNC_SRC_NONE ? "none" : "unit",
-	    u->sync_in >= 0 ? u->sync_in : -1, unit_jack(u), u->synced,
+	    sin, unit_jack(u), u->synced,
 	    (long long)clk_ticks(&u->clk, now), u->drift_ppm);
 	say(o, "streams %u depth_on=%d depth_mode=%u depth_fps=%u color_on=%d color_fps=%u "
 	    "imu_on=%d sub_delay_ticks=%u depth_delay_ticks=%d\n",

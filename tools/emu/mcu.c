@@ -96,6 +96,23 @@ static bool color_is_read(uint32_t op)
 	return op == OP_C_GET_JACK_STATE || op == OP_C_GET_SYS_CFG;
 }
 
+static bool is_known(enum mcu_kind k, uint32_t op)
+{
+	static const uint32_t d[] = { OP_D_RESET, OP_D_VERSION_GET, OP_D_DEPTH_START,
+		OP_D_DEPTH_STOP, OP_D_NV_DATA_GET, OP_D_MODE_SET, OP_D_POWER_OFF, OP_D_POWER_ON,
+		OP_D_STREAM_START, OP_D_STREAM_STOP, OP_D_FPS_SET, OP_D_READ_CALIB, OP_D_READ_SN,
+		OP_D_COMPONENT_VERSION, OP_D_DOWNLOAD_FW, OP_D_FW_UPDATE_STATUS };
+	static const uint32_t c[] = { OP_C_RESET, OP_C_SET_SYS_CFG, OP_C_GET_SYS_CFG,
+		OP_C_IMU_START, OP_C_IMU_STOP, OP_C_GET_JACK_STATE };
+	const uint32_t *t = k == MCU_DEPTH ? d : c;
+	size_t n = k == MCU_DEPTH ? sizeof(d) / sizeof(d[0]) : sizeof(c) / sizeof(c[0]), i;
+
+	for (i = 0; i < n; i++)
+		if (t[i] == op)
+			return true;
+	return false;
+}
+
 static void depth_cmd(struct mcu_state *s, const struct mcu_env *env, uint32_t op,
 		      const uint8_t *d, size_t dl, uint32_t host_len, struct mcu_result *r)
 {
@@ -334,6 +351,10 @@ void mcu_command(struct mcu_state *s, const struct mcu_env *env, const uint8_t *
 	}
 	if (env->busy) {
 		r->status = ST_COMMAND_BUSY;
+		return;
+	}
+	if (!is_known(s->kind, r->opcode)) {
+		r->status = ST_NOT_IMPLEMENTED;
 		return;
 	}
 	if (!is_read && r->data_stage) {

@@ -22,9 +22,9 @@
 
 #define NSEC_PER_SEC_U64	1000000000ULL
 /* Residuals are clamped to +-2^30 ns so the hull arithmetic cannot overflow. */
-#define K4A_CLOCK_Y_LIMIT	(1LL << 30)
-/* Distances (as nominal ns) beyond this are refused by k4a_clock_map(). */
-#define K4A_CLOCK_NS_LIMIT	(1ULL << 62)
+#define K4A_CLOCK_Y_LIMIT	1073741824LL
+/* Distances (as nominal ns) beyond 2^62 are refused by k4a_clock_map(). */
+#define K4A_CLOCK_NS_LIMIT	4611686018427387904ULL
 #define K4A_CLOCK_HZ_MIN	1000U
 #define K4A_CLOCK_HZ_MAX	10000000U
 
@@ -456,11 +456,11 @@ static bool k4a_clock_suspect(struct k4a_clock *c, u64 dev, u64 host)
  * line allows (its ticks lie in the future), if its ticks are more than
  * K4A_CLOCK_BACKSTEP_MS behind the newest ones, if it is older than the
  * window, or, while there is no fit yet, if it does not agree with the
- * previous accepted observation at the nominal rate. K4A_CLOCK_MAX_OUTLIERS self-consistent suspicious observations in
- * a row mean the device clock was reset or jumped: the estimator restarts
- * from them. A garbage observation that slipped into the window while the
- * fit was not yet established is evicted once the others show it lies
- * below the envelope.
+ * previous accepted observation at the nominal rate. K4A_CLOCK_MAX_OUTLIERS
+ * self-consistent suspicious observations in a row mean the device clock
+ * was reset or jumped: the estimator restarts from them. A garbage
+ * observation that slipped into the window while the fit was not yet
+ * established is evicted once the others show it lies below the envelope.
  */
 void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 {

@@ -65,14 +65,15 @@ static inline s64 k4a_div64_s64(s64 a, s64 b)
 #include <stdint.h>
 #include <string.h>
 
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+/* The compiler's own names for the <stdint.h> types, so both spellings mix. */
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT8_TYPE__ s8;
+typedef __INT16_TYPE__ s16;
+typedef __INT32_TYPE__ s32;
+typedef __INT64_TYPE__ s64;
 
 #ifndef U8_MAX
 #define U8_MAX		UINT8_MAX
@@ -145,21 +146,21 @@ static inline u64 k4a_get_le64(const u8 *p)
 
 static inline void k4a_put_le16(u8 *p, u16 v)
 {
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
+	p[0] = (u8)(v & 0xff);
+	p[1] = (u8)((v >> 8) & 0xff);
 }
 
 static inline void k4a_put_le32(u8 *p, u32 v)
 {
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
-	p[2] = (u8)(v >> 16);
-	p[3] = (u8)(v >> 24);
+	p[0] = (u8)(v & 0xff);
+	p[1] = (u8)((v >> 8) & 0xff);
+	p[2] = (u8)((v >> 16) & 0xff);
+	p[3] = (u8)((v >> 24) & 0xff);
 }
 
 static inline void k4a_put_le64(u8 *p, u64 v)
 {
-	k4a_put_le32(p, (u32)v);
+	k4a_put_le32(p, (u32)(v & 0xffffffffU));
 	k4a_put_le32(p + 4, (u32)(v >> 32));
 }
 

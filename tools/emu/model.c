@@ -345,6 +345,7 @@ static void depth_ready(struct unit *u, const struct event *e)
 
 	if (u->dn >= u->dcap) {
 		u->depth_dropped++;
+		log_frame(u, &e->gt, 0);	/* sent 0: dropped in the device */
 		return;
 	}
 	if (fault_take(&u->f.depth_zero))
@@ -370,6 +371,7 @@ static void color_ready(struct unit *u, const struct event *e)
 		return;
 	if (emu_uvc_frame_pending(u->uvc)) {
 		u->color_skipped++;
+		log_frame(u, &e->gt, 0);
 		emu_uvc_frame_begin(u->uvc, &e->gt, e->pts, e->exp_100ns);	/* counted there too */
 		return;
 	}

@@ -491,13 +491,107 @@ static void depth_stop(void)
 	cmd_st(&dmcu, OP_D_DEPTH_STOP, NULL, 0);
 }
 
-/* read one frame; returns its size or negative */
-static long depth_read(uint8_t *buf, long cap, int tmo)
+/*
+ * Pipelined raw depth reader: NXFER transfers of PIECE bytes stay queued on
+ * 0x83, as a driver would keep several URBs per frame. A transfer shorter than
+ * PIECE ends a frame (the device ends every frame with a short packet).
+ */
+#define NXFER 4
+struct dreader {
+	struct libusb_transfer *x[NXFER];
+	uint8_t *buf[NXFER];
+	int done[NXFER];
+	unsigned int next;
+	long cur;		/* bytes of the frame being received */
+	uint8_t head[EMU_GT_SIZE];
+	bool head_ok;
+};
+
+static void LIBUSB_CALL dr_cb(struct libusb_transfer *t)
 {
-	return read_xfer(dmcu.h, dmcu.ep_stream, buf, cap, tmo);
+	*(int *)t->user_data = 1;
 }
 
-static void depth_account(struct dstat *st, long got, uint32_t size)
+static int dr_start(struct dreader *r)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	for (i = 0; i < NXFER; i++) {
+		r->x[i] = libusb_alloc_transfer(0);
+		r->buf[i] = malloc(PIECE);
+		if (!r->x[i] || !r->buf[i])
+			return -1;
+		libusb_fill_bulk_transfer(r->x[i], dmcu.h, dmcu.ep_stream, r->buf[i], PIECE, dr_cb,
+					  &r->done[i], 0);
+		if (libusb_submit_transfer(r->x[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* Wait for the next frame until @deadline; returns its size, -1 on timeout, -2 on error. */
+static long dr_frame(struct dreader *r, int64_t deadline, uint8_t *gt_out)
+{
+	for (;;) {
+		unsigned int i = r->next;
+		struct libusb_transfer *t = r->x[i];
+		long actual;
+
+		while (!r->done[i]) {
+			struct timeval tv = { 0, 100000 };
+
+			if (mono_ns() > deadline)
+				return -1;
+			libusb_handle_events_timeout_completed(ctx, &tv, &r->done[i]);
+		}
+		r->done[i] = 0;
+		r->next = (i + 1) % NXFER;
+		if (t->status != LIBUSB_TRANSFER_COMPLETED)
+			return -2;
+		actual = t->actual_length;
+		if (r->cur < EMU_GT_SIZE) {
+			long n = actual < EMU_GT_SIZE - r->cur ? actual : EMU_GT_SIZE - r->cur;
+
+			memcpy(r->head + r->cur, r->buf[i], (size_t)n);
+		}
+		r->cur += actual;
+		if (libusb_submit_transfer(t))
+			return -2;
+		if (actual < PIECE) {
+			long f = r->cur;
+
+			memcpy(gt_out, r->head, EMU_GT_SIZE);
+			r->cur = 0;
+			return f;
+		}
+	}
+}
+
+static void dr_stop(struct dreader *r)
+{
+	int i, pending;
+
+	for (i = 0; i < NXFER; i++)
+		if (r->x[i])
+			libusb_cancel_transfer(r->x[i]);
+	do {
+		struct timeval tv = { 0, 100000 };
+
+		pending = 0;
+		for (i = 0; i < NXFER; i++)
+			if (r->x[i] && !r->done[i])
+				pending = 1;
+		if (pending && libusb_handle_events_timeout(ctx, &tv))
+			break;
+	} while (pending);
+	for (i = 0; i < NXFER; i++) {
+		libusb_free_transfer(r->x[i]);
+		free(r->buf[i]);
+	}
+}
+
+static void depth_account(struct dstat *st, long got, uint32_t size, const uint8_t *head)
 {
 	struct emu_gt gt;
 
@@ -506,7 +600,7 @@ static void depth_account(struct dstat *st, long got, uint32_t size)
 		st->bad_size++;
 		return;
 	}
-	if (emu_gt_unpack(big, &gt) || strncmp(gt.serial, serial, 16)) {
+	if (emu_gt_unpack(head, &gt) || strncmp(gt.serial, serial, 16)) {
 		st->no_gt++;
 		return;
 	}
@@ -524,26 +618,28 @@ static void depth_account(struct dstat *st, long got, uint32_t size)
 static int do_depth(uint32_t mode, uint32_t fps, long nframes)
 {
 	uint32_t size = mcu_raw_frame_size(mode);
-	long cap = (size + 1023) / 1024 * 1024;
+	struct dreader rd;
+	uint8_t head[EMU_GT_SIZE];
 	struct dstat st;
 	double rate = 0;
 
 	memset(&st, 0, sizeof(st));
-	if (!size || depth_start(mode, fps)) {
+	if (!size || depth_start(mode, fps) || dr_start(&rd)) {
 		printf("depth mode=%u fps=%u start failed\n", mode, fps);
 		return 1;
 	}
 	while (st.frames < nframes) {
-		long got = depth_read(big, cap, TMO);
+		long got = dr_frame(&rd, mono_ns() + 2000000000LL, head);
 
 		if (got < 0) {
 			st.timeouts++;
-			if (st.timeouts > 3)
+			if (st.timeouts > 3 || got == -2)
 				break;
 			continue;
 		}
-		depth_account(&st, got, size);
+		depth_account(&st, got, size, head);
 	}
+	dr_stop(&rd);
 	depth_stop();
 	if (st.good > 1)
 		rate = (double)(st.good - 1) * 90000.0 / (double)(st.last_ticks - st.first_ticks);
@@ -621,9 +717,10 @@ static int do_stream(int argc, char **argv)
 	bool imu = false, depth = true;
 	uint8_t cfg[13] = { 0 };
 	struct dstat st;
+	struct dreader rd;
+	uint8_t head[EMU_GT_SIZE];
 	int64_t end;
 	int32_t dd;
-	long cap;
 
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : "";
@@ -649,7 +746,6 @@ static int do_stream(int argc, char **argv)
 	}
 	mode = mode_of(mstr);
 	size = mcu_raw_frame_size(mode);
-	cap = (size + 1023) / 1024 * 1024;
 	cfg[0] = !strcmp(sync, "master") ? 1 : !strcmp(sync, "subordinate") ? 2 : 0;
 	cfg[4] = (uint8_t)(sub_us * 9 / 100);
 	cfg[5] = (uint8_t)((sub_us * 9 / 100) >> 8);
@@ -672,7 +768,7 @@ static int do_stream(int argc, char **argv)
 		printf("SET_SYS_CFG status=%ld\n", i);
 		return 1;
 	}
-	if (depth && depth_start(mode, fps)) {
+	if (depth && (depth_start(mode, fps) || dr_start(&rd))) {
 		printf("depth start failed\n");
 		return 1;
 	}
@@ -684,21 +780,23 @@ static int do_stream(int argc, char **argv)
 	end = mono_ns() + (int64_t)(secs * 1e9);
 	while (mono_ns() < end) {
 		if (depth) {
-			long got = depth_read(big, cap, 500);
+			long got = dr_frame(&rd, end, head);
 
-			if (got == LIBUSB_ERROR_TIMEOUT || got == -2 || got < 0) {
-				st.timeouts++;
-				continue;
-			}
-			depth_account(&st, got, size);
+			if (got == -1)
+				continue;	/* subordinate waiting for pulses: no frames */
+			if (got < 0)
+				break;
+			depth_account(&st, got, size, head);
 		} else {
 			usleep(100000);
 		}
 	}
 	if (imu)
 		cmd_st(&cmcu, OP_C_IMU_STOP, NULL, 0);
-	if (depth)
+	if (depth) {
+		dr_stop(&rd);
 		depth_stop();
+	}
 	printf("stream frames=%ld good=%ld bad_size=%ld no_gt=%ld timeouts=%ld counter_gaps=%ld\n",
 	       st.frames, st.good, st.bad_size, st.no_gt, st.timeouts,
 	       st.good ? (long)(st.last_cnt - st.first_cnt + 1) - st.good : 0);

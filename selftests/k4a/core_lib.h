@@ -29,6 +29,7 @@
 #define CORE_DRV	"/sys/bus/usb/drivers/k4a"
 #define CORE_DEBUGFS	"/sys/kernel/debug/k4a"
 #define CORE_SERIAL0	"000123456701"
+#define CORE_PIDFILE	"/run/k4a-core-emu.pid"
 
 static pid_t core_emu_pid = -1;
 
@@ -106,6 +107,43 @@ static inline int core_ctl(char *out, size_t outlen, const char *fmt, ...)
 	return strncmp(end, "ERR", 3) ? -1 : 1;
 }
 
+/*
+ * An emulator left running by a test that died (its teardown did not run)
+ * still holds devices: end it, by the pid it recorded, and wait until its
+ * devices are gone.
+ */
+static inline void core_emu_reap_stale(void)
+{
+	char comm[64] = "", p[64];
+	FILE *f = fopen(CORE_PIDFILE, "r");
+	int pid = 0, i;
+
+	if (!f)
+		return;
+	if (fscanf(f, "%d", &pid) != 1)
+		pid = 0;
+	fclose(f);
+	unlink(CORE_PIDFILE);
+	if (pid <= 1)
+		return;
+	snprintf(p, sizeof(p), "/proc/%d/comm", pid);
+	f = fopen(p, "r");
+	if (!f)
+		return;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	if (strncmp(comm, "k4a-emu", 7))
+		return;
+	kill(pid, SIGTERM);
+	for (i = 0; i < 100 && !kill(pid, 0); i++)
+		core_sleep_ms(50);
+	if (!kill(pid, 0))
+		kill(pid, SIGKILL);
+	for (i = 0; i < 1500 && access("/sys/class/k4a/k4a0", F_OK) == 0; i++)
+		core_sleep_ms(20);
+}
+
 /* Start k4a-emu with @units units and nothing plugged; extra args appended. */
 static inline int core_emu_start(unsigned int units, const char *extra)
 {
@@ -121,6 +159,7 @@ static inline int core_emu_start(unsigned int units, const char *extra)
 	snprintf(bin, sizeof(bin), "%s/bin/k4a-emu", build);
 	snprintf(n, sizeof(n), "%u", units);
 	snprintf(log, sizeof(log), "%s/k4a-emu-core.log", out ? out : "/tmp");
+	core_emu_reap_stale();
 	unlink(CORE_SOCK);
 	argv[argc++] = bin;
 	argv[argc++] = "-n";
@@ -152,6 +191,14 @@ static inline int core_emu_start(unsigned int units, const char *extra)
 		_exit(127);
 	}
 	free(copy);
+	{
+		FILE *pf = fopen(CORE_PIDFILE, "w");
+
+		if (pf) {
+			fprintf(pf, "%d\n", (int)core_emu_pid);
+			fclose(pf);
+		}
+	}
 	for (i = 0; i < 200; i++) {
 		if (!core_ctl(NULL, 0, "dump 0"))
 			return 0;
@@ -174,6 +221,7 @@ static inline void core_emu_stop(void)
 	for (i = 0; i < 100; i++) {
 		if (waitpid(core_emu_pid, NULL, WNOHANG) == core_emu_pid) {
 			core_emu_pid = -1;
+			unlink(CORE_PIDFILE);
 			return;
 		}
 		core_sleep_ms(50);
@@ -181,6 +229,7 @@ static inline void core_emu_stop(void)
 	kill(core_emu_pid, SIGKILL);
 	waitpid(core_emu_pid, NULL, 0);
 	core_emu_pid = -1;
+	unlink(CORE_PIDFILE);
 }
 
 static inline bool core_module_loaded(void)
@@ -324,7 +373,15 @@ static inline int core_unit_path(const char *serial, char *out, size_t len)
 	return ret;
 }
 
-/* Attribute @attr of unit @unit (a /sys/class/k4a/k4aN path). */
+/* Declare a local path buffer @var for attribute @attr of @unit. */
+#define CORE_ATTR(var, unit, attr) \
+	char var[512]; \
+	snprintf(var, sizeof(var), "%.200s/%.64s", unit, attr)
+
+/*
+ * Attribute @attr of unit @unit (a /sys/class/k4a/k4aN path), in one of four
+ * rotating static buffers: use it at once, keep CORE_ATTR paths instead.
+ */
 static inline const char *core_attr(const char *unit, const char *attr)
 {
 	static char p[4][512];

@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * k4a command transport against the emulator's reply faults: a reply with
+ * the wrong packet type, the wrong transaction id, a short status packet, a
+ * failure status, no reply at all, or an over-long data stage gives a clean
+ * error with the documented errno and one log line naming the opcode, and
+ * the device works normally right afterwards. Covered on the colour MCU
+ * (GET_JACK_STATE, SET_SYS_CFG) and on the depth MCU, both on a formed unit
+ * (the on-demand NV read) and at probe (identity reads).
+ */
+#include <sys/mount.h>
+
+#include "kselftest_harness.h"
+#include "core_lib.h"
+
+#define NV_BLOB_SIZE	1153433
+
+struct fault {
+	const char *name;	/* emulator fault name after "depth."/"color." */
+	int err;		/* errno of the failed operation */
+	const char *log;	/* text of the kernel log line */
+};
+
+static const struct fault faults[] = {
+	{ "reply_type", EPROTO, "wrong packet type" },
+	{ "reply_id", EPROTO, "wrong transaction id" },
+	{ "reply_len", EPROTO, "reply too short" },
+	{ "status 0x101", EIO, "device status 0x101 (WRONG_COMMAND_STATE)" },
+	{ "no_reply", ETIMEDOUT, "timed out" },
+	{ "data_long", EPROTO, "over-long data stage" },
+};
+
+#define NFAULTS (sizeof(faults) / sizeof(faults[0]))
+
+FIXTURE(xfer) {
+	char unit[256];
+	unsigned long long from;
+};
+
+FIXTURE_SETUP(xfer)
+{
+	char serial[32];
+
+	if (access(CORE_DEBUGFS, F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	ASSERT_EQ(0, core_module_load());
+	ASSERT_EQ(0, core_units());
+	ASSERT_EQ(0, core_emu_start(1, NULL));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 both"));
+	ASSERT_EQ(0, core_wait_units(1, 30, NULL));
+	core_serial(0, serial, sizeof(serial));
+	ASSERT_EQ(0, core_unit_path(serial, self->unit, sizeof(self->unit)));
+	ASSERT_EQ(0, core_write_str(core_attr(self->unit, "sync_mode"),
+				    "standalone"));
+	ASSERT_EQ(0, core_write_str(core_attr(self->unit,
+					      "depth_delay_off_color_usec"), "0"));
+	self->from = core_kmsg_seq();
+}
+
+FIXTURE_TEARDOWN(xfer)
+{
+	EXPECT_EQ(0, core_kmsg_problems(self->from));
+	EXPECT_EQ(0, core_unplug_all(1));
+	core_emu_stop();
+}
+
+/* Colour MCU, GET_JACK_STATE behind sync_in_jack. */
+TEST_F_TIMEOUT(xfer, color_jack, 120)
+{
+	CORE_ATTR(ji, self->unit, "sync_in_jack");
+	unsigned long long mark;
+	unsigned int i;
+	double t0, dt;
+	char v[64];
+	int ret;
+
+	ASSERT_EQ(0, core_ctl(NULL, 0, "jack 0 in 1"));
+	for (i = 0; i < NFAULTS; i++) {
+		mark = core_kmsg_seq();
+		ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 color.%s", faults[i].name));
+		t0 = core_now();
+		ret = core_read(ji, v, sizeof(v));
+		dt = core_now() - t0;
+		EXPECT_EQ(-faults[i].err, ret) TH_LOG("fault %s", faults[i].name);
+		EXPECT_EQ(1, core_kmsg_count(mark, "GET_JACK_STATE (0x80000006)", 3, true))
+			TH_LOG("fault %s", faults[i].name);
+		EXPECT_EQ(1, core_kmsg_count(mark, faults[i].log, 3, false))
+			TH_LOG("fault %s: no log line with \"%s\"", faults[i].name, faults[i].log);
+		printf("# color.%s: errno %d after %.2f s\n", faults[i].name, -ret, dt);
+		/* Usable at once: the next command succeeds. */
+		EXPECT_LT(0, core_read(ji, v, sizeof(v))) TH_LOG("after %s", faults[i].name);
+		EXPECT_STREQ("connected", v);
+		EXPECT_EQ(0, core_write_str(core_attr(self->unit, "sync_mode"), "subordinate"));
+		EXPECT_EQ(0, core_write_str(core_attr(self->unit, "sync_mode"), "standalone"));
+	}
+}
+
+/* A fault on the jack read behind a sync_mode write leaves the mode alone. */
+TEST_F_TIMEOUT(xfer, color_mode_write, 60)
+{
+	CORE_ATTR(m, self->unit, "sync_mode");
+	char v[64];
+
+	ASSERT_EQ(0, core_ctl(NULL, 0, "jack 0 in 1"));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 color.reply_id"));
+	EXPECT_EQ(-EPROTO, core_write_str(m, "subordinate"));
+	ASSERT_LT(0, core_read(m, v, sizeof(v)));
+	EXPECT_STREQ("standalone", v);
+	EXPECT_EQ(0, core_write_str(m, "subordinate"));
+}
+
+/* SET_SYS_CFG failures at the start gate: the unit stays idle. */
+TEST_F_TIMEOUT(xfer, color_start, 60)
+{
+	char dbg[512], v[64];
+	unsigned int i;
+
+	snprintf(dbg, sizeof(dbg), CORE_DEBUGFS "/%.64s/start",
+		 strrchr(self->unit, '/') + 1);
+	for (i = 0; i < NFAULTS; i++) {
+		/* A data stage fault waits for a read; SET_SYS_CFG has none. */
+		if (!strcmp(faults[i].name, "data_long"))
+			continue;
+		ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 color.%s", faults[i].name));
+		EXPECT_EQ(-faults[i].err, core_write_str(dbg, "color depth"))
+			TH_LOG("fault %s", faults[i].name);
+		ASSERT_LT(0, core_read(core_attr(self->unit, "state"), v, sizeof(v)));
+		EXPECT_STREQ("idle", v);
+	}
+	EXPECT_EQ(0, core_write_str(dbg, "color depth"));
+	ASSERT_LT(0, core_read(core_attr(self->unit, "state"), v, sizeof(v)));
+	EXPECT_STREQ("armed", v);
+	snprintf(dbg, sizeof(dbg), CORE_DEBUGFS "/%.64s/stop",
+		 strrchr(self->unit, '/') + 1);
+	EXPECT_EQ(0, core_write_str(dbg, "1"));
+}
+
+static ssize_t read_all(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n = 0, m;
+
+	if (fd < 0)
+		return -errno;
+	while ((m = read(fd, buf + n, len - n)) > 0)
+		n += m;
+	if (m < 0)
+		n = -errno;
+	close(fd);
+	return n;
+}
+
+/* Depth MCU on a formed unit: the NV blob read (power on, read, power off). */
+TEST_F_TIMEOUT(xfer, depth_nv, 120)
+{
+	static char blob[2 * 1024 * 1024];
+	CORE_ATTR(nv, self->unit, "ir_sensor_calibration");
+	unsigned int i;
+	ssize_t n;
+
+	for (i = 0; i < NFAULTS; i++) {
+		/* Over-long data cannot be told from a bigger blob here. */
+		if (!strcmp(faults[i].name, "data_long"))
+			continue;
+		ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 depth.%s", faults[i].name));
+		n = read_all(nv, blob, sizeof(blob));
+		EXPECT_EQ(-faults[i].err, n) TH_LOG("fault %s", faults[i].name);
+	}
+	EXPECT_EQ(NV_BLOB_SIZE, read_all(nv, blob, sizeof(blob)));
+	/* The faults landed on the depth MCU and named its commands. */
+	EXPECT_LE(1, core_kmsg_count(self->from, "depth MCU: DEPTH_POWER_ON (0x000000f0)", 3, false));
+}
+
+/* Depth MCU at probe: the identity reads fail, the half is not bound; a replug binds it. */
+TEST_F_TIMEOUT(xfer, depth_probe, 300)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < NFAULTS; i++) {
+		unsigned long long mark;
+
+		ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 0 depth"));
+		ASSERT_EQ(0, core_wait_units(0, 20, NULL));
+		ASSERT_EQ(0, core_wait_bound(3, 20));
+		mark = core_kmsg_seq();
+		ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 depth.%s", faults[i].name));
+		ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
+		if (!strcmp(faults[i].name, "status 0x101")) {
+			/* "Not ready" status: retried as the vendor host does. */
+			ret = core_wait_units(1, 20, NULL);
+			EXPECT_EQ(0, ret) TH_LOG("fault %s", faults[i].name);
+			continue;
+		}
+		/* The probe fails: nothing new bound, no unit. */
+		ret = 0;
+		while (!core_kmsg_count(mark, "cannot read firmware versions", 3, false) &&
+		       ret++ < 300)
+			core_sleep_ms(50);
+		core_sleep_ms(500);
+		EXPECT_EQ(3, core_bound_interfaces()) TH_LOG("fault %s", faults[i].name);
+		EXPECT_EQ(0, core_units());
+		EXPECT_EQ(1, core_kmsg_count(mark, "cannot read firmware versions", 3, true))
+			TH_LOG("fault %s", faults[i].name);
+		/* Replugged without fault: the unit forms. */
+		ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 0 depth"));
+		ASSERT_EQ(0, core_wait_bound(3, 20));
+		ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
+		EXPECT_EQ(0, core_wait_units(1, 20, NULL)) TH_LOG("after %s", faults[i].name);
+	}
+}
+
+TEST_HARNESS_MAIN

@@ -217,8 +217,9 @@ extern const struct emu_uvc_alt_desc emu_uvc_alts[EMU_UVC_NALTS];
 
 /* dwMaxVideoFrameSize of a format/frame (1-based indexes), 0 if invalid. */
 uint32_t emu_uvc_max_frame_size(unsigned fmt_index, unsigned frame_index);
-/* dwMaxPayloadTransferSize: wBytesPerInterval of the smallest alt that carries
- * the largest frame at @interval; 0 if invalid. */
+/* dwMaxPayloadTransferSize: wBytesPerInterval of the smallest alt that sends
+ * the largest frame within half of the fastest frame period of the size (the
+ * same for every @interval); 0 if invalid. */
 uint32_t emu_uvc_max_payload(unsigned fmt_index, unsigned frame_index, uint32_t interval);
 
 #endif

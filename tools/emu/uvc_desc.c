@@ -100,17 +100,19 @@ uint32_t emu_uvc_max_frame_size(unsigned fmt_index, unsigned frame_index)
 uint32_t emu_uvc_max_payload(unsigned fmt_index, unsigned frame_index, uint32_t interval)
 {
 	const struct emu_uvc_frame_desc *f = frame_at(fmt_index, frame_index);
-	uint64_t need;
+	uint64_t need, slots;
 	unsigned i;
 
 	if (!f || !interval)
 		return 0;
 	/*
-	 * Bytes per 125 us service interval at the worst-case frame size,
-	 * plus the 12-byte header every payload carries.
+	 * The sensor is read out at the same speed whatever the frame rate:
+	 * a frame of the largest size leaves the device within half of the
+	 * mode's shortest frame period, i.e. in 125 us service intervals of
+	 * this many bytes (plus the 12-byte header of every payload).
 	 */
-	need = (uint64_t)emu_uvc_max_frame_size(fmt_index, frame_index) * 1250;
-	need = (need + interval - 1) / interval + 12;
+	slots = (uint64_t)f->ival[0] / 2 / 1250;
+	need = (emu_uvc_max_frame_size(fmt_index, frame_index) + slots - 1) / slots + 12;
 	for (i = 0; i < EMU_UVC_NALTS; i++)
 		if (emu_uvc_alts[i].bpi >= need)
 			return emu_uvc_alts[i].bpi;

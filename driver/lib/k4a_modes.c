@@ -129,11 +129,15 @@ s64 k4a_ticks_to_us_enc(s64 ticks)
 	u64 q = k4a_div_u64_rem(mag, 9, &rem);
 	u64 us;
 
-	/* ceil(rem * 100 / 9) <= 100, so this bound keeps us <= S64_MAX. */
-	if (q >= (u64)(S64_MAX / 100))
+	if (q > (u64)S64_MAX / 100)
 		return ticks < 0 ? S64_MIN : S64_MAX;
+	/* At most S64_MAX + 93 here: no u64 overflow. */
 	us = q * 100 + (rem * 100 + 8) / 9;
-	return ticks < 0 ? -(s64)us : (s64)us;
+	if (ticks >= 0)
+		return us > (u64)S64_MAX ? S64_MAX : (s64)us;
+	if (us > (u64)S64_MAX)
+		return S64_MIN;
+	return -(s64)us;
 }
 
 /**

@@ -172,12 +172,13 @@ void k4a_uvc_frame_meta_reset(struct k4a_uvc_frame_meta *fm)
  * dropped and @fm->overflow is set; the bytes kept are still a prefix, so
  * complete items before the cut remain parseable.
  *
- * Return: 0, or -ENOSPC if bytes were dropped.
+ * Return: 0, or -ENOSPC if this call had to drop bytes.
  */
 int k4a_uvc_frame_meta_add(struct k4a_uvc_frame_meta *fm,
 			   const struct k4a_uvc_hdr *h)
 {
 	u32 room, n;
+	int ret = 0;
 
 	if (!h->meta || !h->meta_len)
 		return 0;
@@ -186,10 +187,11 @@ int k4a_uvc_frame_meta_add(struct k4a_uvc_frame_meta *fm,
 	if (n > room) {
 		n = room;
 		fm->overflow = true;
+		ret = -ENOSPC;
 	}
 	memcpy(fm->buf + fm->len, h->meta, n);
 	fm->len += n;
-	return fm->overflow ? -ENOSPC : 0;
+	return ret;
 }
 
 /**

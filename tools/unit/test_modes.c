@@ -132,6 +132,22 @@ static void t_quantize(void)
 		CHECK_EQ(k4a_us_to_ticks(k4a_ticks_to_us_enc(us)), us);
 	CHECK_EQ(k4a_us_to_ticks(k4a_ticks_to_us_enc(S64_MAX / 100 * 9)),
 		 S64_MAX / 100 * 9);
+	/* Extremes: same encoding, never larger, idempotent (no saturation). */
+	{
+		static const s64 ext[] = {
+			S64_MAX, S64_MAX - 1, S64_MAX - 50, S64_MAX - 99, S64_MAX - 100,
+			S64_MIN, S64_MIN + 1, S64_MIN + 50, S64_MIN + 99, S64_MIN + 100,
+		};
+		unsigned int i;
+
+		for (i = 0; i < K4A_ARRAY_SIZE(ext); i++) {
+			s64 q = k4a_us_quantize(ext[i]);
+
+			CHECK_EQ(k4a_us_to_ticks(q), k4a_us_to_ticks(ext[i]));
+			CHECK_EQ(k4a_us_quantize(q), q);
+			CHECK(ext[i] > 0 ? q <= ext[i] : q >= ext[i]);
+		}
+	}
 	CHECK_EQ(k4a_ticks_to_us_enc(S64_MAX), S64_MAX);
 	CHECK_EQ(k4a_ticks_to_us_enc(S64_MIN), S64_MIN);
 	CHECK_EQ(k4a_us_quantize(S64_MAX), k4a_ticks_to_us_enc(ref_us_to_ticks(S64_MAX)));

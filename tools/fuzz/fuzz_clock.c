@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for driver/lib/k4a_clock.c: arbitrary observation
+ * streams. The input is a program of operations (add an observation,
+ * absolute or relative to the previous one, with realistic or wild steps;
+ * map; reset; unwrap; re-init). After every step the documented guarantees
+ * are checked and the target aborts if one breaks:
+ *  - right after adding (d, a), a successful map of d is <= a;
+ *  - within one state the map never decreases with increasing ticks;
+ *  - a newer tick never maps before the previous newest tick's mapping
+ *    unless its own arrival forbids it (or the estimator restarted).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "k4a_clock.h"
+
+struct reader {
+	const u8 *p;
+	size_t left;
+};
+
+static u64 take(struct reader *r, unsigned int bytes)
+{
+	u64 v = 0;
+	unsigned int i;
+
+	for (i = 0; i < bytes && r->left; i++, r->left--, r->p++)
+		v |= (u64)*r->p << (8 * i);
+	return v;
+}
+
+#define check(cond)							\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "%s:%d: check failed: %s\n",	\
+				__FILE__, __LINE__, #cond);		\
+			abort();					\
+		}							\
+	} while (0)
+
+static struct k4a_clock c;
+static u64 d, a, prev_d, prev_m;
+static int have_prev;
+
+static void add(void)
+{
+	u32 restarts = c.stat_restarts;
+	u64 m;
+
+	k4a_clock_add(&c, d, a);
+	if (c.stat_restarts != restarts)
+		have_prev = 0;
+	if (k4a_clock_map(&c, d, &m))
+		return;
+	check(m <= a);
+	check(!(have_prev && d > prev_d && m < prev_m && a >= prev_m));
+	if (!have_prev || d > prev_d) {
+		prev_d = d;
+		prev_m = m;
+		have_prev = 1;
+	}
+}
+
+static void probe(u64 x1, u64 x2)
+{
+	u64 m1, m2;
+
+	if (x1 > x2) {
+		u64 t = x1;
+
+		x1 = x2;
+		x2 = t;
+	}
+	if (!k4a_clock_map(&c, x1, &m1) && !k4a_clock_map(&c, x2, &m2))
+		check(m1 <= m2);
+	(void)k4a_clock_error_ns(&c);
+	(void)k4a_clock_ppm_x1000(&c);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct reader r = { data, size };
+
+	k4a_clock_init(&c, 90000);
+	d = 1000;
+	a = 1000000000;
+	have_prev = 0;
+	while (r.left) {
+		switch (take(&r, 1) % 9) {
+		case 0:		/* absolute observation */
+			d = take(&r, 8);
+			a = take(&r, 8);
+			add();
+			break;
+		case 1:		/* wild step */
+			d += take(&r, 2);
+			a += take(&r, 4);
+			add();
+			break;
+		case 2:		/* a frame: 33.3 ms of ticks, latency jitter up to ~3 ms */
+		case 3:
+			d += 3000 + (s8)take(&r, 1);
+			a += 33333333 + take(&r, 2) * 50;
+			add();
+			break;
+		case 4:		/* out of order: a little back in ticks */
+			d -= take(&r, 1);
+			a += take(&r, 2);
+			add();
+			break;
+		case 5:		/* probes around the newest tick */
+			probe(d - take(&r, 2), d + take(&r, 2));
+			probe(take(&r, 8), d);
+			break;
+		case 6:
+			k4a_clock_reset(&c);
+			have_prev = 0;
+			break;
+		case 7:
+			(void)k4a_clock_unwrap(&c, (u32)take(&r, 4));
+			break;
+		case 8:
+			k4a_clock_init(&c, (u32)take(&r, 4));
+			have_prev = 0;
+			break;
+		}
+	}
+	return 0;
+}

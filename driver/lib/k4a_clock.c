@@ -465,7 +465,7 @@ static bool k4a_clock_suspect(struct k4a_clock *c, u64 dev, u64 host)
 void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 {
 	u64 b, line;
-	bool suspect = false;
+	bool suspect = false, changed = false;
 	u32 s;
 
 	b = k4a_div_u64(dev_ticks, c->bucket_ticks);
@@ -490,8 +490,10 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 	}
 	c->n_cand = 0;
 
-	if (!c->samples || b > c->newest)
+	if (!c->samples || b > c->newest) {
 		c->newest = b;
+		changed = true;
+	}
 	s = (u32)(b % K4A_CLOCK_BUCKETS);
 	if (!(c->used & (1ULL << s)) || c->bucket[s] != b ||
 	    lower_than(c, &c->pt[s], dev_ticks, host_ns)) {
@@ -499,12 +501,15 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 		c->pt[s].host = host_ns;
 		c->bucket[s] = b;
 		c->used |= 1ULL << s;
+		changed = true;
 	}
 	if (c->samples < U32_MAX)
 		c->samples++;
 	c->acc.dev = dev_ticks;
 	c->acc.host = host_ns;
-	k4a_clock_fit(c);
+	/* Most observations change no bucket minimum: the fit stands. */
+	if (changed)
+		k4a_clock_fit(c);
 
 	if (c->fit_valid && (!c->have_mark || dev_ticks > c->mark.dev)) {
 		if (!line_at(c, dev_ticks, &line))

@@ -11,6 +11,7 @@
  *   k4a-probe [-s SERIAL] cmd depth|color OPCODE [READLEN [HEXDATA]]
  *   k4a-probe [-s SERIAL] stream [options]  configure sync, stream depth (+IMU) for a while
  *   k4a-probe [-s SERIAL] reset depth|color
+ *   k4a-probe [-s SERIAL] clear-halt depth|color EPADDR
  *   k4a-probe list
  * MODE: nfov (sensor mode 4), wfov (5), qmp (7), pcm (3).
  * Large frames are read in pieces of at most 512 KiB (usbfs over vhci_hcd limit).
@@ -651,22 +652,60 @@ static int do_depth(uint32_t mode, uint32_t fps, long nframes)
 	return st.good == nframes && st.bad_size == 0 && st.no_gt == 0 ? 0 : 1;
 }
 
+/* IMU reader: 8 transfers of 252 bytes in flight, as the SDK keeps them */
+#define NIMU 8
 static int do_imu(long count)
 {
-	uint8_t buf[512];
-	long good = 0, i;
-	int actual;
+	struct libusb_transfer *x[NIMU];
+	uint8_t buf[NIMU][256];
+	int done[NIMU] = { 0 }, i, k = 0;
+	long good = 0, n = 0;
+	uint64_t first = 0, last = 0;
+	int64_t deadline;
 
 	if (cmd_st(&cmcu, OP_C_IMU_START, NULL, 0))
 		return 1;
-	for (i = 0; i < count; i++) {
-		if (libusb_bulk_transfer(cmcu.h, cmcu.ep_stream, buf, 252, &actual, TMO))
-			break;
-		if (actual >= 28 && (long)actual == 28 + 14 * (long)(le32(buf + 14) + le32(buf + 24)))
-			good++;
+	for (i = 0; i < NIMU; i++) {
+		x[i] = libusb_alloc_transfer(0);
+		libusb_fill_bulk_transfer(x[i], cmcu.h, cmcu.ep_stream, buf[i], 252, dr_cb, &done[i], 0);
+		libusb_submit_transfer(x[i]);
 	}
+	deadline = mono_ns() + 5000000000LL + count * 20000000LL;
+	while (n < count && mono_ns() < deadline) {
+		struct timeval tv = { 0, 100000 };
+		struct libusb_transfer *t = x[k];
+		int actual;
+
+		if (!done[k]) {
+			libusb_handle_events_timeout_completed(ctx, &tv, &done[k]);
+			continue;
+		}
+		done[k] = 0;
+		if (t->status != LIBUSB_TRANSFER_COMPLETED)
+			break;
+		actual = t->actual_length;
+		n++;
+		if (actual >= 28 && (long)actual == 28 + 14 * (long)(le32(buf[k] + 14) + le32(buf[k] + 24))) {
+			last = le32(buf[k] + 28) | (uint64_t)le32(buf[k] + 32) << 32;
+			if (!good)
+				first = last;
+			good++;
+		}
+		libusb_submit_transfer(t);
+		k = (k + 1) % NIMU;
+	}
+	for (i = 0; i < NIMU; i++)
+		libusb_cancel_transfer(x[i]);
+	for (i = 0; i < 20; i++) {
+		struct timeval tv = { 0, 50000 };
+
+		libusb_handle_events_timeout(ctx, &tv);
+	}
+	for (i = 0; i < NIMU; i++)
+		libusb_free_transfer(x[i]);
 	cmd_st(&cmcu, OP_C_IMU_STOP, NULL, 0);
-	printf("imu packets=%ld good=%ld\n", i, good);
+	printf("imu packets=%ld good=%ld rate_hz=%.2f\n", n, good,
+	       good > 1 && last > first ? (double)(good - 1) * 90000.0 / (double)(last - first) : 0.0);
 	return good == count ? 0 : 1;
 }
 
@@ -863,7 +902,11 @@ int main(int argc, char **argv)
 		rc = do_cmd(argc - 2, argv + 2);
 	else if (!strcmp(argv[1], "stream"))
 		rc = do_stream(argc - 2, argv + 2);
-	else if (!strcmp(argv[1], "reset") && argc == 3) {
+	else if (!strcmp(argv[1], "clear-halt") && argc == 4) {
+		struct mcu *m = !strcmp(argv[2], "color") ? &cmcu : &dmcu;
+
+		rc = m->h && !libusb_clear_halt(m->h, (unsigned char)strtoul(argv[3], NULL, 0)) ? 0 : 1;
+	} else if (!strcmp(argv[1], "reset") && argc == 3) {
 		struct mcu *m = !strcmp(argv[2], "color") ? &cmcu : &dmcu;
 
 		rc = cmd_st(m, m == &cmcu ? OP_C_RESET : OP_D_RESET, NULL, 0) == 0 ? 0 : 1;

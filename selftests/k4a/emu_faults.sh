@@ -1,0 +1,98 @@
+#!/bin/sh
+# Emulator fault injection through the control socket, observed with libusb (k4a-probe) and
+# uvcvideo: MCU reply faults, depth frame size faults, IMU count faults, endpoint stalls,
+# surprise disconnect mid-transfer, UVC payload faults and iso packet errors.
+. "$K4A_ROOT/tools/vm/guest-lib.sh"
+. "$K4A_ROOT/tools/emu/guest-lib.sh"
+ktap_plan 17
+if ! emu_start -n 1 -b 4; then
+	ktap_result 1 "emulator enumerates"
+	ktap_totals
+	exit 1
+fi
+ktap_result 0 "emulator enumerates"
+S=$(emu_serial 0)
+# status of one command after arming a fault; the probe prints status=<status or -error>
+fcmd() { # half fault [arg] -- probe args
+	h=$1
+	shift
+	args=
+	while [ "$1" != -- ]; do args="$args $1"; shift; done
+	shift
+	emu_ctl fault 0 $args > /dev/null || { echo "status=armfail"; return; }
+	$PROBE cmd "$h" "$@"
+}
+r=$(fcmd depth depth.reply_type -- depth 0x115 255); echo "# $r"
+echo "$r" | grep -q '^status=-5'
+ktap_result $? "depth.reply_type: host sees a wrong packet type"
+r=$(fcmd depth depth.reply_id -- depth 0x115 255); echo "# $r"
+echo "$r" | grep -q '^status=-6'
+ktap_result $? "depth.reply_id: wrong transaction id"
+r=$(fcmd depth depth.reply_len -- depth 0x115 255); echo "# $r"
+echo "$r" | grep -q '^status=-4'
+ktap_result $? "depth.reply_len: 12-byte status packet"
+r=$(fcmd depth depth.status 0x63 -- depth 0xf2); echo "# $r"
+echo "$r" | grep -q '^status=99'
+ktap_result $? "depth.status 0x63: non-zero status"
+r=$(fcmd depth depth.no_reply -- depth 0x0a); echo "# $r"
+echo "$r" | grep -q '^status=-3'
+ktap_result $? "depth.no_reply: no status packet (host times out)"
+r=$(fcmd depth depth.data_long -- depth 0x115 255); echo "# $r"
+echo "$r" | grep -q '^status=0 len=28'
+ktap_result $? "depth.data_long: 16 bytes more than the opcode returns"
+r=$(fcmd color color.status 0x101 -- color 0x80000006 1); echo "# $r"
+echo "$r" | grep -q '^status=257'
+ktap_result $? "color.status 0x101 on GET_JACK_STATE"
+$PROBE cmd depth 0x115 255 | grep -q '^status=0 len=12'
+ktap_result $? "faults are one-shot: next command is clean"
+
+emu_ctl fault 0 depth.short 1024 1 > /dev/null
+r=$($PROBE depth pcm 5 3); echo "# $r"
+echo "$r" | grep -q 'bad_size=1 '
+ktap_result $? "depth.short: one frame 1024 bytes short"
+emu_ctl fault 0 depth.long 4096 1 > /dev/null
+r=$($PROBE depth pcm 5 3); echo "# $r"
+echo "$r" | grep -q 'bad_size=1 '
+ktap_result $? "depth.long: one frame 4096 bytes long"
+emu_ctl fault 0 depth.zero 1 > /dev/null
+r=$($PROBE depth pcm 5 3); echo "# $r"
+echo "$r" | grep -q 'bad_size=1 '
+ktap_result $? "depth.zero: one zero-length frame"
+emu_ctl fault 0 imu.count 2 > /dev/null
+r=$($PROBE imu 10); echo "# $r"
+echo "$r" | grep -q 'good=8'
+ktap_result $? "imu.count: two packets declare more samples than they carry"
+emu_ctl stall 0 depth 0x83 > /dev/null
+r=$($PROBE depth pcm 5 1); echo "# $r"
+$PROBE clear-halt depth 0x83 && r2=$($PROBE depth pcm 5 1)
+echo "# $r2"
+echo "$r" | grep -q 'good=0' && echo "$r2" | grep -q 'good=1 '
+ktap_result $? "stall 0x83: reads fail until CLEAR_FEATURE(ENDPOINT_HALT)"
+$PROBE depth nfov 5 1000 > "$K4A_OUT/faults-disconnect.log" 2>&1 &
+P=$!
+sleep 3
+emu_ctl disconnect 0 depth > /dev/null
+i=0
+while kill -0 $P 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+kill -0 $P 2>/dev/null && { kill $P; false; }
+ktap_result $? "surprise disconnect mid-transfer: the reader sees an error, no hang"
+wait $P 2>/dev/null
+emu_ctl plug 0 depth > /dev/null
+sleep 3
+$PROBE depth pcm 5 2 > /dev/null
+ktap_result $? "device works again after replug"
+V=$(emu_video "$S")
+ok=0
+for f in hle0 hle1 hle_big fid_midframe no_eof meta_size0 meta_overrun pts0 err_bit; do
+	emu_ctl fault 0 "uvc.$f" 1 > /dev/null || { echo "# uvc.$f refused"; ok=1; }
+done
+emu_ctl fault 0 uvc.none 0 > /dev/null
+ktap_result $ok "every UVC payload fault accepted by the control socket"
+emu_ctl fault 0 uvc.no_eof 3 > /dev/null
+emu_ctl fault 0 iso.err 5 > /dev/null
+v4l2-ctl -d "$V" --set-fmt-video=width=1280,height=720,pixelformat=MJPG --set-parm=15 > /dev/null
+timeout 60 v4l2-ctl -d "$V" --stream-mmap --stream-count=20 > "$K4A_OUT/faults-uvc.log" 2>&1
+ktap_result $? "uvcvideo keeps streaming through missing EOFs and iso packet errors"
+emu_ctl dump > "$K4A_OUT/faults-dump.txt"
+emu_stop
+ktap_totals

@@ -23,9 +23,9 @@
 #define K4A_UNITS_PER_TICK	100
 
 static const char *const k4a_sync_mode_names[K4A_SYNC_MODE_COUNT] = {
-	[K4A_SYNC_STANDALONE] = "standalone",
-	[K4A_SYNC_MASTER] = "master",
-	[K4A_SYNC_SUBORDINATE] = "subordinate",
+	[K4A_SYNC_STANDALONE] = K4A_SYNC_WORD_STANDALONE,
+	[K4A_SYNC_MASTER] = K4A_SYNC_WORD_MASTER,
+	[K4A_SYNC_SUBORDINATE] = K4A_SYNC_WORD_SUBORDINATE,
 };
 
 /**

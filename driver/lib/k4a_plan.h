@@ -9,17 +9,13 @@
 
 #include "k4a_types.h"
 
-/**
- * enum k4a_sync_mode - wired sync role of a unit (SET_SYS_CFG mode word)
- * @K4A_SYNC_STANDALONE: no sync cable used
- * @K4A_SYNC_MASTER: drives Sync Out from its colour camera
- * @K4A_SYNC_SUBORDINATE: triggered by pulses on Sync In
+/*
+ * enum k4a_sync_mode (K4A_SYNC_STANDALONE 0, K4A_SYNC_MASTER 1,
+ * K4A_SYNC_SUBORDINATE 2: the SET_SYS_CFG mode word) and the words for it
+ * come from the project's uAPI header, which has no dependencies and is
+ * usable from kernel, host tests and userspace alike.
  */
-enum k4a_sync_mode {
-	K4A_SYNC_STANDALONE = 0,
-	K4A_SYNC_MASTER = 1,
-	K4A_SYNC_SUBORDINATE = 2,
-};
+#include <linux/k4a.h>
 
 #define K4A_SYNC_MODE_COUNT	3
 

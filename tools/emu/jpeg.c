@@ -9,6 +9,7 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jpeglib.h>
 
@@ -31,8 +32,8 @@ static void jerr_output(j_common_ptr c)
 	(void)c;
 }
 
-int emu_jpeg_encode_422(const struct emu_jpeg_planes *img, int quality, uint8_t **out,
-			size_t *len)
+static int encode(const struct emu_jpeg_planes *img, int quality, unsigned restart,
+		  uint8_t **out, size_t *len)
 {
 	struct jpeg_compress_struct cinfo;
 	struct jerr err;
@@ -70,6 +71,7 @@ int emu_jpeg_encode_422(const struct emu_jpeg_planes *img, int quality, uint8_t 
 	cinfo.write_Adobe_marker = FALSE;
 	cinfo.raw_data_in = TRUE;
 	cinfo.dct_method = JDCT_ISLOW;
+	cinfo.restart_interval = restart;
 	cinfo.comp_info[0].h_samp_factor = 2;
 	cinfo.comp_info[0].v_samp_factor = 1;
 	cinfo.comp_info[1].h_samp_factor = 1;
@@ -92,4 +94,116 @@ int emu_jpeg_encode_422(const struct emu_jpeg_planes *img, int quality, uint8_t 
 	*out = buf;
 	*len = blen;
 	return 0;
+}
+
+int emu_jpeg_encode_422(const struct emu_jpeg_planes *img, int quality, uint8_t **out,
+			size_t *len)
+{
+	return encode(img, quality, 0, out, len);
+}
+
+#define MAX_PROTO_ROWS	64
+
+/* Length of the marker segment at @p (p[0] == 0xff), or 0 if it overruns. */
+static size_t seg_len(const uint8_t *p, const uint8_t *end)
+{
+	size_t n;
+
+	if (end - p < 4)
+		return 0;
+	n = 2 + ((size_t)p[2] << 8 | p[3]);
+	return (size_t)(end - p) >= n ? n : 0;
+}
+
+int emu_jpeg_encode_rows(const struct emu_jpeg_planes *proto, const uint8_t *rowmap,
+			 unsigned nrows, int quality, uint8_t **out, size_t *len)
+{
+	const uint8_t *seg[MAX_PROTO_ROWS], *p, *end, *sos_end = NULL;
+	size_t seglen[MAX_PROTO_ROWS], hdr, total, sof = 0;
+	unsigned k, i, nseg = 0;
+	uint8_t *enc = NULL, *o;
+	size_t elen = 0;
+
+	if (!proto || !rowmap || !out || !len || !nrows || nrows > 65535 / 8 ||
+	    proto->height % 8 || proto->width % 16)
+		return -1;
+	k = proto->height / 8;
+	if (!k || k > MAX_PROTO_ROWS)
+		return -1;
+	for (i = 0; i < nrows; i++)
+		if (rowmap[i] >= k)
+			return -1;
+	if (encode(proto, quality, proto->width / 16, &enc, &elen))
+		return -1;
+
+	/* headers: find SOF0 (to patch the height) and the end of SOS */
+	p = enc + 2;
+	end = enc + elen;
+	while (p < end && !sos_end) {
+		size_t n;
+
+		if (p[0] != 0xff || end - p < 2)
+			goto bad;
+		n = seg_len(p, end);
+		if (!n)
+			goto bad;
+		if (p[1] == 0xc0)
+			sof = (size_t)(p - enc);
+		if (p[1] == 0xda)
+			sos_end = p + n;
+		p += n;
+	}
+	if (!sos_end || !sof)
+		goto bad;
+	hdr = (size_t)(sos_end - enc);
+
+	/* entropy-coded data: one interval per MCU row, split at RSTn, ends at EOI */
+	p = sos_end;
+	seg[0] = p;
+	while (p + 1 < end) {
+		if (p[0] != 0xff || p[1] == 0x00 || p[1] == 0xff) {
+			p++;
+			continue;
+		}
+		if (nseg >= k)
+			goto bad;
+		seglen[nseg] = (size_t)(p - seg[nseg]);
+		nseg++;
+		if (p[1] == 0xd9)
+			break;
+		if (p[1] < 0xd0 || p[1] > 0xd7 || nseg >= k)
+			goto bad;
+		p += 2;
+		seg[nseg] = p;
+	}
+	if (nseg != k || p + 2 != end)
+		goto bad;
+
+	total = hdr + 2;
+	for (i = 0; i < nrows; i++)
+		total += seglen[rowmap[i]] + (i + 1 < nrows ? 2 : 0);
+	o = malloc(total);
+	if (!o)
+		goto bad;
+	memcpy(o, enc, hdr);
+	o[sof + 5] = (uint8_t)((nrows * 8) >> 8);
+	o[sof + 6] = (uint8_t)(nrows * 8);
+	*out = o;
+	o += hdr;
+	for (i = 0; i < nrows; i++) {
+		memcpy(o, seg[rowmap[i]], seglen[rowmap[i]]);
+		o += seglen[rowmap[i]];
+		if (i + 1 < nrows) {
+			*o++ = 0xff;
+			*o++ = (uint8_t)(0xd0 + (i & 7));
+		}
+	}
+	*o++ = 0xff;
+	*o++ = 0xd9;
+	*len = total;
+	free(enc);
+	return 0;
+bad:
+	free(enc);
+	return -1;
 }

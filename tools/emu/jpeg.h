@@ -28,4 +28,16 @@ struct emu_jpeg_planes {
 int emu_jpeg_encode_422(const struct emu_jpeg_planes *img, int quality, uint8_t **out,
 			size_t *len);
 
+/*
+ * Build a JPEG of @nrows MCU rows (8 pixel rows each) by repeating rows of a
+ * prototype: @proto is (8 * k) pixels high, and output MCU row i shows
+ * prototype MCU row @rowmap[i] (< k).  The prototype is encoded once with one
+ * restart interval per MCU row; the output reuses those entropy-coded
+ * intervals with renumbered RST markers and the SOF height patched, so the
+ * cost is independent of the output height.  Same output format and return
+ * convention as emu_jpeg_encode_422(), plus a DRI segment.
+ */
+int emu_jpeg_encode_rows(const struct emu_jpeg_planes *proto, const uint8_t *rowmap,
+			 unsigned nrows, int quality, uint8_t **out, size_t *len);
+
 #endif

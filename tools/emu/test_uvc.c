@@ -228,8 +228,9 @@ static void test_descriptors(void)
 				break;
 			case 0x05:
 				npu++;
-				CHECK(bl == 11 && d[3] == 2 && d[4] == 1 && d[7] == 2 &&
-				      g16(d + 8) == 0x175b, "processing unit");
+				CHECK(bl == 12 && d[3] == 2 && d[4] == 1 && d[7] == 2 &&
+				      g16(d + 8) == 0x175b && d[10] == 0 && d[11] == 0,
+				      "processing unit");
 				break;
 			case 0x03:
 				not++;
@@ -817,14 +818,18 @@ static void derr_out(j_common_ptr c)
 	(void)c;
 }
 
-/* Decode fully; returns 0 if the image is w x h, 4:2:2, and decodes cleanly. */
-static int decode_jpeg(const uint8_t *d, size_t len, unsigned w, unsigned h, uint8_t *px0)
+/*
+ * Decode fully; returns 0 if the image is w x h, 4:2:2, and decodes cleanly.
+ * *@luma receives the Y plane (malloc()ed).
+ */
+static int decode_jpeg(const uint8_t *d, size_t len, unsigned w, unsigned h, uint8_t **luma)
 {
 	struct jpeg_decompress_struct ci;
 	struct derr e;
 	JSAMPROW row = malloc((size_t)w * 3);
 	volatile int ret = -1;
 
+	*luma = NULL;
 	if (!row)
 		return -1;
 	ci.err = jpeg_std_error(&e.mgr);
@@ -847,10 +852,13 @@ static int decode_jpeg(const uint8_t *d, size_t len, unsigned w, unsigned h, uin
 		goto out;
 	ci.out_color_space = JCS_YCbCr;
 	jpeg_start_decompress(&ci);
+	*luma = malloc((size_t)w * h);
 	while (ci.output_scanline < ci.output_height) {
+		unsigned r = ci.output_scanline;
+
 		jpeg_read_scanlines(&ci, &row, 1);
-		if (ci.output_scanline == 2 && px0)
-			memcpy(px0, row, 3);
+		for (unsigned x = 0; x < w; x++)
+			(*luma)[(size_t)r * w + x] = row[3 * x];
 	}
 	jpeg_finish_decompress(&ci);
 	ret = e.mgr.num_warnings ? -1 : 0;
@@ -865,12 +873,12 @@ out:
  * magenta, red, blue, black, rotated by the unit index.
  */
 static const int bar_y[8] = { 191, 169, 134, 112, 79, 57, 22, 0 };
-static const int bar_cb[8] = { 128, 32, 160, 64, 192, 96, 223, 128 };
 
 static void mjpg_mode(struct emu_uvc *u, unsigned unit, uint8_t frame, unsigned w, unsigned h,
 		      uint32_t ival, unsigned frames)
 {
-	int y0 = bar_y[unit % 8], cb0 = bar_cb[unit % 8];
+	int y0 = bar_y[unit % 8];
+	unsigned last_sq = 99;
 
 	struct emu_uvc_stream si;
 	struct frame *prev = NULL;
@@ -881,6 +889,7 @@ static void mjpg_mode(struct emu_uvc *u, unsigned unit, uint8_t frame, unsigned 
 		struct gt_in g;
 		struct frame *f;
 		uint8_t px[3] = { 0 };
+		uint8_t *luma = NULL;
 
 		make_gt(&g, 100 + k, false);
 		emu_uvc_frame_begin(u, &g.gt, g.pts, g.exp);
@@ -894,9 +903,39 @@ static void mjpg_mode(struct emu_uvc *u, unsigned unit, uint8_t frame, unsigned 
 			check_gt(f->data + 6, &g);
 		CHECK(f->len > 2 && f->data[f->len - 2] == 0xff && f->data[f->len - 1] == 0xd9,
 		      "EOI");
-		CHECK(decode_jpeg(f->data, f->len, w, h, px) == 0, "decodes %ux%u 4:2:2", w, h);
-		CHECK(px[0] > y0 - 8 && px[0] < y0 + 8 && px[1] > cb0 - 8 && px[1] < cb0 + 8,
-		      "first bar %u/%u want %d/%d", px[0], px[1], y0, cb0);
+		CHECK(decode_jpeg(f->data, f->len, w, h, &luma) == 0, "decodes %ux%u 4:2:2", w, h);
+		if (luma) {
+			unsigned split = h * 2 / 3 / 8 * 8, side = h / 64 * 8;
+			unsigned ym = (h - side - h / 24) / 8 * 8 + side / 2, hits = 0;
+			int ramp = 16 + 219 / 2;
+
+			/* bars: centre of each bar a third down */
+			for (unsigned b = 0; b < 8; b++) {
+				int got = luma[(size_t)(h / 3) * w + b * w / 8 + w / 16];
+
+				CHECK(abs(got - bar_y[(b + unit) % 8]) < 8, "bar %u Y %d", b, got);
+			}
+			/* ramp just below the bars and on the last row */
+			CHECK(abs(luma[(size_t)(split + 4) * w + w / 2] - ramp) < 8, "ramp top");
+			CHECK(abs(luma[(size_t)(h - 1) * w + w / 2] - ramp) < 8, "ramp bottom");
+			/* one white square among the four columns, moving per frame */
+			for (unsigned v = 0; v < 4; v++) {
+				int got = luma[(size_t)ym * w + (2 * v + 1) * w / 8];
+
+				if (got > 225) {
+					hits++;
+					CHECK(v != last_sq, "square did not move");
+					last_sq = v;
+				} else {
+					CHECK(abs(got - (16 + (int)((2 * v + 1) * 219 / 8))) < 8,
+					      "ramp under column %u: %d", v, got);
+				}
+			}
+			CHECK(hits == 1, "%u white squares", hits);
+			px[0] = luma[(size_t)2 * w];
+			free(luma);
+		}
+		CHECK(px[0] > y0 - 8 && px[0] < y0 + 8, "first bar %u want %d", px[0], y0);
 		if (prev)
 			CHECK(prev->len != f->len || memcmp(prev->data + 54, f->data + 54,
 							    f->len - 54),

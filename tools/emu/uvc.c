@@ -260,66 +260,137 @@ static struct ycc rgb_to_ycc(int r, int g, int b)
 	return c;
 }
 
+/* Height of the colour bar band: two thirds, on an MCU (8 row) boundary. */
+static unsigned bar_rows(unsigned h)
+{
+	return h * 2 / 3 / 8 * 8;
+}
+
 /*
- * Planar 4:2:2 picture: upper two thirds eight 75% colour bars whose order
- * is rotated by the unit index, lower third a horizontal grey ramp.  Built
- * from one template row per band, so the cost is a copy per row.
+ * One pixel row of each band of the test picture (planar 4:2:2): eight 75%
+ * colour bars whose order is rotated by the unit index, and a grey ramp.
  */
-static void render_422(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned h,
-		       unsigned unit)
+static void bar_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned unit)
 {
 	static const uint8_t bars[8][3] = {
 		{ 191, 191, 191 }, { 191, 191, 0 }, { 0, 191, 191 }, { 0, 191, 0 },
 		{ 191, 0, 191 }, { 191, 0, 0 }, { 0, 0, 191 }, { 0, 0, 0 },
 	};
-	unsigned cw = w / 2, split = h * 2 / 3, x, r;
-	struct ycc c;
+	unsigned x;
 
 	for (x = 0; x < w; x++) {
 		unsigned bar = (x * 8 / w + unit) % 8;
+		struct ycc c = rgb_to_ycc(bars[bar][0], bars[bar][1], bars[bar][2]);
 
-		c = rgb_to_ycc(bars[bar][0], bars[bar][1], bars[bar][2]);
 		y[x] = c.y;
 		if (!(x & 1)) {
 			cb[x / 2] = c.cb;
 			cr[x / 2] = c.cr;
 		}
 	}
-	for (r = 1; r < split; r++) {
-		memcpy(y + (size_t)r * w, y, w);
-		memcpy(cb + (size_t)r * cw, cb, cw);
-		memcpy(cr + (size_t)r * cw, cr, cw);
-	}
-	if (split >= h)
-		return;
+}
+
+static void ramp_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w)
+{
+	unsigned x;
+
 	for (x = 0; x < w; x++)
-		y[(size_t)split * w + x] = (uint8_t)(16 + x * 219 / w);
-	memset(cb + (size_t)split * cw, 128, cw);
-	memset(cr + (size_t)split * cw, 128, cw);
-	for (r = split + 1; r < h; r++) {
-		memcpy(y + (size_t)r * w, y + (size_t)split * w, w);
-		memcpy(cb + (size_t)r * cw, cb + (size_t)split * cw, cw);
-		memcpy(cr + (size_t)r * cw, cr + (size_t)split * cw, cw);
+		y[x] = (uint8_t)(16 + x * 219 / w);
+	memset(cb, 128, w / 2);
+	memset(cr, 128, w / 2);
+}
+
+/* Copy pixel row @src over rows @from..@to-1 of all three planes. */
+static void dup_rows(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned src,
+		     unsigned from, unsigned to)
+{
+	unsigned cw = w / 2, r;
+
+	for (r = from; r < to; r++) {
+		memcpy(y + (size_t)r * w, y + (size_t)src * w, w);
+		memcpy(cb + (size_t)r * cw, cb + (size_t)src * cw, cw);
+		memcpy(cr + (size_t)r * cw, cr + (size_t)src * cw, cw);
 	}
 }
 
-/* Paint (or with @src restore) the variant marker square into the luma plane. */
-static void marker(uint8_t *y, unsigned w, unsigned h, unsigned var, unsigned nvar,
-		   uint8_t *save, bool restore)
+/* The full picture: bars over the upper two thirds, the ramp below. */
+static void render_422(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned h,
+		       unsigned unit)
 {
-	unsigned side = h / 8, x0, y0 = h - side - h / 24, r;
+	unsigned cw = w / 2, split = bar_rows(h);
 
-	x0 = (2 * var + 1) * w / (2 * nvar) - side / 2;
-	for (r = 0; r < side; r++) {
-		uint8_t *row = y + (size_t)(y0 + r) * w + x0;
+	bar_row(y, cb, cr, w, unit);
+	dup_rows(y, cb, cr, w, 0, 1, split);
+	if (split >= h)
+		return;
+	ramp_row(y + (size_t)split * w, cb + (size_t)split * cw, cr + (size_t)split * cw, w);
+	dup_rows(y, cb, cr, w, split, split + 1, h);
+}
 
-		if (restore) {
-			memcpy(row, save + (size_t)r * side, side);
-		} else {
-			memcpy(save + (size_t)r * side, row, side);
-			memset(row, 235, side);
-		}
+/*
+ * MJPG variants add a white square in the ramp band; variant v puts it in
+ * the v-th of @nvar columns.  All on MCU rows so a JPEG can be stitched from
+ * one encoded row per kind (see emu_jpeg_encode_rows()).
+ */
+struct square {
+	unsigned side, y0;
+};
+
+static struct square square_of(unsigned h)
+{
+	struct square q;
+
+	q.side = h / 8 / 8 * 8;
+	if (q.side < 8)
+		q.side = 8;
+	q.y0 = (h - q.side - h / 24) / 8 * 8;
+	if (q.y0 < bar_rows(h) + 8)
+		q.y0 = bar_rows(h) + 8;
+	return q;
+}
+
+static int build_mjpg(struct content *c)
+{
+	unsigned w = c->width, h = c->height, cw = w / 2, nvar = MAX_VARIANTS;
+	unsigned k = 2 + nvar, ph = 8 * k, split = bar_rows(h), nrows = h / 8, v, r;
+	struct square q = square_of(h);
+	uint8_t *y = malloc((size_t)w * ph), *cb = malloc((size_t)cw * ph);
+	uint8_t *cr = malloc((size_t)cw * ph), *map = malloc(nrows);
+	struct emu_jpeg_planes proto = { y, cb, cr, w, ph };
+	int ret = -1;
+
+	if (!y || !cb || !cr || !map || q.y0 + q.side > h)
+		goto out;
+	/* prototype MCU rows: 0 bars, 1 ramp, 2 + v ramp with square v */
+	bar_row(y, cb, cr, w, c->unit);
+	dup_rows(y, cb, cr, w, 0, 1, 8);
+	ramp_row(y + (size_t)8 * w, cb + (size_t)8 * cw, cr + (size_t)8 * cw, w);
+	dup_rows(y, cb, cr, w, 8, 9, ph);
+	for (v = 0; v < nvar; v++) {
+		unsigned x0 = (2 * v + 1) * w / (2 * nvar) - q.side / 2;
+
+		for (r = 8 * (2 + v); r < 8 * (3 + v); r++)
+			memset(y + (size_t)r * w + x0, 235, q.side);
 	}
+	c->nvar = nvar;
+	for (v = 0; v < nvar; v++) {
+		for (r = 0; r < nrows; r++)
+			map[r] = (uint8_t)(8 * r < split ? 0 :
+				 8 * r >= q.y0 && 8 * r < q.y0 + q.side ? 2 + v : 1);
+		if (emu_jpeg_encode_rows(&proto, map, nrows, JPEG_QUALITY, &c->data[v],
+					 &c->len[v]))
+			goto out;
+		if (c->len[v] + GT_COM_LEN > (size_t)w * h || c->len[v] < 4 ||
+		    c->data[v][0] != 0xff || c->data[v][1] != 0xd8)
+			goto out;
+	}
+	ret = 0;
+out:
+	free(y);
+	free(cb);
+	free(cr);
+	free(map);
+	return ret;
 }
 
 static void content_free(struct content *c)
@@ -333,34 +404,36 @@ static void content_free(struct content *c)
 
 static int content_build(struct content *c)
 {
-	unsigned w = c->width, h = c->height, cw = w / 2, v;
+	unsigned w = c->width, h = c->height, cw = w / 2;
 	size_t npx = (size_t)w * h;
-	uint8_t *y = malloc(npx), *cb = malloc(npx / 2), *cr = malloc(npx / 2), *save = NULL;
+	uint8_t *y, *cb, *cr, *p;
 	int ret = -1;
 
+	if (c->fourcc == EMU_UVC_FMT_MJPG)
+		return build_mjpg(c);
+
+	y = malloc(npx);
+	cb = malloc(npx / 2);
+	cr = malloc(npx / 2);
 	if (!y || !cb || !cr)
 		goto out;
 	render_422(y, cb, cr, w, h, c->unit);
-
+	c->nvar = 1;
 	if (c->fourcc == EMU_UVC_FMT_YUY2) {
-		uint8_t *p = malloc(npx * 2);
-
+		p = malloc(npx * 2);
 		if (!p)
 			goto out;
 		for (size_t i = 0; i < npx / 2; i++) {
-			size_t r = i / cw, col = i % cw;
-
 			p[4 * i] = y[2 * i];
-			p[4 * i + 1] = cb[r * cw + col];
+			p[4 * i + 1] = cb[i];
 			p[4 * i + 2] = y[2 * i + 1];
-			p[4 * i + 3] = cr[r * cw + col];
+			p[4 * i + 3] = cr[i];
 		}
-		c->nvar = 1;
-		c->data[0] = p;
 		c->len[0] = npx * 2;
-	} else if (c->fourcc == EMU_UVC_FMT_NV12) {
-		uint8_t *p = malloc(npx * 3 / 2), *uv;
+	} else {
+		uint8_t *uv;
 
+		p = malloc(npx * 3 / 2);
 		if (!p)
 			goto out;
 		memcpy(p, y, npx);
@@ -370,41 +443,14 @@ static int content_build(struct content *c)
 				uv[(size_t)r * w + 2 * col] = cb[(size_t)2 * r * cw + col];
 				uv[(size_t)r * w + 2 * col + 1] = cr[(size_t)2 * r * cw + col];
 			}
-		c->nvar = 1;
-		c->data[0] = p;
 		c->len[0] = npx * 3 / 2;
-	} else {
-		struct emu_jpeg_planes img = { y, cb, cr, w, h };
-		unsigned side = h / 8;
-
-		c->nvar = npx <= 1920 * 1080 ? MAX_VARIANTS : 2;
-		save = malloc((size_t)side * side);
-		if (!save)
-			goto out;
-		for (v = 0; v < c->nvar; v++) {
-			int q = JPEG_QUALITY, rc;
-
-			marker(y, w, h, v, c->nvar, save, false);
-			for (;;) {
-				rc = emu_jpeg_encode_422(&img, q, &c->data[v], &c->len[v]);
-				if (rc || c->len[v] + GT_COM_LEN <= npx || q <= 20)
-					break;
-				free(c->data[v]);
-				c->data[v] = NULL;
-				q -= 20;
-			}
-			marker(y, w, h, v, c->nvar, save, true);
-			if (rc || c->len[v] + GT_COM_LEN > npx || c->len[v] < 4 ||
-			    c->data[v][0] != 0xff || c->data[v][1] != 0xd8)
-				goto out;
-		}
 	}
+	c->data[0] = p;
 	ret = 0;
 out:
 	free(y);
 	free(cb);
 	free(cr);
-	free(save);
 	return ret;
 }
 

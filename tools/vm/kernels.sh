@@ -7,6 +7,7 @@
 # Layout of $K4A_CACHE/kernels/KVER:
 #   root/boot/vmlinuz-KVER, root/lib/modules/KVER (depmod'ed), root/usr/src/linux-headers-KVER,
 #   vmlinux (ELF, for PVH boot), suite (which suite it came from), .complete
+# and $K4A_CACHE/kernels/SUITE.kver, the version last fetched for SUITE.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 KDIR_BASE=$K4A_CACHE/kernels
@@ -44,10 +45,18 @@ extract_vmlinux() {
 
 fetch_one() {
 	local suite=$1 kver dir hdr common kbuild p f
-	kver=$(suite_kver "$suite")
+	# The suite's kernel version is looked up once (apt-cache is slow) and remembered;
+	# K4A_REFRESH_KERNELS=1 looks again, e.g. after a Debian kernel update.
+	if [ -z "${K4A_REFRESH_KERNELS:-}" ] && [ -f "$KDIR_BASE/$suite.kver" ] &&
+	   [ -f "$KDIR_BASE/$(cat "$KDIR_BASE/$suite.kver")/.complete" ]; then
+		kver=$(cat "$KDIR_BASE/$suite.kver")
+	else
+		kver=$(suite_kver "$suite")
+	fi
 	dir=$KDIR_BASE/$kver
 	if [ -f "$dir/.complete" ]; then
 		k4a_log "$kver ($suite) already present"
+		echo "$kver" > "$KDIR_BASE/$suite.kver"
 		return 0
 	fi
 	k4a_log "fetching $kver from $suite"
@@ -74,6 +83,7 @@ fetch_one() {
 	extract_vmlinux "$dir/root/boot/vmlinuz-$kver" "$dir/vmlinux"
 	echo "$suite" > "$dir/suite"
 	touch "$dir/.complete"
+	echo "$kver" > "$KDIR_BASE/$suite.kver"
 }
 
 list() {

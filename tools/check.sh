@@ -20,13 +20,15 @@ PASSED=0 FAILED=0
 declare -a TIMES=()
 pass() { PASSED=$((PASSED + $1)); }
 fail() { FAILED=$((FAILED + $1)); }
-# Count "N passed, N failed" lines of a log into the totals; returns 1 if none was found.
+# Add a runner's closing "N passed, N failed" line (its last such line, which is its total;
+# per-program lines before it are part of that total) to the totals; 1 if it printed none.
 count_runner() {
-	local p f ok=1
-	while read -r p f; do
-		pass "$p"; fail "$f"; ok=0
-	done < <(sed -n 's/^\(.*: \)\{0,1\}\([0-9]\+\) passed, \([0-9]\+\) failed.*$/\2 \3/p' "$1")
-	return $ok
+	local line
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$1" | tail -n1)
+	[ -n "$line" ] || return 1
+	set -- $line
+	pass "$1"
+	fail "$3"
 }
 stage() {
 	local name=$1 t0=$SECONDS rc

@@ -32,9 +32,13 @@ for t in $tests; do
 	end=$(cut -d' ' -f1 /proc/uptime)
 	sed 's/^/  /' "$K4A_OUT/$name.log"
 	totals=$(grep -a '^# Totals:' "$K4A_OUT/$name.log" | tail -n1)
-	pass=$(echo "$totals" | sed -n 's/.*pass:\([0-9]*\).*/\1/p')
-	fail=$(echo "$totals" | sed -n 's/.*fail:\([0-9]*\).*/\1/p')
-	skip=$(echo "$totals" | sed -n 's/.*skip:\([0-9]*\).*/\1/p')
+	# "# Totals: pass:N fail:N xfail:N xpass:N skip:N error:N": match whole field names
+	field() { echo "$totals" | tr ' ' '\n' | sed -n "s/^$1:\([0-9]*\)$/\1/p"; }
+	pass=$(field pass)
+	fail=$(field fail)
+	skip=$(field skip)
+	error=$(field error)
+	[ -z "$error" ] || [ "$error" -eq 0 ] || fail=$((fail + error))
 	[ -n "$pass" ] || { pass=0; fail=1; skip=0; }
 	[ $rc -eq 0 ] || [ "$fail" -gt 0 ] || fail=1
 	secs=$(awk -v a="$start" -v b="$end" 'BEGIN {printf "%.1f", b - a}')

@@ -13,34 +13,32 @@ fi
 ktap_result 0 "emulator enumerates"
 S=$(emu_serial 0)
 # status of one command after arming a fault; the probe prints status=<status or -error>
-fcmd() { # half fault [arg] -- probe args
-	h=$1
-	shift
+fcmd() { # fault [arg] -- probe args
 	args=
 	while [ "$1" != -- ]; do args="$args $1"; shift; done
 	shift
 	emu_ctl fault 0 $args > /dev/null || { echo "status=armfail"; return; }
 	$PROBE cmd "$h" "$@"
 }
-r=$(fcmd depth depth.reply_type -- depth 0x115 255); echo "# $r"
+r=$(fcmd depth.reply_type -- depth 0x115 255); echo "# $r"
 echo "$r" | grep -q '^status=-5'
 ktap_result $? "depth.reply_type: host sees a wrong packet type"
-r=$(fcmd depth depth.reply_id -- depth 0x115 255); echo "# $r"
+r=$(fcmd depth.reply_id -- depth 0x115 255); echo "# $r"
 echo "$r" | grep -q '^status=-6'
 ktap_result $? "depth.reply_id: wrong transaction id"
-r=$(fcmd depth depth.reply_len -- depth 0x115 255); echo "# $r"
+r=$(fcmd depth.reply_len -- depth 0x115 255); echo "# $r"
 echo "$r" | grep -q '^status=-4'
 ktap_result $? "depth.reply_len: 12-byte status packet"
-r=$(fcmd depth depth.status 0x63 -- depth 0xf2); echo "# $r"
+r=$(fcmd depth.status 0x63 -- depth 0xf2); echo "# $r"
 echo "$r" | grep -q '^status=99'
 ktap_result $? "depth.status 0x63: non-zero status"
-r=$(fcmd depth depth.no_reply -- depth 0x0a); echo "# $r"
+r=$(fcmd depth.no_reply -- depth 0x0a); echo "# $r"
 echo "$r" | grep -q '^status=-3'
 ktap_result $? "depth.no_reply: no status packet (host times out)"
-r=$(fcmd depth depth.data_long -- depth 0x115 255); echo "# $r"
+r=$(fcmd depth.data_long -- depth 0x115 255); echo "# $r"
 echo "$r" | grep -q '^status=0 len=28'
 ktap_result $? "depth.data_long: 16 bytes more than the opcode returns"
-r=$(fcmd color color.status 0x101 -- color 0x80000006 1); echo "# $r"
+r=$(fcmd color.status 0x101 -- color 0x80000006 1); echo "# $r"
 echo "$r" | grep -q '^status=257'
 ktap_result $? "color.status 0x101 on GET_JACK_STATE"
 $PROBE cmd depth 0x115 255 | grep -q '^status=0 len=12'

@@ -468,6 +468,11 @@ int ctl_client(int argc, char **argv)
 	if (fd < 0 || strlen(argv[0]) >= sizeof(a.sun_path))
 		return 2;
 	strcpy(a.sun_path, argv[0]);
+	{
+		struct timeval tv = { 30, 0 };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
 		fprintf(stderr, "k4a-emu ctl: %s: %s\n", argv[0], strerror(errno));
 		return 2;

@@ -162,15 +162,24 @@ static void log_done(struct half *h, struct urb *r, int64_t now)
 	log_frame(u, &r->gt, now);
 }
 
+/*
+ * Write a whole reply. The socket blocks (vhci reads continuously), with a
+ * send timeout: a peer that stops reading for that long, or a write error,
+ * marks the device dead and the loop unplugs it (a partial reply cannot be
+ * recovered from).
+ */
 static void send_all(struct half *h, struct iovec *iov, int n)
 {
+	if (h->dead)
+		return;
 	while (n > 0) {
 		ssize_t w = writev(h->fd, iov, n);
 
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
-			return;		/* peer gone: the HUP path unplugs */
+			h->dead = true;
+			return;
 		}
 		while (n > 0 && (size_t)w >= iov->iov_len) {
 			w -= (ssize_t)iov->iov_len;
@@ -435,8 +444,9 @@ static void handle_cmd(struct half *h, const uint8_t *pkt, size_t len, int64_t n
 		if (x) {
 			size_t n = r.data_len;
 
-			if (r.data == r.small) {
-				memcpy(x->inl, r.small, n < sizeof(x->inl) ? n : sizeof(x->inl));
+			if (r.data == r.small || !r.data) {
+				if (r.data)
+					memcpy(x->inl, r.small, n < sizeof(x->inl) ? n : sizeof(x->inl));
 				x->data = x->inl;
 			} else {
 				x->data = r.data;
@@ -930,6 +940,7 @@ int half_plug(struct half *h)
 	struct desc_ident id;
 	struct epoll_event ev;
 	int sv[2], port, sz = 8 << 20;
+	struct timeval snd_tmo = { 5, 0 };
 
 	if (h->plugged)
 		return 0;
@@ -955,6 +966,7 @@ int half_plug(struct half *h)
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &snd_tmo, sizeof(snd_tmo));
 	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	h->devid = (uint32_t)((u->index + 1) << 16 | (h->which + 2));
 	port = usbip_attach(sv[0], h->devid, 5 /* USB_SPEED_SUPER */);
@@ -966,6 +978,7 @@ int half_plug(struct half *h)
 	h->fd = sv[1];
 	h->port = port;
 	h->plugged = true;
+	h->dead = false;
 	h->plug_ns = now_ns();
 	u->boot_ns = h->plug_ns + (int64_t)opts.boot_ms * 1000000;
 	memset(&ev, 0, sizeof(ev));
@@ -1408,6 +1421,13 @@ int main(int argc, char **argv)
 				break;
 			}
 		}
+		for (i = 0; i < nunits; i++)
+			for (k = 0; k < 2; k++)
+				if (units[i].h[k].plugged && units[i].h[k].dead) {
+					fprintf(stderr, "k4a-emu: unit %u %s: peer stopped reading, "
+						"disconnecting\n", i, k ? "color" : "depth");
+					half_unplug(&units[i].h[k], true);
+				}
 	}
 	for (i = 0; i < nunits; i++)
 		for (k = 0; k < 2; k++)

@@ -131,6 +131,7 @@ struct half {
 	struct unit *u;
 	enum half_id which;
 	bool plugged;
+	bool dead;		/* a reply could not be written: unplug */
 	int fd, port;
 	uint32_t devid;
 	struct desc_set desc;

@@ -502,15 +502,28 @@ struct dreader {
 	struct libusb_transfer *x[NXFER];
 	uint8_t *buf[NXFER];
 	int done[NXFER];
+	int inflight;
 	unsigned int next;
 	long cur;		/* bytes of the frame being received */
 	uint8_t head[EMU_GT_SIZE];
 	bool head_ok;
 };
 
+static int *dr_inflight;
+
 static void LIBUSB_CALL dr_cb(struct libusb_transfer *t)
 {
 	*(int *)t->user_data = 1;
+	if (dr_inflight)
+		(*dr_inflight)--;
+}
+
+static int dr_submit(struct dreader *r, struct libusb_transfer *t)
+{
+	if (libusb_submit_transfer(t))
+		return -1;
+	r->inflight++;
+	return 0;
 }
 
 static int dr_start(struct dreader *r)
@@ -518,6 +531,7 @@ static int dr_start(struct dreader *r)
 	int i;
 
 	memset(r, 0, sizeof(*r));
+	dr_inflight = &r->inflight;
 	for (i = 0; i < NXFER; i++) {
 		r->x[i] = libusb_alloc_transfer(0);
 		r->buf[i] = malloc(PIECE);
@@ -525,7 +539,7 @@ static int dr_start(struct dreader *r)
 			return -1;
 		libusb_fill_bulk_transfer(r->x[i], dmcu.h, dmcu.ep_stream, r->buf[i], PIECE, dr_cb,
 					  &r->done[i], 0);
-		if (libusb_submit_transfer(r->x[i]))
+		if (dr_submit(r, r->x[i]))
 			return -1;
 	}
 	return 0;
@@ -557,7 +571,7 @@ static long dr_frame(struct dreader *r, int64_t deadline, uint8_t *gt_out)
 			memcpy(r->head + r->cur, r->buf[i], (size_t)n);
 		}
 		r->cur += actual;
-		if (libusb_submit_transfer(t))
+		if (dr_submit(r, t))
 			return -2;
 		if (actual < PIECE) {
 			long f = r->cur;
@@ -571,21 +585,18 @@ static long dr_frame(struct dreader *r, int64_t deadline, uint8_t *gt_out)
 
 static void dr_stop(struct dreader *r)
 {
-	int i, pending;
+	int i, tries = 0;
 
 	for (i = 0; i < NXFER; i++)
 		if (r->x[i])
 			libusb_cancel_transfer(r->x[i]);
-	do {
+	while (r->inflight > 0 && tries++ < 100) {
 		struct timeval tv = { 0, 100000 };
 
-		pending = 0;
-		for (i = 0; i < NXFER; i++)
-			if (r->x[i] && !r->done[i])
-				pending = 1;
-		if (pending && libusb_handle_events_timeout(ctx, &tv))
+		if (libusb_handle_events_timeout(ctx, &tv))
 			break;
-	} while (pending);
+	}
+	dr_inflight = NULL;
 	for (i = 0; i < NXFER; i++) {
 		libusb_free_transfer(r->x[i]);
 		free(r->buf[i]);

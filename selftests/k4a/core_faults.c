@@ -86,7 +86,7 @@ TEST_F_TIMEOUT(xfer, color_jack, 120)
 			TH_LOG("fault %s", faults[i].name);
 		EXPECT_EQ(1, core_kmsg_count(mark, faults[i].log, 3, false))
 			TH_LOG("fault %s: no log line with \"%s\"", faults[i].name, faults[i].log);
-		printf("# color.%s: errno %d after %.2f s\n", faults[i].name, -ret, dt);
+		core_note("color.%s: errno %d after %.2f s", faults[i].name, -ret, dt);
 		/* Usable at once: the next command succeeds. */
 		EXPECT_LT(0, core_read(ji, v, sizeof(v))) TH_LOG("after %s", faults[i].name);
 		EXPECT_STREQ("connected", v);
@@ -182,6 +182,7 @@ TEST_F_TIMEOUT(xfer, depth_probe, 300)
 
 		ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 0 depth"));
 		ASSERT_EQ(0, core_wait_units(0, 20, NULL));
+		ASSERT_EQ(0, core_wait_usb(0, 1, 20));
 		ASSERT_EQ(0, core_wait_bound(3, 20));
 		mark = core_kmsg_seq();
 		ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 depth.%s", faults[i].name));
@@ -204,6 +205,7 @@ TEST_F_TIMEOUT(xfer, depth_probe, 300)
 			TH_LOG("fault %s", faults[i].name);
 		/* Replugged without fault: the unit forms. */
 		ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 0 depth"));
+		ASSERT_EQ(0, core_wait_usb(0, 1, 20));
 		ASSERT_EQ(0, core_wait_bound(3, 20));
 		ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
 		EXPECT_EQ(0, core_wait_units(1, 20, NULL)) TH_LOG("after %s", faults[i].name);

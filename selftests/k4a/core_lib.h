@@ -33,6 +33,20 @@
 
 static pid_t core_emu_pid = -1;
 
+/* A KTAP comment line, flushed at once (test cases run in forked children). */
+__attribute__((format(printf, 1, 2)))
+static inline void core_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("# ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
 static inline double core_now(void)
 {
 	struct timespec ts;
@@ -449,8 +463,10 @@ static inline int core_kmsg_count(unsigned long long from, const char *needle,
 				strstr(msg, "module verification failed")))
 			continue;
 		count++;
-		if (echo)
+		if (echo) {
 			printf("# kmsg: %s", msg + 1);
+			fflush(stdout);
+		}
 	}
 	close(fd);
 	return count;
@@ -499,6 +515,47 @@ static inline int core_wait_bound(int n, double timeout)
 	return 0;
 }
 
+/* USB devices 045e:@pid ("097c" or "097d") present, bound or not. */
+static inline int core_usb_count(const char *pid)
+{
+	DIR *d = opendir("/sys/bus/usb/devices");
+	struct dirent *e;
+	char p[512], v[16];
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (strchr(e->d_name, ':'))
+			continue;
+		snprintf(p, sizeof(p), "/sys/bus/usb/devices/%.64s/idVendor", e->d_name);
+		if (core_read(p, v, sizeof(v)) <= 0 || strcmp(v, "045e"))
+			continue;
+		snprintf(p, sizeof(p), "/sys/bus/usb/devices/%.64s/idProduct", e->d_name);
+		if (core_read(p, v, sizeof(v)) > 0 && !strcmp(v, pid))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * Wait until the kernel has removed the devices of an unplug (at most
+ * @depth depth and @color colour devices left): plugging again before that
+ * can race with the removal of the old device on the same port.
+ */
+static inline int core_wait_usb(int depth, int color, double timeout)
+{
+	double t0 = core_now();
+
+	while (core_usb_count("097c") > depth || core_usb_count("097d") > color) {
+		if (core_now() - t0 > timeout)
+			return -1;
+		core_sleep_ms(20);
+	}
+	return 0;
+}
+
 /* Unplug every half of @units units; wait until no unit and no half is left. */
 static inline int core_unplug_all(unsigned int units)
 {
@@ -506,7 +563,7 @@ static inline int core_unplug_all(unsigned int units)
 
 	for (i = 0; i < units; i++)
 		core_ctl(NULL, 0, "unplug %u both", i);
-	if (core_wait_units(0, 30, NULL))
+	if (core_wait_units(0, 30, NULL) || core_wait_usb(0, 0, 30))
 		return -1;
 	return core_wait_bound(0, 30);
 }

@@ -90,6 +90,7 @@ TEST_F_TIMEOUT(replug, open_handle_enodev, 120)
 	ASSERT_LT(0, pread(fd_mode, buf, sizeof(buf), 0));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "disconnect 0 color"));
 	ASSERT_EQ(0, core_wait_units(UNITS - 1, 20, NULL));
+	ASSERT_EQ(0, core_wait_usb(UNITS, UNITS - 1, 20));
 	errno = 0;
 	EXPECT_EQ(-1, pread(fd_mode, buf, sizeof(buf), 0));
 	EXPECT_EQ(ENODEV, errno);
@@ -138,6 +139,15 @@ TEST_F_TIMEOUT(replug, random_halves, 900)
 		ASSERT_EQ(0, core_wait_units(expect, 20, &dt))
 			TH_LOG("cycle %u: %d units, want %d", cycle, core_units(), expect);
 		gone_sum += dt;
+		{
+			int nd = 0, nc = 0;
+
+			for (i = 0; i < UNITS; i++) {
+				nd += plugged[i][0];
+				nc += plugged[i][1];
+			}
+			ASSERT_EQ(0, core_wait_usb(nd, nc, 20)) TH_LOG("cycle %u", cycle);
+		}
 		if (dt > gone_max)
 			gone_max = dt;
 		/* The other units are untouched. */
@@ -160,7 +170,7 @@ TEST_F_TIMEOUT(replug, random_halves, 900)
 			back_max = dt;
 		EXPECT_TRUE(settings_ok(u)) TH_LOG("cycle %u: unit %u settings lost", cycle, u);
 	}
-	printf("# %u cycles (seed %u, %u surprise, %u both halves) in %.1f s; units gone after unplug avg %.3f max %.3f s, back after plug avg %.2f max %.2f s\n",
+	core_note("%u cycles (seed %u, %u surprise, %u both halves) in %.1f s; units gone after unplug avg %.3f max %.3f s, back after plug avg %.2f max %.2f s",
 	       CYCLES, seed, surprises, doubles, core_now() - t0, gone_sum / CYCLES, gone_max,
 	       back_sum / CYCLES, back_max);
 

@@ -163,7 +163,7 @@ TEST_F(attrs, identity)
 	t2 = core_now();
 	EXPECT_EQ(NV_BLOB_SIZE > 4096 ? 4096 : NV_BLOB_SIZE, m);
 	EXPECT_EQ(0, memcmp(blob, blob2, (size_t)m));
-	printf("# ir_sensor_calibration: %zd bytes, first read %.2f s, cached read %.3f s\n",
+	core_note("ir_sensor_calibration: %zd bytes, first read %.2f s, cached read %.3f s",
 	       n, t1 - t0, t2 - t1);
 
 	/* Permissions: writes root-only, the NV blob root-only. */

@@ -141,7 +141,7 @@ TEST_F_TIMEOUT(form, units_form, 600)
 				tmax = dt;
 		}
 	}
-	printf("# %u units %s: %u attaches in %.2f s; unit formed after its second half's attach: min %.2f avg %.2f max %.2f s\n",
+	core_note("%u units %s: %u attaches in %.2f s; unit formed after its second half's attach: min %.2f avg %.2f max %.2f s",
 	       variant->n, variant->name, steps, core_now() - t0, tmin,
 	       tsum / variant->n, tmax);
 
@@ -202,6 +202,7 @@ TEST_F_TIMEOUT(refuse, serial_mismatch, 120)
 	/* Fixed descriptors: the unit forms after a replug. */
 	ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 1 both"));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "fault 1 desc.clear"));
+	ASSERT_EQ(0, core_wait_usb(1, 1, 30));
 	ASSERT_EQ(0, core_wait_bound(IF_DEPTH + IF_COLOR, 30));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 1 both"));
 	ASSERT_EQ(0, core_wait_units(2, 30, NULL));
@@ -221,6 +222,7 @@ TEST_F_TIMEOUT(refuse, no_container_id, 120)
 				     true));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 0 both"));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 desc.clear"));
+	ASSERT_EQ(0, core_wait_usb(0, 0, 30));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 both"));
 	ASSERT_EQ(0, core_wait_units(1, 30, NULL));
 	EXPECT_EQ(0, core_kmsg_problems(self->from));

@@ -32,7 +32,7 @@ static void jerr_output(j_common_ptr c)
 	(void)c;
 }
 
-static int encode(const struct emu_jpeg_planes *img, int quality, unsigned restart,
+static int encode(const struct emu_jpeg_planes *img, int quality, unsigned int restart,
 		  uint8_t **out, size_t *len)
 {
 	struct jpeg_compress_struct cinfo;
@@ -41,7 +41,7 @@ static int encode(const struct emu_jpeg_planes *img, int quality, unsigned resta
 	JSAMPARRAY planes[3] = { ry, rcb, rcr };
 	unsigned char *volatile buf = NULL;
 	unsigned long volatile blen = 0;
-	unsigned row, i, cw;
+	unsigned int row, i, cw;
 
 	if (!img || !out || !len || !img->y || !img->cb || !img->cr || !img->width ||
 	    !img->height || img->width % 16 || img->height % 8 || img->width > 65500 ||
@@ -116,11 +116,11 @@ static size_t seg_len(const uint8_t *p, const uint8_t *end)
 }
 
 int emu_jpeg_encode_rows(const struct emu_jpeg_planes *proto, const uint8_t *rowmap,
-			 unsigned nrows, int quality, uint8_t **out, size_t *len)
+			 unsigned int nrows, int quality, uint8_t **out, size_t *len)
 {
 	const uint8_t *seg[MAX_PROTO_ROWS], *p, *end, *sos_end = NULL;
 	size_t seglen[MAX_PROTO_ROWS], hdr, total, sof = 0;
-	unsigned k, i, nseg = 0;
+	unsigned int k, i, nseg = 0;
 	uint8_t *enc = NULL, *o;
 	size_t elen = 0;
 

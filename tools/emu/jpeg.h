@@ -16,7 +16,7 @@
  */
 struct emu_jpeg_planes {
 	const uint8_t *y, *cb, *cr;
-	unsigned width, height;
+	unsigned int width, height;
 };
 
 /*
@@ -38,6 +38,6 @@ int emu_jpeg_encode_422(const struct emu_jpeg_planes *img, int quality, uint8_t 
  * convention as emu_jpeg_encode_422(), plus a DRI segment.
  */
 int emu_jpeg_encode_rows(const struct emu_jpeg_planes *proto, const uint8_t *rowmap,
-			 unsigned nrows, int quality, uint8_t **out, size_t *len);
+			 unsigned int nrows, int quality, uint8_t **out, size_t *len);
 
 #endif

@@ -84,7 +84,7 @@ static int err_code(struct emu_uvc *u)
 	return b;
 }
 
-static int get_num(struct emu_uvc *u, uint8_t rq, uint8_t ent, uint8_t cs, unsigned size,
+static int get_num(struct emu_uvc *u, uint8_t rq, uint8_t ent, uint8_t cs, unsigned int size,
 		   int64_t *v)
 {
 	uint8_t b[4] = { 0 };
@@ -96,7 +96,7 @@ static int get_num(struct emu_uvc *u, uint8_t rq, uint8_t ent, uint8_t cs, unsig
 	return 0;
 }
 
-static int set_num(struct emu_uvc *u, uint8_t ent, uint8_t cs, unsigned size, uint32_t v)
+static int set_num(struct emu_uvc *u, uint8_t ent, uint8_t cs, unsigned int size, uint32_t v)
 {
 	uint8_t b[4];
 
@@ -123,7 +123,7 @@ static int start_stream(struct emu_uvc *u, uint8_t fmt, uint8_t frame, uint32_t 
 {
 	uint8_t b[26];
 	uint32_t need;
-	unsigned alt;
+	unsigned int alt;
 
 	if (vs_set(u, 1, fmt, frame, ival, 26) || req(u, GET_CUR, 1, 1, 0, 26, b) != 26)
 		return -1;
@@ -145,7 +145,7 @@ static int start_stream(struct emu_uvc *u, uint8_t fmt, uint8_t frame, uint32_t 
  */
 
 struct want_frame {
-	unsigned w, h, n;
+	unsigned int w, h, n;
 	uint32_t iv[3];
 };
 
@@ -174,7 +174,7 @@ static void test_descriptors(void)
 	int n = emu_uvc_config_descs(u, b, sizeof(b));
 	size_t i = 0, vc_hdr = 0, vs_hdr = 0, vc_end = 0, vs_end = 0;
 	int cur_if = -1, cur_alt = -1, fmt_seen = 0, frames_left = 0, last_alt = 0;
-	unsigned last_bpi = 0, nfr = 0, ndesc = 0, ncolor = 0, nct = 0, npu = 0, not = 0;
+	unsigned int last_bpi = 0, nfr = 0, ndesc = 0, ncolor = 0, nct = 0, npu = 0, not = 0;
 	const struct want_frame *wf = NULL;
 	bool iad = false, in_vs_class = false;
 
@@ -256,8 +256,10 @@ static void test_descriptors(void)
 					CHECK(d[2] == 0x06 && bl == 11 && d[4] == 6, "MJPG format");
 					wf = want_mjpg;
 				} else {
-					CHECK(d[2] == 0x04 && bl == 27 && d[4] == 1, "uncompressed fmt");
-					CHECK(!memcmp(d + 5, fmt_seen == 2 ? guid_nv12 : guid_yuy2, 16),
+					const uint8_t *guid = fmt_seen == 2 ? guid_nv12 : guid_yuy2;
+
+					CHECK(d[2] == 0x04 && bl == 27 && d[4] == 1, "uncompr.");
+					CHECK(!memcmp(d + 5, guid, 16),
 					      "GUID of format %d", fmt_seen);
 					CHECK(d[21] == (fmt_seen == 2 ? 12 : 16), "bpp");
 					CHECK(d[22] == 1, "default frame");
@@ -279,12 +281,12 @@ static void test_descriptors(void)
 				CHECK(g16(d + 5) == w->w && g16(d + 7) == w->h, "size %ux%u",
 				      g16(d + 5), g16(d + 7));
 				CHECK(bl == 26 + 4 * w->n && d[25] == w->n, "intervals count");
-				for (unsigned k = 0; k < w->n && 26 + 4 * k + 4 <= bl; k++)
+				for (unsigned int k = 0; k < w->n && 26 + 4 * k + 4 <= bl; k++)
 					CHECK(g32(d + 26 + 4 * k) == w->iv[k], "interval %u", k);
 				CHECK(g32(d + 21) == w->iv[0], "default interval");
 				size = fmt_seen == 1 ? w->w * w->h :
 				       fmt_seen == 2 ? w->w * w->h * 3 / 2 : w->w * w->h * 2;
-				CHECK(g32(d + 17) == size, "dwMaxVideoFrameBufferSize %u", g32(d + 17));
+				CHECK(g32(d + 17) == size, "buffer size %u", g32(d + 17));
 				CHECK(g32(d + 9) <= g32(d + 13) && g32(d + 9) > 0, "bit rates");
 				if (fmt_seen > 1)
 					CHECK(g32(d + 13) == size * 8 * 30, "max bit rate");
@@ -306,7 +308,7 @@ static void test_descriptors(void)
 			      "companion follows endpoint");
 			if (i + 13 <= (size_t)n) {
 				const uint8_t *c = d + 7;
-				unsigned bpi = g16(c + 4);
+				unsigned int bpi = g16(c + 4);
 
 				CHECK(bpi > last_bpi, "wBytesPerInterval increasing");
 				CHECK(bpi <= (c[2] + 1u) * ((c[3] & 3) + 1u) * 1024u, "bpi %u fits",
@@ -362,13 +364,13 @@ static void test_probe_commit(void)
 	CHECK(req(u, GET_MIN, 2, 1, 0, 26, b) == -1 && err_code(u) == 7, "commit GET_MIN stalls");
 
 	/* every advertised mode negotiates to itself */
-	for (unsigned fi = 1; fi <= EMU_UVC_NFORMATS; fi++) {
+	for (unsigned int fi = 1; fi <= EMU_UVC_NFORMATS; fi++) {
 		const struct emu_uvc_format_desc *f = &emu_uvc_formats[fi - 1];
 
-		for (unsigned ri = 1; ri <= f->nframes; ri++) {
+		for (unsigned int ri = 1; ri <= f->nframes; ri++) {
 			const struct emu_uvc_frame_desc *fr = &f->frames[ri - 1];
 
-			for (unsigned k = 0; k < fr->nival; k++) {
+			for (unsigned int k = 0; k < fr->nival; k++) {
 				uint32_t fsz, rate;
 
 				CHECK(vs_set(u, 1, (uint8_t)fi, (uint8_t)ri, fr->ival[k], 26) == 0,
@@ -430,7 +432,8 @@ static void test_probe_commit(void)
 	CHECK(emu_uvc_set_alt(u, 4) == 0, "alt 4");
 	CHECK(emu_uvc_stream_info(u, &si), "active");
 	CHECK(si.fourcc == EMU_UVC_FMT_YUY2 && si.width == 1280 && si.height == 720 &&
-	      si.fps == 15 && si.alt == 4 && si.bytes_per_interval == 8192 && si.max_payload == 16384 &&
+	      si.fps == 15 && si.alt == 4 && si.bytes_per_interval == 8192 &&
+	      si.max_payload == 16384 &&
 	      si.max_payload == g32(b + 22), "stream info");
 	CHECK(vs_set(u, 2, 2, 1, 333333, 26) == -1 && err_code(u) == 2, "commit while streaming");
 	CHECK(vs_set(u, 1, 2, 1, 333333, 26) == 0, "probe while streaming");
@@ -469,7 +472,7 @@ static void test_controls(void)
 	struct emu_uvc_stats st;
 	uint8_t b[8];
 	int64_t v;
-	unsigned i;
+	unsigned int i;
 
 	/* AE mode: bitmap control, manual (1) and aperture priority (8) */
 	CHECK(get_num(u, GET_RES, 1, 0x02, 1, &v) == 0 && v == 0x09, "AE RES");
@@ -590,7 +593,7 @@ struct pkt {
 
 struct frame {
 	struct pkt p[4096];
-	unsigned n;
+	unsigned int n;
 	uint8_t *data;		/* reassembled payload data */
 	size_t len;
 };
@@ -606,7 +609,7 @@ static void frame_free(struct frame *f)
 {
 	if (!f)
 		return;
-	for (unsigned i = 0; i < f->n; i++)
+	for (unsigned int i = 0; i < f->n; i++)
 		free(f->p[i].d);
 	free(f->data);
 	free(f);
@@ -616,7 +619,7 @@ static uint32_t g_stc = 1000;
 static uint16_t g_sof;
 
 /* Pull packets until the frame is done (or @limit packets). */
-static struct frame *pull_frame(struct emu_uvc *u, size_t max, unsigned limit)
+static struct frame *pull_frame(struct emu_uvc *u, size_t max, unsigned int limit)
 {
 	struct frame *f = frame_new();
 	size_t cap = 1 << 20;
@@ -684,7 +687,7 @@ static int check_frame_headers(const struct frame *f, const struct gt_in *g, siz
 	int fid = -1;
 
 	CHECK(f->n >= 2, "frame has %u packets", f->n);
-	for (unsigned i = 0; i < f->n; i++) {
+	for (unsigned int i = 0; i < f->n; i++) {
 		const struct pkt *p = &f->p[i];
 		const uint8_t *d = p->d;
 		bool last = i == f->n - 1;
@@ -757,8 +760,8 @@ static void test_payload_raw(uint8_t fmt, uint32_t fourcc, size_t fsize)
 	f2 = pull_frame(u, si.bytes_per_interval, 4096);
 	fid2 = check_frame_headers(f2, &g2, si.bytes_per_interval);
 	CHECK(fid1 != fid2, "FID toggles between frames");
-	CHECK(f2->len == fsize && f1->len == fsize && !memcmp(f1->data + 48, f2->data + 48,
-							       fsize - 48),
+	CHECK(f2->len == fsize && f1->len == fsize &&
+	      !memcmp(f1->data + 48, f2->data + 48, fsize - 48),
 	      "pattern identical apart from ground truth");
 	if (f2->len >= 48)
 		check_gt(f2->data, &g2);
@@ -822,7 +825,7 @@ static void derr_out(j_common_ptr c)
  * Decode fully; returns 0 if the image is w x h, 4:2:2, and decodes cleanly.
  * *@luma receives the Y plane (malloc()ed).
  */
-static int decode_jpeg(const uint8_t *d, size_t len, unsigned w, unsigned h, uint8_t **luma)
+static int decode_jpeg(const uint8_t *d, size_t len, unsigned int w, unsigned int h, uint8_t **luma)
 {
 	struct jpeg_decompress_struct ci;
 	struct derr e;
@@ -854,10 +857,10 @@ static int decode_jpeg(const uint8_t *d, size_t len, unsigned w, unsigned h, uin
 	jpeg_start_decompress(&ci);
 	*luma = malloc((size_t)w * h);
 	while (ci.output_scanline < ci.output_height) {
-		unsigned r = ci.output_scanline;
+		unsigned int r = ci.output_scanline;
 
 		jpeg_read_scanlines(&ci, &row, 1);
-		for (unsigned x = 0; x < w; x++)
+		for (unsigned int x = 0; x < w; x++)
 			(*luma)[(size_t)r * w + x] = row[3 * x];
 	}
 	jpeg_finish_decompress(&ci);
@@ -874,18 +877,18 @@ out:
  */
 static const int bar_y[8] = { 191, 169, 134, 112, 79, 57, 22, 0 };
 
-static void mjpg_mode(struct emu_uvc *u, unsigned unit, uint8_t frame, unsigned w, unsigned h,
-		      uint32_t ival, unsigned frames)
+static void mjpg_mode(struct emu_uvc *u, unsigned int unit, uint8_t frame, unsigned int w,
+		      unsigned int h, uint32_t ival, unsigned int frames)
 {
 	int y0 = bar_y[unit % 8];
-	unsigned last_sq = 99;
+	unsigned int last_sq = 99;
 
 	struct emu_uvc_stream si;
 	struct frame *prev = NULL;
 
 	CHECK(start_stream(u, 1, frame, ival, &si) == 0, "start %ux%u", w, h);
 	CHECK(si.fourcc == EMU_UVC_FMT_MJPG && si.width == w && si.height == h, "info");
-	for (unsigned k = 0; k < frames; k++) {
+	for (unsigned int k = 0; k < frames; k++) {
 		struct gt_in g;
 		struct frame *f;
 		uint8_t px[3] = { 0 };
@@ -897,20 +900,21 @@ static void mjpg_mode(struct emu_uvc *u, unsigned unit, uint8_t frame, unsigned 
 		check_frame_headers(f, &g, si.bytes_per_interval);
 		CHECK(f->len > 1000 && f->len <= emu_uvc_max_frame_size(1, frame),
 		      "JPEG size %zu", f->len);
-		CHECK(f->len > 60 && f->data[0] == 0xff && f->data[1] == 0xd8 && f->data[2] == 0xff &&
-		      f->data[3] == 0xfe && g16(f->data + 4) == 0x3200, "SOI + COM(50)");
+		CHECK(f->len > 60 && f->data[0] == 0xff && f->data[1] == 0xd8 &&
+		      f->data[2] == 0xff && f->data[3] == 0xfe && g16(f->data + 4) == 0x3200,
+		      "SOI + COM(50)");
 		if (f->len > 60)
 			check_gt(f->data + 6, &g);
 		CHECK(f->len > 2 && f->data[f->len - 2] == 0xff && f->data[f->len - 1] == 0xd9,
 		      "EOI");
 		CHECK(decode_jpeg(f->data, f->len, w, h, &luma) == 0, "decodes %ux%u 4:2:2", w, h);
 		if (luma) {
-			unsigned split = h * 2 / 3 / 8 * 8, side = h / 64 * 8;
-			unsigned ym = (h - side - h / 24) / 8 * 8 + side / 2, hits = 0;
+			unsigned int split = h * 2 / 3 / 8 * 8, side = h / 64 * 8;
+			unsigned int ym = (h - side - h / 24) / 8 * 8 + side / 2, hits = 0;
 			int ramp = 16 + 219 / 2;
 
 			/* bars: centre of each bar a third down */
-			for (unsigned b = 0; b < 8; b++) {
+			for (unsigned int b = 0; b < 8; b++) {
 				int got = luma[(size_t)(h / 3) * w + b * w / 8 + w / 16];
 
 				CHECK(abs(got - bar_y[(b + unit) % 8]) < 8, "bar %u Y %d", b, got);
@@ -919,7 +923,7 @@ static void mjpg_mode(struct emu_uvc *u, unsigned unit, uint8_t frame, unsigned 
 			CHECK(abs(luma[(size_t)(split + 4) * w + w / 2] - ramp) < 8, "ramp top");
 			CHECK(abs(luma[(size_t)(h - 1) * w + w / 2] - ramp) < 8, "ramp bottom");
 			/* one white square among the four columns, moving per frame */
-			for (unsigned v = 0; v < 4; v++) {
+			for (unsigned int v = 0; v < 4; v++) {
 				int got = luma[(size_t)ym * w + (2 * v + 1) * w / 8];
 
 				if (got > 225) {
@@ -959,7 +963,7 @@ static void test_mjpg_all_modes(void)
 {
 	struct emu_uvc *u = emu_uvc_new("000123456789", 2);
 
-	for (unsigned ri = 1; ri <= 6; ri++)
+	for (unsigned int ri = 1; ri <= 6; ri++)
 		mjpg_mode(u, 2, (uint8_t)ri, want_mjpg[ri - 1].w, want_mjpg[ri - 1].h,
 			  want_mjpg[ri - 1].iv[want_mjpg[ri - 1].n - 1], 2);
 	emu_uvc_free(u);
@@ -976,7 +980,7 @@ struct run {
 
 static void run_three(struct emu_uvc *u, struct run *r, size_t max, uint32_t stc0)
 {
-	for (unsigned k = 0; k < 3; k++) {
+	for (unsigned int k = 0; k < 3; k++) {
 		struct gt_in g;
 
 		make_gt(&g, 200 + k, false);
@@ -989,7 +993,7 @@ static void run_three(struct emu_uvc *u, struct run *r, size_t max, uint32_t stc
 
 static void run_free(struct run *r)
 {
-	for (unsigned k = 0; k < 3; k++)
+	for (unsigned int k = 0; k < 3; k++)
 		frame_free(r->f[k]);
 }
 
@@ -997,19 +1001,19 @@ static bool same_frame(const struct frame *a, const struct frame *b)
 {
 	if (a->n != b->n)
 		return false;
-	for (unsigned i = 0; i < a->n; i++)
+	for (unsigned int i = 0; i < a->n; i++)
 		if (a->p[i].len != b->p[i].len || memcmp(a->p[i].d, b->p[i].d, a->p[i].len))
 			return false;
 	return true;
 }
 
 /* Packets equal except a byte range of one packet; returns true if so. */
-static bool diff_only(const struct frame *a, const struct frame *b, unsigned pi, size_t off,
+static bool diff_only(const struct frame *a, const struct frame *b, unsigned int pi, size_t off,
 		      const uint8_t *want, size_t n)
 {
 	if (a->n != b->n)
 		return false;
-	for (unsigned i = 0; i < a->n; i++) {
+	for (unsigned int i = 0; i < a->n; i++) {
 		if (a->p[i].len != b->p[i].len)
 			return false;
 		if (i != pi) {
@@ -1035,8 +1039,8 @@ static void test_fault(enum emu_uvc_fault fault)
 	uint8_t want[4];
 	bool ok = false;
 
-	CHECK(start_stream(ref, 3, 1, 333333, &si) == 0 && start_stream(bad, 3, 1, 333333, &si) == 0,
-	      "start");
+	CHECK(start_stream(ref, 3, 1, 333333, &si) == 0, "start reference");
+	CHECK(start_stream(bad, 3, 1, 333333, &si) == 0, "start faulty");
 	/* frame 0 clean, frame 1 faulty, frame 2 clean */
 	run_three(ref, &a, si.bytes_per_interval, 5000);
 	{
@@ -1048,7 +1052,7 @@ static void test_fault(enum emu_uvc_fault fault)
 		g_sof = 0;
 		b.f[0] = pull_frame(bad, si.bytes_per_interval, 4096);
 		CHECK(emu_uvc_inject(bad, fault, 1) == 0, "inject");
-		for (unsigned k = 1; k < 3; k++) {
+		for (unsigned int k = 1; k < 3; k++) {
 			make_gt(&g, 200 + k, false);
 			emu_uvc_frame_begin(bad, &g.gt, g.pts, g.exp);
 			g_stc = 5000 + k * 10000;
@@ -1102,7 +1106,7 @@ static void test_fault(enum emu_uvc_fault fault)
 		     !memcmp(p0->d + 1, fa->p[0].d + 1, 139) &&
 		     !memcmp(p0->d + 140, fa->p[0].d + 140, p0->len - 140);
 		/* the rest of the frame follows in normal payloads */
-		for (unsigned i = 1; i < fb->n; i++) {
+		for (unsigned int i = 1; i < fb->n; i++) {
 			ok = ok && fb->p[i].d[0] == 12;
 			data += fb->p[i].len - 12;
 		}
@@ -1111,11 +1115,11 @@ static void test_fault(enum emu_uvc_fault fault)
 		break;
 	}
 	case EMU_UVC_F_FID_MIDFRAME: {
-		unsigned flip = 0;
+		unsigned int flip = 0;
 		size_t off = 0;
 
 		ok = fa->n == fb->n;
-		for (unsigned i = 0; ok && i < fa->n; i++) {
+		for (unsigned int i = 0; ok && i < fa->n; i++) {
 			bool flipped = (fa->p[i].d[1] ^ fb->p[i].d[1]) == 0x01;
 
 			ok = fa->p[i].len == fb->p[i].len &&
@@ -1144,7 +1148,7 @@ static void test_fault(enum emu_uvc_fault fault)
 
 	/* forever, then cleared */
 	CHECK(emu_uvc_inject(bad, fault, -1) == 0, "inject forever");
-	for (unsigned k = 0; k < 2; k++) {
+	for (unsigned int k = 0; k < 2; k++) {
 		struct gt_in g;
 		struct frame *f;
 
@@ -1194,10 +1198,10 @@ static void test_garbage_requests(void)
 	unsigned long x = 12345;
 
 	/* random setups never crash, never return more than wLength */
-	for (unsigned i = 0; i < 200000; i++) {
+	for (unsigned int i = 0; i < 200000; i++) {
 		int r;
 
-		for (unsigned k = 0; k < 8; k++) {
+		for (unsigned int k = 0; k < 8; k++) {
 			x = x * 6364136223846793005ul + 1442695040888963407ul;
 			s[k] = (uint8_t)(x >> 33);
 		}
@@ -1247,7 +1251,7 @@ static const struct tcase cases[] = {
 
 int main(int argc, char **argv)
 {
-	unsigned pass = 0, fail = 0;
+	unsigned int pass = 0, fail = 0;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int before = failed_checks;

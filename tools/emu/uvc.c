@@ -83,7 +83,8 @@
 
 #define JPEG_QUALITY		80
 #define MAX_VARIANTS		4
-#define GT_COM_LEN		(2 + 2 + 2 + EMU_GT_SIZE)	/* SOI + COM marker + length + record */
+/* SOI, COM marker, COM length, ground truth record */
+#define GT_COM_LEN		(2 + 2 + 2 + EMU_GT_SIZE)
 
 /* Exposure snapping tables of the device (microseconds). */
 static const uint32_t exp_50hz[] = { 500, 1250, 2500, 10000, 20000, 30000, 40000, 50000,
@@ -126,10 +127,10 @@ struct probe {
  */
 struct content {
 	struct content *next;
-	unsigned refs;
+	unsigned int refs;
 	uint32_t fourcc;
-	unsigned width, height, unit;
-	unsigned nvar;
+	unsigned int width, height, unit;
+	unsigned int nvar;
 	uint8_t *data[MAX_VARIANTS];
 	size_t len[MAX_VARIANTS];
 };
@@ -173,10 +174,10 @@ static struct content *cache;
  */
 struct emu_uvc {
 	char serial[17];
-	unsigned unit;
+	unsigned int unit;
 	struct probe probe, commit;
 	bool committed;
-	unsigned alt;
+	unsigned int alt;
 	uint8_t req_err;
 
 	uint8_t ae_mode, ae_prio;
@@ -192,7 +193,7 @@ struct emu_uvc {
 	const uint8_t *body;
 	size_t body_len;
 	size_t off;
-	unsigned npayload;
+	unsigned int npayload;
 	uint8_t fid;
 	uint32_t pts;
 	uint64_t frame_pts;
@@ -261,7 +262,7 @@ static struct ycc rgb_to_ycc(int r, int g, int b)
 }
 
 /* Height of the colour bar band: two thirds, on an MCU (8 row) boundary. */
-static unsigned bar_rows(unsigned h)
+static unsigned int bar_rows(unsigned int h)
 {
 	return h * 2 / 3 / 8 * 8;
 }
@@ -270,16 +271,16 @@ static unsigned bar_rows(unsigned h)
  * One pixel row of each band of the test picture (planar 4:2:2): eight 75%
  * colour bars whose order is rotated by the unit index, and a grey ramp.
  */
-static void bar_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned unit)
+static void bar_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned int w, unsigned int unit)
 {
 	static const uint8_t bars[8][3] = {
 		{ 191, 191, 191 }, { 191, 191, 0 }, { 0, 191, 191 }, { 0, 191, 0 },
 		{ 191, 0, 191 }, { 191, 0, 0 }, { 0, 0, 191 }, { 0, 0, 0 },
 	};
-	unsigned x;
+	unsigned int x;
 
 	for (x = 0; x < w; x++) {
-		unsigned bar = (x * 8 / w + unit) % 8;
+		unsigned int bar = (x * 8 / w + unit) % 8;
 		struct ycc c = rgb_to_ycc(bars[bar][0], bars[bar][1], bars[bar][2]);
 
 		y[x] = c.y;
@@ -290,9 +291,9 @@ static void bar_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned u
 	}
 }
 
-static void ramp_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w)
+static void ramp_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned int w)
 {
-	unsigned x;
+	unsigned int x;
 
 	for (x = 0; x < w; x++)
 		y[x] = (uint8_t)(16 + x * 219 / w);
@@ -301,10 +302,10 @@ static void ramp_row(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w)
 }
 
 /* Copy pixel row @src over rows @from..@to-1 of all three planes. */
-static void dup_rows(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned src,
-		     unsigned from, unsigned to)
+static void dup_rows(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned int w, unsigned int src,
+		     unsigned int from, unsigned int to)
 {
-	unsigned cw = w / 2, r;
+	unsigned int cw = w / 2, r;
 
 	for (r = from; r < to; r++) {
 		memcpy(y + (size_t)r * w, y + (size_t)src * w, w);
@@ -314,10 +315,10 @@ static void dup_rows(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned 
 }
 
 /* The full picture: bars over the upper two thirds, the ramp below. */
-static void render_422(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigned h,
-		       unsigned unit)
+static void render_422(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned int w, unsigned int h,
+		       unsigned int unit)
 {
-	unsigned cw = w / 2, split = bar_rows(h);
+	unsigned int cw = w / 2, split = bar_rows(h);
 
 	bar_row(y, cb, cr, w, unit);
 	dup_rows(y, cb, cr, w, 0, 1, split);
@@ -333,10 +334,10 @@ static void render_422(uint8_t *y, uint8_t *cb, uint8_t *cr, unsigned w, unsigne
  * one encoded row per kind (see emu_jpeg_encode_rows()).
  */
 struct square {
-	unsigned side, y0;
+	unsigned int side, y0;
 };
 
-static struct square square_of(unsigned h)
+static struct square square_of(unsigned int h)
 {
 	struct square q;
 
@@ -351,8 +352,8 @@ static struct square square_of(unsigned h)
 
 static int build_mjpg(struct content *c)
 {
-	unsigned w = c->width, h = c->height, cw = w / 2, nvar = MAX_VARIANTS;
-	unsigned k = 2 + nvar, ph = 8 * k, split = bar_rows(h), nrows = h / 8, v, r;
+	unsigned int w = c->width, h = c->height, cw = w / 2, nvar = MAX_VARIANTS;
+	unsigned int k = 2 + nvar, ph = 8 * k, split = bar_rows(h), nrows = h / 8, v, r;
 	struct square q = square_of(h);
 	uint8_t *y = malloc((size_t)w * ph), *cb = malloc((size_t)cw * ph);
 	uint8_t *cr = malloc((size_t)cw * ph), *map = malloc(nrows);
@@ -367,7 +368,7 @@ static int build_mjpg(struct content *c)
 	ramp_row(y + (size_t)8 * w, cb + (size_t)8 * cw, cr + (size_t)8 * cw, w);
 	dup_rows(y, cb, cr, w, 8, 9, ph);
 	for (v = 0; v < nvar; v++) {
-		unsigned x0 = (2 * v + 1) * w / (2 * nvar) - q.side / 2;
+		unsigned int x0 = (2 * v + 1) * w / (2 * nvar) - q.side / 2;
 
 		for (r = 8 * (2 + v); r < 8 * (3 + v); r++)
 			memset(y + (size_t)r * w + x0, 235, q.side);
@@ -395,7 +396,7 @@ out:
 
 static void content_free(struct content *c)
 {
-	unsigned i;
+	unsigned int i;
 
 	for (i = 0; i < MAX_VARIANTS; i++)
 		free(c->data[i]);
@@ -404,7 +405,7 @@ static void content_free(struct content *c)
 
 static int content_build(struct content *c)
 {
-	unsigned w = c->width, h = c->height, cw = w / 2;
+	unsigned int w = c->width, h = c->height, cw = w / 2;
 	size_t npx = (size_t)w * h;
 	uint8_t *y, *cb, *cr, *p;
 	int ret = -1;
@@ -438,8 +439,8 @@ static int content_build(struct content *c)
 			goto out;
 		memcpy(p, y, npx);
 		uv = p + npx;
-		for (unsigned r = 0; r < h / 2; r++)
-			for (unsigned col = 0; col < cw; col++) {
+		for (unsigned int r = 0; r < h / 2; r++)
+			for (unsigned int col = 0; col < cw; col++) {
 				uv[(size_t)r * w + 2 * col] = cb[(size_t)2 * r * cw + col];
 				uv[(size_t)r * w + 2 * col + 1] = cr[(size_t)2 * r * cw + col];
 			}
@@ -454,7 +455,8 @@ out:
 	return ret;
 }
 
-static struct content *content_get(uint32_t fourcc, unsigned w, unsigned h, unsigned unit)
+static struct content *content_get(uint32_t fourcc, unsigned int w, unsigned int h,
+				   unsigned int unit)
 {
 	struct content *c;
 
@@ -506,7 +508,7 @@ static void content_put(struct content *c)
  * Probe / commit
  */
 
-static const struct emu_uvc_frame_desc *frame_of(unsigned fi, unsigned ri)
+static const struct emu_uvc_frame_desc *frame_of(unsigned int fi, unsigned int ri)
 {
 	if (fi < 1 || fi > EMU_UVC_NFORMATS || ri < 1 || ri > emu_uvc_formats[fi - 1].nframes)
 		return NULL;
@@ -563,7 +565,7 @@ static uint8_t probe_parse(const uint8_t *d, struct probe *p, bool exact)
 {
 	const struct emu_uvc_frame_desc *f;
 	uint32_t ival, best = 0, bestd = UINT32_MAX;
-	unsigned i;
+	unsigned int i;
 
 	memset(p, 0, sizeof(*p));
 	p->hint = (uint16_t)get16(d);
@@ -611,7 +613,7 @@ static uint32_t auto_exposure_us(const struct emu_uvc *u)
 	const uint32_t *t = u->plf == 1 ? exp_50hz : exp_60hz;
 	/* longest step within half a frame period (table values are rounded) */
 	uint32_t lim = (frame_period_us(u) + 20) / 2, best = t[0];
-	unsigned i;
+	unsigned int i;
 
 	for (i = 0; i < sizeof(exp_50hz) / sizeof(exp_50hz[0]); i++)
 		if (t[i] <= lim)
@@ -667,7 +669,7 @@ static const struct cdef cdefs[] = {
 
 static const struct cdef *cdef_find(uint8_t unit, uint8_t cs)
 {
-	unsigned i;
+	unsigned int i;
 
 	for (i = 0; i < sizeof(cdefs) / sizeof(cdefs[0]); i++)
 		if (cdefs[i].unit == unit && cdefs[i].cs == cs)
@@ -781,7 +783,7 @@ static uint8_t ctrl_info(const struct emu_uvc *u, const struct cdef *c)
 	return info;
 }
 
-static void put_val(uint8_t *d, unsigned size, int32_t v)
+static void put_val(uint8_t *d, unsigned int size, int32_t v)
 {
 	if (size == 1)
 		d[0] = (uint8_t)v;
@@ -809,7 +811,7 @@ static int unit_request(struct emu_uvc *u, uint8_t unit, uint8_t req, uint8_t cs
 {
 	const struct cdef *c = cdef_find(unit, cs);
 	uint8_t buf[4];
-	unsigned n;
+	unsigned int n;
 	uint8_t e;
 
 	if (!c)
@@ -877,7 +879,7 @@ static int vs_request(struct emu_uvc *u, uint8_t req, uint8_t cs, uint8_t *data,
 {
 	uint8_t buf[PROBE_LEN_11];
 	struct probe p;
-	unsigned n;
+	unsigned int n;
 	uint8_t e;
 
 	if (cs != VS_PROBE && cs != VS_COMMIT)
@@ -1023,7 +1025,7 @@ int emu_uvc_control(struct emu_uvc *u, const uint8_t setup[8], uint8_t *data)
  * Streaming
  */
 
-struct emu_uvc *emu_uvc_new(const char *serial, unsigned unit_index)
+struct emu_uvc *emu_uvc_new(const char *serial, unsigned int unit_index)
 {
 	struct emu_uvc *u = calloc(1, sizeof(*u));
 
@@ -1057,7 +1059,7 @@ void emu_uvc_free(struct emu_uvc *u)
 	free(u);
 }
 
-int emu_uvc_set_alt(struct emu_uvc *u, unsigned alt)
+int emu_uvc_set_alt(struct emu_uvc *u, unsigned int alt)
 {
 	if (!u || alt > EMU_UVC_NALTS)
 		return -1;
@@ -1096,7 +1098,7 @@ void emu_uvc_frame_begin(struct emu_uvc *u, const struct emu_gt *gt, uint64_t fr
 	const struct content *c;
 	uint64_t start;
 	uint8_t rec[EMU_GT_SIZE];
-	unsigned v;
+	unsigned int v;
 
 	if (!u || !u->alt || !u->committed || !u->content)
 		return;
@@ -1110,7 +1112,7 @@ void emu_uvc_frame_begin(struct emu_uvc *u, const struct emu_gt *gt, uint64_t fr
 	else
 		memset(rec, 0, sizeof(rec));
 
-	v = (unsigned)(u->seq++ % c->nvar);
+	v = (unsigned int)(u->seq++ % c->nvar);
 	if (c->fourcc == EMU_UVC_FMT_MJPG) {
 		u->head[0] = 0xff;
 		u->head[1] = 0xd8;
@@ -1275,14 +1277,14 @@ static const char *const fault_names[EMU_UVC_F_COUNT] = {
 
 const char *emu_uvc_fault_name(enum emu_uvc_fault f)
 {
-	if ((unsigned)f >= EMU_UVC_F_COUNT)
+	if ((unsigned int)f >= EMU_UVC_F_COUNT)
 		return "?";
 	return fault_names[f];
 }
 
 int emu_uvc_fault_parse(const char *name)
 {
-	unsigned i;
+	unsigned int i;
 
 	if (!name)
 		return -1;
@@ -1294,7 +1296,7 @@ int emu_uvc_fault_parse(const char *name)
 
 int emu_uvc_inject(struct emu_uvc *u, enum emu_uvc_fault f, int count)
 {
-	if (!u || (unsigned)f >= EMU_UVC_F_COUNT || count < -1)
+	if (!u || (unsigned int)f >= EMU_UVC_F_COUNT || count < -1)
 		return -1;
 	if (f == EMU_UVC_F_NONE || count == 0) {
 		u->fault = EMU_UVC_F_NONE;

@@ -49,7 +49,7 @@
 
 struct emu_uvc;		/* one colour camera's UVC function */
 
-struct emu_uvc *emu_uvc_new(const char *serial, unsigned unit_index);
+struct emu_uvc *emu_uvc_new(const char *serial, unsigned int unit_index);
 void emu_uvc_free(struct emu_uvc *u);
 
 /*
@@ -73,7 +73,7 @@ int emu_uvc_config_descs(struct emu_uvc *u, uint8_t *buf, size_t cap);
 int emu_uvc_control(struct emu_uvc *u, const uint8_t setup[8], uint8_t *data);
 
 /* SET_INTERFACE on interface 1.  Returns 0, or -1 for an unknown alt. */
-int emu_uvc_set_alt(struct emu_uvc *u, unsigned alt);
+int emu_uvc_set_alt(struct emu_uvc *u, unsigned int alt);
 
 /**
  * struct emu_uvc_stream - what is streaming
@@ -88,11 +88,12 @@ int emu_uvc_set_alt(struct emu_uvc *u, unsigned alt);
  */
 struct emu_uvc_stream {
 	uint32_t fourcc;
-	unsigned width, height, fps, alt;
+	unsigned int width, height, fps, alt;
 	uint32_t max_payload;
 	uint32_t bytes_per_interval;
 	bool active;
 };
+
 bool emu_uvc_stream_info(const struct emu_uvc *u, struct emu_uvc_stream *s);
 
 /*
@@ -158,6 +159,7 @@ struct emu_uvc_stats {
 	uint64_t frames, payloads, bytes, ctrl_reqs, ctrl_stalls;
 	uint64_t frames_skipped, frames_aborted;
 };
+
 void emu_uvc_get_stats(const struct emu_uvc *u, struct emu_uvc_stats *s);
 
 /* ------------------------------------------------------------------------
@@ -216,10 +218,12 @@ struct emu_uvc_alt_desc {
 extern const struct emu_uvc_alt_desc emu_uvc_alts[EMU_UVC_NALTS];
 
 /* dwMaxVideoFrameSize of a format/frame (1-based indexes), 0 if invalid. */
-uint32_t emu_uvc_max_frame_size(unsigned fmt_index, unsigned frame_index);
-/* dwMaxPayloadTransferSize: wBytesPerInterval of the smallest alt that sends
+uint32_t emu_uvc_max_frame_size(unsigned int fmt_index, unsigned int frame_index);
+/*
+ * dwMaxPayloadTransferSize: wBytesPerInterval of the smallest alt that sends
  * the largest frame within half of the fastest frame period of the size (the
- * same for every @interval); 0 if invalid. */
-uint32_t emu_uvc_max_payload(unsigned fmt_index, unsigned frame_index, uint32_t interval);
+ * same for every @interval); 0 if invalid.
+ */
+uint32_t emu_uvc_max_payload(unsigned int fmt_index, unsigned int frame_index, uint32_t interval);
 
 #endif

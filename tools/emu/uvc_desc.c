@@ -33,20 +33,17 @@ static const uint8_t guid_yuy2[16] = {
 	0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71
 };
 
-#define IV3 3, { EMU_UVC_IVAL_30, EMU_UVC_IVAL_15, EMU_UVC_IVAL_5 }
-#define IV2 2, { EMU_UVC_IVAL_15, EMU_UVC_IVAL_5, 0 }
-
 static const struct emu_uvc_frame_desc frames_mjpg[] = {
-	{ 1280, 720, IV3 },
-	{ 1920, 1080, IV3 },
-	{ 2560, 1440, IV3 },
-	{ 2048, 1536, IV3 },
-	{ 3840, 2160, IV3 },
-	{ 4096, 3072, IV2 },
+	{ 1280, 720, 3, { EMU_UVC_IVAL_30, EMU_UVC_IVAL_15, EMU_UVC_IVAL_5 } },
+	{ 1920, 1080, 3, { EMU_UVC_IVAL_30, EMU_UVC_IVAL_15, EMU_UVC_IVAL_5 } },
+	{ 2560, 1440, 3, { EMU_UVC_IVAL_30, EMU_UVC_IVAL_15, EMU_UVC_IVAL_5 } },
+	{ 2048, 1536, 3, { EMU_UVC_IVAL_30, EMU_UVC_IVAL_15, EMU_UVC_IVAL_5 } },
+	{ 3840, 2160, 3, { EMU_UVC_IVAL_30, EMU_UVC_IVAL_15, EMU_UVC_IVAL_5 } },
+	{ 4096, 3072, 2, { EMU_UVC_IVAL_15, EMU_UVC_IVAL_5, 0 } },	/* 15 fps at most */
 };
 
 static const struct emu_uvc_frame_desc frames_720[] = {
-	{ 1280, 720, IV3 },
+	{ 1280, 720, 3, { EMU_UVC_IVAL_30, EMU_UVC_IVAL_15, EMU_UVC_IVAL_5 } },
 };
 
 const struct emu_uvc_format_desc emu_uvc_formats[EMU_UVC_NFORMATS] = {
@@ -70,7 +67,7 @@ const struct emu_uvc_alt_desc emu_uvc_alts[EMU_UVC_NALTS] = {
 	{ 49152, 15, 2 },
 };
 
-static const struct emu_uvc_frame_desc *frame_at(unsigned fi, unsigned ri)
+static const struct emu_uvc_frame_desc *frame_at(unsigned int fi, unsigned int ri)
 {
 	if (fi < 1 || fi > EMU_UVC_NFORMATS)
 		return NULL;
@@ -84,7 +81,7 @@ static const struct emu_uvc_frame_desc *frame_at(unsigned fi, unsigned ri)
  * pre-encoded JPEGs (plus the 52-byte ground truth COM segment) never exceed;
  * it is what uvcvideo allocates per buffer.
  */
-uint32_t emu_uvc_max_frame_size(unsigned fmt_index, unsigned frame_index)
+uint32_t emu_uvc_max_frame_size(unsigned int fmt_index, unsigned int frame_index)
 {
 	const struct emu_uvc_frame_desc *f = frame_at(fmt_index, frame_index);
 	uint32_t px;
@@ -97,11 +94,11 @@ uint32_t emu_uvc_max_frame_size(unsigned fmt_index, unsigned frame_index)
 	return px * emu_uvc_formats[fmt_index - 1].bpp / 8;
 }
 
-uint32_t emu_uvc_max_payload(unsigned fmt_index, unsigned frame_index, uint32_t interval)
+uint32_t emu_uvc_max_payload(unsigned int fmt_index, unsigned int frame_index, uint32_t interval)
 {
 	const struct emu_uvc_frame_desc *f = frame_at(fmt_index, frame_index);
 	uint64_t need, slots;
-	unsigned i;
+	unsigned int i;
 
 	if (!f || !interval)
 		return 0;
@@ -169,7 +166,7 @@ static void intf_desc(struct wr *w, uint8_t num, uint8_t alt, uint8_t neps, uint
 	p[8] = 0;
 }
 
-static void frame_desc(struct wr *w, unsigned fi, unsigned ri)
+static void frame_desc(struct wr *w, unsigned int fi, unsigned int ri)
 {
 	const struct emu_uvc_format_desc *fmt = &emu_uvc_formats[fi - 1];
 	const struct emu_uvc_frame_desc *f = &fmt->frames[ri - 1];
@@ -178,7 +175,7 @@ static void frame_desc(struct wr *w, unsigned fi, unsigned ri)
 	uint32_t max_fps = 10000000u / f->ival[0];
 	size_t n = 26 + 4 * (size_t)f->nival;
 	uint8_t *p = wr_take(w, n);
-	unsigned i;
+	unsigned int i;
 
 	if (!p)
 		return;
@@ -218,7 +215,7 @@ static void color_desc(struct wr *w)
 	p[5] = 4;		/* SMPTE 170M (BT.601) matrix */
 }
 
-static void format_desc(struct wr *w, unsigned fi)
+static void format_desc(struct wr *w, unsigned int fi)
 {
 	const struct emu_uvc_format_desc *fmt = &emu_uvc_formats[fi - 1];
 	uint8_t *p;
@@ -250,7 +247,7 @@ static void format_desc(struct wr *w, unsigned fi)
 	}
 }
 
-static void alt_desc(struct wr *w, unsigned alt)
+static void alt_desc(struct wr *w, unsigned int alt)
 {
 	const struct emu_uvc_alt_desc *a = &emu_uvc_alts[alt - 1];
 	uint8_t *p;
@@ -280,7 +277,7 @@ int emu_uvc_config_descs(struct emu_uvc *u, uint8_t *buf, size_t cap)
 	struct wr w = { buf, cap, 0, false };
 	size_t vc_start, vs_start;
 	uint8_t *p, *vc_hdr, *vs_hdr;
-	unsigned fi, ri, alt;
+	unsigned int fi, ri, alt;
 
 	(void)u;
 	if (!buf)
@@ -326,10 +323,14 @@ int emu_uvc_config_descs(struct emu_uvc *u, uint8_t *buf, size_t cap)
 		p[15] = 0x0e;	/* D1 AE mode, D2 AE priority, D3 exposure absolute */
 	}
 
-	/* Processing Unit, UVC 1.0 layout (no bmVideoStandards), bControlSize 2 */
-	p = wr_take(&w, 11);
+	/*
+	 * Processing Unit, bControlSize 2.  UVC 1.0 parsers read 9 + n bytes;
+	 * bLength 10 + n with a zero trailing byte (bmVideoStandards in 1.1)
+	 * also satisfies readers that expect the later layout.
+	 */
+	p = wr_take(&w, 12);
 	if (p) {
-		p[0] = 11;
+		p[0] = 12;
 		p[1] = 0x24;
 		p[2] = 0x05;	/* VC_PROCESSING_UNIT */
 		p[3] = EMU_UVC_ID_PU;
@@ -342,7 +343,8 @@ int emu_uvc_config_descs(struct emu_uvc *u, uint8_t *buf, size_t cap)
 		 * D12 WB temperature auto
 		 */
 		put16(p + 8, 0x175b);
-		p[10] = 0;
+		p[10] = 0;	/* iProcessing */
+		p[11] = 0;	/* no analog video standard */
 	}
 
 	p = wr_take(&w, 9);

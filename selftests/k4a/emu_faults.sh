@@ -18,7 +18,7 @@ fcmd() { # fault [arg] -- probe args
 	while [ "$1" != -- ]; do args="$args $1"; shift; done
 	shift
 	emu_ctl fault 0 $args > /dev/null || { echo "status=armfail"; return; }
-	$PROBE cmd "$h" "$@"
+	$PROBE cmd "$@"
 }
 r=$(fcmd depth.reply_type -- depth 0x115 255); echo "# $r"
 echo "$r" | grep -q '^status=-5'
@@ -71,7 +71,7 @@ P=$!
 sleep 3
 emu_ctl disconnect 0 depth > /dev/null
 i=0
-while kill -0 $P 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+while kill -0 $P 2>/dev/null && [ $i -lt 80 ]; do sleep 0.25; i=$((i + 1)); done
 kill -0 $P 2>/dev/null && { kill $P; false; }
 ktap_result $? "surprise disconnect mid-transfer: the reader sees an error, no hang"
 wait $P 2>/dev/null

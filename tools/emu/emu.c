@@ -100,17 +100,18 @@ static bool q_remove(struct urbq *q, struct urb *r)
 /* insert sorted by due time, after entries with equal time */
 static void q_insert_due(struct urbq *q, struct urb *r)
 {
-	struct urb **pp = &q->head, *prev = NULL;
+	struct urb **pp = &q->head;
 
-	while (*pp && (*pp)->due_ns <= r->due_ns) {
-		prev = *pp;
-		pp = &(*pp)->next;
+	if (q->tail && q->tail->due_ns <= r->due_ns) {
+		q_push(q, r);	/* the usual case: later than everything queued */
+		return;
 	}
+	while (*pp && (*pp)->due_ns <= r->due_ns)
+		pp = &(*pp)->next;
 	r->next = *pp;
 	*pp = r;
 	if (!r->next)
 		q->tail = r;
-	(void)prev;
 	q->n++;
 }
 
@@ -200,8 +201,7 @@ static void send_ret(struct half *h, struct urb *r, int64_t now)
 	int n = 0, i;
 	int32_t npk = r->type == XT_ISO ? r->npk : 0;
 
-	usbip_pack_ret_submit(hdr, r->seqnum, h->devid, r->dir, r->epnum, r->status,
-			      r->dir == USBIP_DIR_IN || r->type == XT_CTRL ? r->actual : r->actual,
+	usbip_pack_ret_submit(hdr, r->seqnum, h->devid, r->dir, r->epnum, r->status, r->actual,
 			      r->type == XT_ISO ? r->start_frame : 0, npk, r->error_count);
 	iov[n].iov_base = hdr;
 	iov[n++].iov_len = sizeof(hdr);
@@ -722,22 +722,11 @@ static void handle_submit(struct half *h, const struct usbip_cmd *c, const uint8
 	h->cnt.submits++;
 	if (!r) {
 		/* pool exhausted: refuse this URB */
-		struct urb tmp;
+		uint8_t hdr[USBIP_HDR_SIZE];
+		struct iovec iov = { hdr, sizeof(hdr) };
 
-		memset(&tmp, 0, sizeof(tmp));
-		tmp.seqnum = c->seqnum;
-		tmp.epnum = (uint8_t)c->ep;
-		tmp.dir = (uint8_t)c->direction;
-		tmp.type = XT_BULK;
-		tmp.status = -12;
-		{
-			uint8_t hdr[USBIP_HDR_SIZE];
-			struct iovec iov = { hdr, sizeof(hdr) };
-
-			usbip_pack_ret_submit(hdr, c->seqnum, h->devid, c->direction, c->ep, -12, 0,
-					      0, 0, 0);
-			send_all(h, &iov, 1);
-		}
+		usbip_pack_ret_submit(hdr, c->seqnum, h->devid, c->direction, c->ep, -12, 0, 0, 0, 0);
+		send_all(h, &iov, 1);
 		return;
 	}
 	r->seqnum = c->seqnum;
@@ -953,6 +942,15 @@ int half_plug(struct half *h)
 	id.faults = u->f.desc;
 	if (h->which == HALF_DEPTH)
 		id.faults &= ~DESC_F_BAD_SERIAL;	/* the colour half carries the mismatch */
+#ifndef EMU_NO_UVC
+	if (h->which == HALF_COLOR && u->uvc) {
+		/* a plugged-in camera starts from power-on state */
+		emu_uvc_free(u->uvc);
+		u->uvc = emu_uvc_new(u->serial, u->index);
+		if (!u->uvc)
+			return -1;
+	}
+#endif
 	id.uvc = h->which == HALF_COLOR ? u->uvc : NULL;
 	if (desc_build(&id, &h->desc) < 0)
 		return -1;

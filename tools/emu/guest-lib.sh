@@ -5,8 +5,9 @@
 #   emu_stop              quit the emulator and wait for it
 #   emu_video SERIAL      /dev/videoN of the colour capture node of a unit
 #   emu_serial I          serial of unit I (default serials)
-EMU=$K4A_BUILD/bin/k4a-emu
-PROBE=$K4A_BUILD/bin/k4a-probe
+# K4A_EMU_BIN: directory with k4a-emu and k4a-probe (default $K4A_BUILD/bin)
+EMU=${K4A_EMU_BIN:-$K4A_BUILD/bin}/k4a-emu
+PROBE=${K4A_EMU_BIN:-$K4A_BUILD/bin}/k4a-probe
 EMU_SOCK=/run/k4a-emu-test.sock
 EMU_LOG=$K4A_OUT/emu-side-${0##*/}.log
 

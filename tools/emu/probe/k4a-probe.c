@@ -590,7 +590,7 @@ static void dr_stop(struct dreader *r)
 	for (i = 0; i < NXFER; i++)
 		if (r->x[i])
 			libusb_cancel_transfer(r->x[i]);
-	while (r->inflight > 0 && tries++ < 100) {
+	while (r->inflight > 0 && tries++ < 20) {
 		struct timeval tv = { 0, 100000 };
 
 		if (libusb_handle_events_timeout(ctx, &tv))

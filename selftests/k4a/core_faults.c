@@ -212,4 +212,24 @@ TEST_F_TIMEOUT(xfer, depth_probe, 300)
 	}
 }
 
+/* A device that answers "busy" for a while after plug-in: identity reads are retried. */
+TEST(boot_busy)
+{
+	unsigned long long from;
+	double t0, dt;
+
+	ASSERT_EQ(0, core_module_load());
+	ASSERT_EQ(0, core_units());
+	ASSERT_EQ(0, core_emu_start(1, "--boot-ms 2500"));
+	from = core_kmsg_seq();
+	t0 = core_now();
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 both"));
+	EXPECT_EQ(0, core_wait_units(1, 30, &dt));
+	core_note("unit formed %.2f s after plug with a 2.5 s busy boot", core_now() - t0);
+	EXPECT_EQ(0, core_kmsg_count(from, "k4a", 3, true));
+	EXPECT_EQ(0, core_kmsg_problems(from));
+	EXPECT_EQ(0, core_unplug_all(1));
+	core_emu_stop();
+}
+
 TEST_HARNESS_MAIN

@@ -191,4 +191,82 @@ TEST_F_TIMEOUT(replug, random_halves, 900)
 	EXPECT_EQ(0, core_module_load());
 }
 
+/* Read and write every unit's attributes in a loop until killed. */
+static void hammer(unsigned int seed)
+{
+	static const char *const ro[] = {
+		"sync_in_jack", "sync_out_jack", "state", "serial", "firmware_version",
+		"subordinate_delay_off_master_usec", "depth_delay_off_color_usec",
+	};
+	static char blob[2 * 1024 * 1024];
+	char v[128];
+	unsigned int k;
+	int fd;
+
+	srand(seed);
+	for (;;) {
+		DIR *d = opendir(CORE_CLASS);
+		struct dirent *e;
+		char unit[256];
+
+		while (d && (e = readdir(d))) {
+			if (strncmp(e->d_name, "k4a", 3))
+				continue;
+			snprintf(unit, sizeof(unit), CORE_CLASS "/%.64s", e->d_name);
+			for (k = 0; k < sizeof(ro) / sizeof(ro[0]); k++)
+				core_read(core_attr(unit, ro[rand() % (int)(sizeof(ro) / sizeof(ro[0]))]),
+					  v, sizeof(v));
+			/* Rewrite the current mode: a jack read under the unit lock. */
+			if (core_read(core_attr(unit, "sync_mode"), v, sizeof(v)) > 0)
+				core_write_str(core_attr(unit, "sync_mode"), v);
+			if (rand() % 8 == 0) {
+				fd = open(core_attr(unit, "ir_sensor_calibration"), O_RDONLY);
+				if (fd >= 0) {
+					while (read(fd, blob, sizeof(blob)) > 0)
+						;
+					close(fd);
+				}
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+}
+
+/* Attribute traffic from two processes while halves come and go by surprise. */
+TEST_F_TIMEOUT(replug, concurrent_io, 600)
+{
+	pid_t kids[2];
+	unsigned int cycle, i, u, h;
+	int st;
+
+	for (i = 0; i < 2; i++) {
+		kids[i] = fork();
+		ASSERT_LE(0, kids[i]);
+		if (!kids[i]) {
+			hammer(100 + i);
+			_exit(0);
+		}
+	}
+	srand(77);
+	for (cycle = 0; cycle < 20; cycle++) {
+		u = (unsigned int)rand() % UNITS;
+		h = (unsigned int)rand() % 2;
+		ASSERT_EQ(0, core_ctl(NULL, 0, "disconnect %u %s", u, h ? "color" : "depth"));
+		core_sleep_ms((unsigned int)rand() % 300);
+		ASSERT_EQ(0, core_wait_usb(UNITS - !h, UNITS - h, 20)) TH_LOG("cycle %u", cycle);
+		ASSERT_EQ(0, core_ctl(NULL, 0, "plug %u %s", u, h ? "color" : "depth"));
+		ASSERT_EQ(0, core_wait_units(UNITS, 30, NULL)) TH_LOG("cycle %u", cycle);
+	}
+	for (i = 0; i < 2; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], &st, 0);
+	}
+	for (i = 0; i < UNITS; i++)
+		EXPECT_TRUE(settings_ok(i)) TH_LOG("unit %u", i);
+	EXPECT_EQ(0, core_kmsg_problems(self->from));
+	core_note("20 surprise disconnects under attribute traffic: %d k4a log lines at error level",
+		  core_kmsg_count(self->from, "k4a", 3, true));
+}
+
 TEST_HARNESS_MAIN

@@ -15,7 +15,9 @@ k4a_unload() {
 }
 
 # KTAP for shell tests: ktap_plan N; ktap_result 0|1|skip NAME [REASON]; ktap_totals
-KTAP_N=0 KTAP_PASS=0 KTAP_FAIL=0 KTAP_SKIP=0
+# ktap_todo RC NAME REASON: a case with a known, documented bug: a failure is printed as
+# "not ok ... # TODO REASON" and counted as xfail; a pass is counted as xpass (fix the note).
+KTAP_N=0 KTAP_PASS=0 KTAP_FAIL=0 KTAP_SKIP=0 KTAP_XFAIL=0 KTAP_XPASS=0
 ktap_plan() {
 	echo "TAP version 13"
 	echo "1..$1"
@@ -28,7 +30,15 @@ ktap_result() {
 	*) KTAP_FAIL=$((KTAP_FAIL + 1)); echo "not ok $KTAP_N $2${3:+ # $3}" ;;
 	esac
 }
+ktap_todo() {
+	KTAP_N=$((KTAP_N + 1))
+	if [ "$1" = 0 ]; then
+		KTAP_XPASS=$((KTAP_XPASS + 1)); echo "ok $KTAP_N $2 # TODO $3"
+	else
+		KTAP_XFAIL=$((KTAP_XFAIL + 1)); echo "not ok $KTAP_N $2 # TODO $3"
+	fi
+}
 ktap_totals() {
-	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL xfail:0 xpass:0 skip:$KTAP_SKIP error:0"
+	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL xfail:$KTAP_XFAIL xpass:$KTAP_XPASS skip:$KTAP_SKIP error:0"
 	[ "$KTAP_FAIL" -eq 0 ]
 }

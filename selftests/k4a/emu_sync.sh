@@ -27,12 +27,18 @@ color() { # serial seconds
 	v4l2-ctl -d "$v" --set-fmt-video=width=1280,height=720,pixelformat=MJPG --set-parm=5 > /dev/null &&
 		exec v4l2-ctl -d "$v" --stream-mmap --stream-count=$(($2 * 5)) > /dev/null 2>&1
 }
+started() { # log: wait until the probe configured sync and started depth (SDK order)
+	i=0
+	while [ $i -lt 120 ] && ! grep -q '^started' "$1"; do sleep 0.25; i=$((i + 1)); done
+	grep -q '^started' "$1"
+}
 $PROBE -s "$S1" stream --sync subordinate --sub-delay-us $D1 --mode pcm --fps 5 --seconds 16 \
 	> "$K4A_OUT/sync-sub1.log" 2>&1 &
 P1=$!
 $PROBE -s "$S2" stream --sync subordinate --sub-delay-us $D2 --mode pcm --fps 5 --seconds 16 \
 	> "$K4A_OUT/sync-sub2.log" 2>&1 &
 P2=$!
+started "$K4A_OUT/sync-sub1.log" && started "$K4A_OUT/sync-sub2.log" || echo "# subordinate start failed"
 color "$S1" 30 & C1=$!
 color "$S2" 30 & C2=$!
 sleep 5
@@ -42,6 +48,7 @@ n=$(grep -c -e "^$S1 " -e "^$S2 " "$EMU_LOG")
 ktap_result $? "subordinates produce nothing before the master starts ($n frames)"
 $PROBE -s "$S0" stream --sync master --mode pcm --fps 5 --seconds 9 > "$K4A_OUT/sync-master.log" 2>&1 &
 P0=$!
+started "$K4A_OUT/sync-master.log" || echo "# master start failed"
 color "$S0" 9 & C0=$!
 wait $P0
 kill $C1 $C2 $C0 2>/dev/null

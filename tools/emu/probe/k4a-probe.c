@@ -670,7 +670,7 @@ static int do_imu(long count)
 	struct libusb_transfer *x[NIMU];
 	uint8_t buf[NIMU][256];
 	int done[NIMU] = { 0 }, i, k = 0;
-	long good = 0, n = 0;
+	long good = 0, n = 0, gaps = 0;
 	uint64_t first = 0, last = 0;
 	int64_t deadline;
 
@@ -697,7 +697,11 @@ static int do_imu(long count)
 		actual = t->actual_length;
 		n++;
 		if (actual >= 28 && (long)actual == 28 + 14 * (long)(le32(buf[k] + 14) + le32(buf[k] + 24))) {
-			last = le32(buf[k] + 28) | (uint64_t)le32(buf[k] + 32) << 32;
+			uint64_t pts = le32(buf[k] + 28) | (uint64_t)le32(buf[k] + 32) << 32;
+
+			if (good && pts - last > 649)	/* 1.5 packet periods of 432.7 ticks */
+				gaps++;
+			last = pts;
 			if (!good)
 				first = last;
 			good++;
@@ -715,7 +719,7 @@ static int do_imu(long count)
 	for (i = 0; i < NIMU; i++)
 		libusb_free_transfer(x[i]);
 	cmd_st(&cmcu, OP_C_IMU_STOP, NULL, 0);
-	printf("imu packets=%ld good=%ld rate_hz=%.2f\n", n, good,
+	printf("imu packets=%ld good=%ld gaps=%ld rate_hz=%.2f\n", n, good, gaps,
 	       good > 1 && last > first ? (double)(good - 1) * 90000.0 / (double)(last - first) : 0.0);
 	return good == count ? 0 : 1;
 }

@@ -22,7 +22,7 @@
 #define URB_POOL	256
 #define RSP_RING	8
 #define DEPTH_RING_MAX	8
-#define IMU_RING	32
+#define IMU_RING	64
 #define IMU_PKT_MAX	252
 #define TRIG_RING	8
 #define LASER_HIST	64

@@ -421,10 +421,14 @@ static void dispatch(struct event *e, int64_t now)
 	case EV_CREADY:
 		if (e->gen == u->gen && u->color_on)
 			color_ready(u, e);
+		else
+			log_frame(u, &e->gt, 0);	/* stream stopped during exposure */
 		break;
 	case EV_DREADY:
 		if (e->gen == u->gen && u->depth_on)
 			depth_ready(u, e);
+		else
+			log_frame(u, &e->gt, 0);
 		break;
 	case EV_IMU:
 		if ((uint32_t)e->n != u->imu_gen || !u->imu_on)
@@ -490,6 +494,8 @@ void unit_color_changed(struct unit *u, int64_t now)
 		return;
 	if (active && !u->color_on && sync_mode(u) != SYNC_SUBORDINATE)
 		clk_reset(&u->clk, now);	/* colour start resets the device clock */
+	if (u->color_gt_valid)
+		log_frame(u, &u->color_gt, 0);	/* cut off while being sent */
 	u->color_on = active;
 	u->color_fps = fps;
 	u->color_gt_valid = false;

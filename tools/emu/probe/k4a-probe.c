@@ -55,6 +55,17 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* K4A_PROBE_TRACE=1: time-stamped progress on stderr */
+static void trace(const char *what, long v)
+{
+	static int on = -1;
+
+	if (on < 0)
+		on = getenv("K4A_PROBE_TRACE") != NULL;
+	if (on)
+		fprintf(stderr, "probe %.3f %s %ld\n", (double)mono_ns() / 1e9, what, v);
+}
+
 static uint32_t le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -488,8 +499,8 @@ static int depth_start(uint32_t mode, uint32_t fps)
 
 static void depth_stop(void)
 {
-	cmd_st(&dmcu, OP_D_STREAM_STOP, NULL, 0);
-	cmd_st(&dmcu, OP_D_DEPTH_STOP, NULL, 0);
+	trace("stream stop", cmd_st(&dmcu, OP_D_STREAM_STOP, NULL, 0));
+	trace("depth stop", cmd_st(&dmcu, OP_D_DEPTH_STOP, NULL, 0));
 }
 
 /*
@@ -556,14 +567,18 @@ static long dr_frame(struct dreader *r, int64_t deadline, uint8_t *gt_out)
 		while (!r->done[i]) {
 			struct timeval tv = { 0, 100000 };
 
-			if (mono_ns() > deadline)
+			if (mono_ns() > deadline) {
+				trace("frame wait timeout", i);
 				return -1;
+			}
 			libusb_handle_events_timeout_completed(ctx, &tv, &r->done[i]);
 		}
 		r->done[i] = 0;
 		r->next = (i + 1) % NXFER;
-		if (t->status != LIBUSB_TRANSFER_COMPLETED)
+		if (t->status != LIBUSB_TRANSFER_COMPLETED) {
+			trace("transfer status", t->status);
 			return -2;
+		}
 		actual = t->actual_length;
 		if (r->cur < EMU_GT_SIZE) {
 			long n = actual < EMU_GT_SIZE - r->cur ? actual : EMU_GT_SIZE - r->cur;
@@ -590,12 +605,14 @@ static void dr_stop(struct dreader *r)
 	for (i = 0; i < NXFER; i++)
 		if (r->x[i])
 			libusb_cancel_transfer(r->x[i]);
+	trace("reader stop, in flight", r->inflight);
 	while (r->inflight > 0 && tries++ < 20) {
 		struct timeval tv = { 0, 100000 };
 
 		if (libusb_handle_events_timeout(ctx, &tv))
 			break;
 	}
+	trace("reader stopped, in flight", r->inflight);
 	dr_inflight = NULL;
 	for (i = 0; i < NXFER; i++) {
 		libusb_free_transfer(r->x[i]);
@@ -670,8 +687,8 @@ static int do_imu(long count)
 	struct libusb_transfer *x[NIMU];
 	uint8_t buf[NIMU][256];
 	int done[NIMU] = { 0 }, i, k = 0;
-	long good = 0, n = 0, gaps = 0;
-	uint64_t first = 0, last = 0;
+	long good = 0, n = 0, gaps = 0, nint = 0;
+	uint64_t first = 0, last = 0, span = 0;
 	int64_t deadline;
 
 	if (cmd_st(&cmcu, OP_C_IMU_START, NULL, 0))
@@ -701,6 +718,10 @@ static int do_imu(long count)
 
 			if (good && pts - last > 649)	/* 1.5 packet periods of 432.7 ticks */
 				gaps++;
+			else if (good) {
+				span += pts - last;
+				nint++;
+			}
 			last = pts;
 			if (!good)
 				first = last;
@@ -719,8 +740,10 @@ static int do_imu(long count)
 	for (i = 0; i < NIMU; i++)
 		libusb_free_transfer(x[i]);
 	cmd_st(&cmcu, OP_C_IMU_STOP, NULL, 0);
+	/* rate over the intervals without a gap */
 	printf("imu packets=%ld good=%ld gaps=%ld rate_hz=%.2f\n", n, good, gaps,
-	       good > 1 && last > first ? (double)(good - 1) * 90000.0 / (double)(last - first) : 0.0);
+	       nint && span ? (double)nint * 90000.0 / (double)span : 0.0);
+	(void)first;
 	return good == count ? 0 : 1;
 }
 
@@ -927,6 +950,7 @@ int main(int argc, char **argv)
 		rc = cmd_st(m, m == &cmcu ? OP_C_RESET : OP_D_RESET, NULL, 0) == 0 ? 0 : 1;
 		printf("reset %s rc=%d\n", m->name, rc);
 	}
+	trace("closing", rc);
 	if (dmcu.h) {
 		libusb_release_interface(dmcu.h, dmcu.intf);
 		libusb_close(dmcu.h);
@@ -936,5 +960,6 @@ int main(int argc, char **argv)
 		libusb_close(cmcu.h);
 	}
 	libusb_exit(ctx);
+	trace("exit", rc);
 	return rc;
 }

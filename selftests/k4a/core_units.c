@@ -228,4 +228,28 @@ TEST_F_TIMEOUT(refuse, no_container_id, 120)
 	EXPECT_EQ(0, core_kmsg_problems(self->from));
 }
 
+/* A colour device without UVC function is bound on its vendor interface. */
+TEST(color_without_uvc)
+{
+	char serial[32], unit[256], v[64];
+	unsigned long long from;
+
+	ASSERT_EQ(0, core_module_load());
+	ASSERT_EQ(0, core_units());
+	ASSERT_EQ(0, core_emu_start(1, "--no-uvc"));
+	from = core_kmsg_seq();
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 both"));
+	ASSERT_EQ(0, core_wait_units(1, 30, NULL));
+	EXPECT_EQ(IF_DEPTH + 1, core_bound_interfaces());
+	core_serial(0, serial, sizeof(serial));
+	ASSERT_EQ(0, core_unit_path(serial, unit, sizeof(unit)));
+	EXPECT_TRUE(link_to(unit, "color", "097d", serial));
+	EXPECT_LT(0, core_read(core_attr(unit, "color/bInterfaceClass"), v, sizeof(v)));
+	EXPECT_STREQ("ff", v);
+	EXPECT_LT(0, core_read(core_attr(unit, "sync_in_jack"), v, sizeof(v)));
+	EXPECT_EQ(0, core_kmsg_count(from, NULL, 4, true));
+	EXPECT_EQ(0, core_unplug_all(1));
+	core_emu_stop();
+}
+
 TEST_HARNESS_MAIN

@@ -10,7 +10,7 @@
  * Lock order (outermost first):
  *   k4a_lock  ->  unit->lock  ->  mcu->lock
  *                 unit->lock  ->  k4a_cfg_lock
- *   half->nv_lock -> mcu->lock
+ *   half->nv_lock  ->  unit->lock
  * Sysfs and debugfs callbacks never take k4a_lock: unit teardown removes the
  * unit's files with k4a_lock held and waits for running callbacks.
  */

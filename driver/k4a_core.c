@@ -500,17 +500,32 @@ static void k4a_unit_teardown(struct k4a_unit *unit)
 /* Pair a freshly probed half, or queue it; k4a_lock held. */
 static int k4a_pair(struct k4a_half *half)
 {
-	struct k4a_half *other = NULL, *it, *depth, *color;
+	struct k4a_half *other = NULL, *mismatch = NULL, *it, *depth, *color;
 	int ret;
 
 	lockdep_assert_held(&k4a_lock);
 
+	/* Same Container ID and same serial; remember a serial mismatch. */
 	list_for_each_entry(it, &k4a_orphans, node) {
-		if (it->kind != half->kind &&
-		    !memcmp(it->container_id, half->container_id, K4A_CID_LEN)) {
+		if (it->kind == half->kind ||
+		    memcmp(it->container_id, half->container_id, K4A_CID_LEN))
+			continue;
+		if (!strcmp(it->serial, half->serial)) {
 			other = it;
 			break;
 		}
+		if (!mismatch)
+			mismatch = it;
+	}
+	if (!other && mismatch) {
+		depth = half->kind == K4A_HALF_DEPTH ? half : mismatch;
+		color = half->kind == K4A_HALF_COLOR ? half : mismatch;
+		dev_err(&half->intf->dev,
+			"refusing to pair depth %s (serial %s) with color %s (serial %s): same Container ID %pU but different serial numbers\n",
+			dev_name(&depth->udev->dev), depth->serial,
+			dev_name(&color->udev->dev), color->serial,
+			half->container_id);
+		return -ENODEV;
 	}
 	if (!other) {
 		list_add_tail(&half->node, &k4a_orphans);
@@ -519,15 +534,6 @@ static int k4a_pair(struct k4a_half *half)
 
 	depth = half->kind == K4A_HALF_DEPTH ? half : other;
 	color = half->kind == K4A_HALF_COLOR ? half : other;
-	if (strcmp(depth->serial, color->serial)) {
-		dev_err(&half->intf->dev,
-			"refusing to pair depth %s (serial %s) with color %s (serial %s): same Container ID %pU but different serial numbers\n",
-			dev_name(&depth->udev->dev), depth->serial,
-			dev_name(&color->udev->dev), color->serial,
-			half->container_id);
-		return -ENODEV;
-	}
-
 	list_del_init(&other->node);
 	ret = k4a_unit_create(depth, color);
 	if (ret) {

@@ -209,6 +209,34 @@ TEST_F_TIMEOUT(refuse, serial_mismatch, 120)
 	EXPECT_EQ(0, core_kmsg_problems(self->from));
 }
 
+/*
+ * Two cameras reporting the same Container ID: the serial decides, so each
+ * colour device still pairs with its own depth device.
+ */
+TEST_F_TIMEOUT(refuse, duplicate_container_id, 120)
+{
+	char serial[32], unit[256];
+	unsigned int i;
+
+	ASSERT_EQ(0, core_ctl(NULL, 0, "fault 1 desc.dupcid"));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
+	ASSERT_EQ(0, core_wait_bound(IF_DEPTH, 30));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 1 depth"));
+	ASSERT_EQ(0, core_wait_bound(2 * IF_DEPTH, 30));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 1 color"));
+	ASSERT_EQ(0, core_wait_units(1, 30, NULL));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 color"));
+	ASSERT_EQ(0, core_wait_units(2, 30, NULL));
+	for (i = 0; i < 2; i++) {
+		core_serial(i, serial, sizeof(serial));
+		ASSERT_EQ(0, core_unit_path(serial, unit, sizeof(unit)));
+		EXPECT_TRUE(link_to(unit, "depth", "097c", serial));
+		EXPECT_TRUE(link_to(unit, "color", "097d", serial));
+	}
+	EXPECT_EQ(0, core_kmsg_count(self->from, "refusing to pair", 7, true));
+	EXPECT_EQ(0, core_kmsg_problems(self->from));
+}
+
 /* A device without BOS Container ID cannot be paired and is not bound. */
 TEST_F_TIMEOUT(refuse, no_container_id, 120)
 {

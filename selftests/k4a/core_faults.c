@@ -95,6 +95,24 @@ TEST_F_TIMEOUT(xfer, color_jack, 120)
 	}
 }
 
+/* A halted endpoint: -EIO, the driver clears the halt, the next command works. */
+TEST_F_TIMEOUT(xfer, color_stall, 60)
+{
+	static const unsigned int eps[] = { 0x04, 0x83 };
+	CORE_ATTR(ji, self->unit, "sync_in_jack");
+	unsigned int i;
+	char v[64];
+
+	ASSERT_EQ(0, core_ctl(NULL, 0, "jack 0 in 1"));
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, core_ctl(NULL, 0, "stall 0 color 0x%02x", eps[i]));
+		EXPECT_EQ(-EIO, core_read(ji, v, sizeof(v))) TH_LOG("endpoint 0x%02x", eps[i]);
+		EXPECT_LT(0, core_read(ji, v, sizeof(v))) TH_LOG("after 0x%02x", eps[i]);
+		EXPECT_STREQ("connected", v);
+	}
+	EXPECT_LE(1, core_kmsg_count(self->from, "endpoint stalled", 3, true));
+}
+
 /* A fault on the jack read behind a sync_mode write leaves the mode alone. */
 TEST_F_TIMEOUT(xfer, color_mode_write, 60)
 {

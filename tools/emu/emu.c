@@ -562,6 +562,10 @@ static void handle_ctrl(struct half *h, struct urb *r, const uint8_t *setup, con
 	uint16_t wlen = (uint16_t)(setup[6] | setup[7] << 8);
 	int n, stall = 0;
 
+	/* the data stage is what the URB carries, whatever wLength claims */
+	if (wlen > r->len)
+		wlen = (uint16_t)r->len;
+
 	h->cnt.ctrl++;
 	if (urb_buf(r, (size_t)wlen + DESC_CFG_MAX) < 0) {
 		complete_now(h, r, -12, 0);
@@ -575,9 +579,14 @@ static void handle_ctrl(struct half *h, struct urb *r, const uint8_t *setup, con
 
 		if ((setup[0] & 0x60) == 0x20 && (setup[0] & 0x1f) == 1 && h->which == HALF_COLOR &&
 		    h->u->uvc && (intf == EMU_UVC_IF_VC || intf == EMU_UVC_IF_VS)) {
+			uint8_t su[8];
+
+			memcpy(su, setup, 8);
+			su[6] = (uint8_t)wlen;
+			su[7] = (uint8_t)(wlen >> 8);
 			if (!(setup[0] & 0x80))
 				memcpy(r->buf, data, wlen);
-			n = emu_uvc_control(h->u->uvc, setup, r->buf);
+			n = emu_uvc_control(h->u->uvc, su, r->buf);
 			stall = n < 0;
 			if (!stall)
 				unit_color_changed(h->u, now_ns());

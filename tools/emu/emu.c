@@ -470,6 +470,8 @@ static void handle_cmd(struct half *h, const uint8_t *pkt, size_t len, int64_t n
 
 /* ---- standard and class control requests --------------------------------- */
 
+static void ep_types_update(struct half *h);
+
 static int ctrl_std(struct half *h, const uint8_t *s, uint8_t *out, int *stall)
 {
 	uint8_t bm = s[0], req = s[1];
@@ -516,6 +518,7 @@ static int ctrl_std(struct half *h, const uint8_t *s, uint8_t *out, int *stall)
 			break;
 		h->config = val;
 		memset(h->alt, 0, sizeof(h->alt));
+		ep_types_update(h);
 		return 0;
 	case 10:	/* GET_INTERFACE */
 		if ((idx & 0xff) > 2)
@@ -531,6 +534,7 @@ static int ctrl_std(struct half *h, const uint8_t *s, uint8_t *out, int *stall)
 				break;
 			h->alt[1] = val;
 			h->iso_next_ns = 0;
+			ep_types_update(h);
 			unit_color_changed(h->u, now_ns());
 			return 0;
 		}
@@ -618,20 +622,35 @@ static void handle_ctrl(struct half *h, struct urb *r, const uint8_t *setup, con
 
 /* ---- SUBMIT / UNLINK ------------------------------------------------------ */
 
+/* Endpoint transfer types of the current configuration/alternate settings,
+ * looked up once per change instead of walking the descriptors per URB. */
+static void ep_types_update(struct half *h)
+{
+	unsigned int i;
+
+	for (i = 0; i < 32; i++) {
+		uint8_t addr = (uint8_t)((i & 15) | (i < 16 ? 0x80 : 0));
+		int ifnum = -1, alt = 0;
+
+		h->eptype[i] = -1;
+		if ((i & 15) == 0) {
+			h->eptype[i] = XT_CTRL;
+			continue;
+		}
+		if (h->which == HALF_COLOR && addr == 0x81) {
+			ifnum = 1;
+			alt = h->alt[1];
+			if (alt == 0)
+				continue;
+		}
+		h->eptype[i] = (int8_t)desc_find_ep(h->desc.cfg, h->desc.cfg_len, ifnum, alt, addr,
+						    NULL, NULL);
+	}
+}
+
 static int ep_type(struct half *h, unsigned int epnum, unsigned int dir)
 {
-	uint8_t addr = (uint8_t)(epnum | (dir == USBIP_DIR_IN ? 0x80 : 0));
-	int ifnum = -1, alt = 0;
-
-	if (epnum == 0)
-		return XT_CTRL;
-	if (h->which == HALF_COLOR && addr == 0x81) {
-		ifnum = 1;
-		alt = h->alt[1];
-		if (alt == 0)
-			return -1;
-	}
-	return desc_find_ep(h->desc.cfg, h->desc.cfg_len, ifnum, alt, addr, NULL, NULL);
+	return h->eptype[(epnum & 15) + (dir == USBIP_DIR_IN ? 0 : 16)];
 }
 
 static void iso_queue(struct half *h, struct urb *r, const uint8_t *descs, int64_t now)
@@ -688,7 +707,7 @@ static void iso_fill(struct half *h, struct urb *r, int64_t now)
 
 		d->status = 0;
 #ifndef EMU_NO_UVC
-		if (u->uvc && !(err && i == 0)) {
+		if (u->uvc && !(err && i == 0) && emu_uvc_frame_pending(u->uvc)) {
 			int64_t t = t0 + ival * i;
 			bool fdone = false;
 
@@ -970,6 +989,7 @@ int half_plug(struct half *h)
 			return -1;
 	}
 	half_reset_state(h);
+	ep_types_update(h);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
 	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));

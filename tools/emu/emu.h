@@ -147,6 +147,7 @@ struct half {
 	uint32_t halted;
 	int config;
 	int alt[3];
+	int8_t eptype[32];	/* transfer type per endpoint (IN 0-15, OUT 16-31), -1 none */
 	struct mcu_state mcu;
 	struct xitem rsp[RSP_RING];
 	unsigned int rsp_head, rsp_n;

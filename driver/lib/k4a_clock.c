@@ -511,23 +511,27 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 	if (changed)
 		k4a_clock_fit(c);
 
+	/*
+	 * The mark is the newest tick with the highest mapping handed out so
+	 * far for it or any older tick; later ticks never map below it. It is
+	 * never lowered: when an arrival is earlier than the mark (input that
+	 * contradicts the model), the map clamps to that arrival through
+	 * c->last instead and the conflict is counted.
+	 */
 	if (c->fit_valid && (!c->have_mark || dev_ticks > c->mark.dev)) {
-		if (!line_at(c, dev_ticks, &line))
+		if (!line_at(c, dev_ticks, &line) || line > host_ns)
 			line = host_ns;
-		if (c->have_mark && line < c->mark.host)
-			line = c->mark.host;
-		if (line > host_ns) {
-			if (c->have_mark && c->mark.host > host_ns)
+		if (c->have_mark && line < c->mark.host) {
+			if (c->mark.host > host_ns)
 				c->stat_conflicts++;
-			line = host_ns;
+			line = c->mark.host;
 		}
 		c->mark.dev = dev_ticks;
 		c->mark.host = line;
 		c->have_mark = true;
-	} else if (c->have_mark && dev_ticks == c->mark.dev &&
+	} else if (c->fit_valid && c->have_mark && dev_ticks == c->mark.dev &&
 		   host_ns < c->mark.host) {
 		c->stat_conflicts++;
-		c->mark.host = host_ns;
 	}
 out:
 	c->last.dev = dev_ticks;
@@ -547,9 +551,9 @@ out:
  *    belongs to ("never in the future");
  *  - for one state, the mapping never decreases with increasing ticks;
  *  - the mapping of a tick at or after the newest observation is never
- *    earlier than any mapping handed out before for an older tick, unless
- *    the first guarantee forbids it (input contradicting the model; counted
- *    in stat_conflicts).
+ *    earlier than a mapping handed out before for an observation or an
+ *    older tick, unless the first guarantee forbids it (input contradicting
+ *    the model; counted in stat_conflicts).
  *
  * Return: 0; -EAGAIN while too few observations are known (callers use the
  * arrival time then); -ERANGE if @dev_ticks is absurdly far from the

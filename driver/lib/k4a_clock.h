@@ -52,8 +52,9 @@ struct k4a_clock_pt {
  * @skew_q32: fitted rate minus nominal rate, in ns per tick, Q32.32 signed
  * @err_ns: uncertainty of a mapping near the newest sample
  * @have_mark: @mark is set
- * @mark: newest tick mapped at add time and its mapped host time; the map
- *        is clamped around it so output never goes backwards
+ * @mark: newest observed tick and the highest mapping handed out for it or
+ *        an older tick; the map is clamped around it so output never goes
+ *        backwards
  * @have_last: @last is set
  * @last: the most recently added observation (raw)
  * @have_wrap: @wrap_last is set

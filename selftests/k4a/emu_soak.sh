@@ -41,7 +41,7 @@ kthreads() { # ticks of vhci/usbip kernel threads and ksoftirqd
 	echo $t
 }
 WARM=${K4A_SOAK_WARMUP:-10}
-RUN=$((WARM + T + 3))
+RUN=$((WARM + T + 10))
 pids=
 i=0
 while [ $i -lt "$N" ]; do
@@ -54,6 +54,8 @@ while [ $i -lt "$N" ]; do
 	if [ "$FC" != none ]; then
 		V=$(emu_video "$S")
 		v4l2-ctl -d "$V" --set-fmt-video=width=$W,height=$H,pixelformat=$FC --set-parm=$FPS > /dev/null
+		# manual 10 ms exposure, as recommended for synchronized capture
+		v4l2-ctl -d "$V" -c auto_exposure=1 -c exposure_time_absolute=100 > /dev/null 2>&1
 		v4l2-ctl -d "$V" --stream-mmap --stream-count=$((RUN * FPS)) > "$K4A_OUT/soak-color-$i.log" 2>&1 &
 		pids="$pids $!"
 	fi
@@ -64,13 +66,8 @@ emu_ctl dump > "$K4A_OUT/soak-dump0.txt"
 stat0=$(head -n 1 /proc/stat)
 k0=$(kthreads)
 e0=$(cpu $EMU_PID)
-r0=0
-for p in $pids; do r0=$((r0 + $(cpu $p))); done
 sleep "$T"
 emu_ctl dump > "$K4A_OUT/soak-dump.txt"
-rd=0
-for p in $pids; do rd=$((rd + $(cpu $p))); done
-rd=$((rd - r0))
 e1=$(cpu $EMU_PID)
 k1=$(kthreads)
 stat1=$(head -n 1 /proc/stat)
@@ -107,6 +104,7 @@ set -- $stat0; u0=$2 n0=$3 s0=$4 i0=$5 w0=$6 q0=$7 sq0=$8
 set -- $stat1; u1=$2 n1=$3 s1=$4 i1=$5 w1=$6 q1=$7 sq1=$8
 tot=$(( (u1 + n1 + s1 + i1 + w1 + q1 + sq1) - (u0 + n0 + s0 + i0 + w0 + q0 + sq0) ))
 echo "# cpu ticks total=$tot user=$((u1 - u0)) sys=$((s1 - s0)) idle=$((i1 - i0)) irq=$((q1 - q0 + sq1 - sq0))"
-echo "# cpu ticks emulator=$((e1 - e0)) readers(probe+v4l2-ctl)=$rd kernel-threads(vhci/kworker/softirq)=$((k1 - k0))"
+busy=$((tot - (i1 - i0)))
+echo "# cpu ticks emulator=$((e1 - e0)) kernel-threads(vhci/kworker/softirq)=$((k1 - k0)) rest(readers, irq)=$((busy - (e1 - e0) - (k1 - k0)))"
 for f in "$K4A_OUT"/soak-color-*.log; do tail -n 2 "$f" | tr '<' ' ' | sed 's/^/# /'; done
 ktap_totals

@@ -9,7 +9,8 @@ kver=${KVER:-$(uname -r)}
 install -D -m 644 "$K4A_BUILD/kmod/$kver/k4a.ko" "/lib/modules/$kver/updates/k4a.ko"
 depmod -a "$kver"
 if [ -d "$K4A_ROOT/userspace/udev" ]; then
-	install -m 644 "$K4A_ROOT"/userspace/udev/*.rules /etc/udev/rules.d/
+	install -D -m 644 "$K4A_ROOT"/userspace/udev/*.rules -t /usr/lib/udev/rules.d/
+	install -D -m 755 "$K4A_ROOT/userspace/udev/k4a-udev" /usr/lib/udev/k4a-udev
 	udevadm control --reload 2>/dev/null || true
 fi
 if [ -f "$K4A_ROOT/userspace/Makefile" ]; then

@@ -55,7 +55,7 @@ timeout -k 5 "${TIMEOUT:-600}" qemu-system-x86_64 \
 	"${acc[@]}" -m "${MEM:-2G}" -smp "${SMP:-2}" \
 	-nographic -no-reboot -nic none -pidfile "$RUNDIR/qemu.pid" \
 	-kernel "$K/vmlinux" -initrd "$K/initramfs.cpio.gz" \
-	-append "console=ttyS0 quiet panic=-1 k4a.repo=$K4A_ROOT" \
+	-append "console=ttyS0 quiet panic=-1 no_timer_check k4a.repo=$K4A_ROOT" \
 	-virtfs "local,path=$ROOTFS,mount_tag=rootfs,security_model=none,readonly=on,multidevs=remap" \
 	-virtfs "local,path=$K/root/lib/modules,mount_tag=modules,security_model=none,readonly=on" \
 	-virtfs "local,path=$K4A_ROOT,mount_tag=repo,security_model=none,readonly=on,multidevs=remap" \

@@ -249,7 +249,7 @@ static void complete_later(struct half *h, struct urb *r, int64_t now)
 	h->ep_last_due[key] = due;
 	r->due_ns = due;
 	if (due <= now && !h->doneq.head) {
-		send_ret(h, r, now);
+		send_ret(h, r, now_ns());
 		return;
 	}
 	q_insert_due(&h->doneq, r);
@@ -1054,17 +1054,18 @@ void set_stall(struct half *h, uint8_t addr)
 			complete_now(h, r, -32, 0);
 }
 
-void half_service(struct half *h, int64_t now)
+/* Complete the URBs due by @horizon (sends are stamped with the real time). */
+void half_service(struct half *h, int64_t horizon)
 {
 	struct urb *r;
 
-	while (h->isoq.head && h->isoq.head->due_ns <= now) {
+	while (h->isoq.head && h->isoq.head->due_ns <= horizon) {
 		r = q_pop(&h->isoq);
-		iso_fill(h, r, now);
+		iso_fill(h, r, horizon);
 	}
-	while (h->doneq.head && h->doneq.head->due_ns <= now) {
+	while (h->doneq.head && h->doneq.head->due_ns <= horizon) {
 		r = q_pop(&h->doneq);
-		send_ret(h, r, now);
+		send_ret(h, r, now_ns());
 		if (!h->plugged)
 			return;
 	}
@@ -1153,10 +1154,20 @@ void emu_quit(void)
 	quitting = true;
 }
 
+/*
+ * Work due within this much of now is done in the current pass: completions
+ * of several units and endpoints share one wake-up instead of one each.
+ */
+#define SERVICE_SLACK_NS	500000
+
 static void arm_timer(int64_t t)
 {
+	static int64_t armed = -1;
 	struct itimerspec its;
 
+	if (t == armed)
+		return;
+	armed = t;
 	memset(&its, 0, sizeof(its));
 	if (t != INT64_MAX) {
 		if (t < 1)
@@ -1169,7 +1180,7 @@ static void arm_timer(int64_t t)
 
 static void service_all(void)
 {
-	int64_t now = now_ns(), next;
+	int64_t now = now_ns() + SERVICE_SLACK_NS, next;	/* horizon */
 	unsigned int i, k;
 
 	model_run_due(now);

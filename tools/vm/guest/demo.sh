@@ -43,12 +43,14 @@ show
 set -- $(unit_dirs)
 master=$1
 shift
-echo "== configure: $(cat "$master/serial") master, the others subordinate, depth lasers 160 us apart"
+# Depth windows at least 160 us apart in whole 90 kHz ticks: 15 ticks = 166.7 us per step
+# (160 us written literally would truncate to 14 ticks, 155.6 us).
+echo "== configure: $(cat "$master/serial") master, the others subordinate, depth lasers 15 ticks (166.7 us) apart"
 try_write "$master/sync_mode" master
 n=1
 for d in "$@"; do
 	try_write "$d/sync_mode" subordinate
-	try_write "$d/depth_delay_off_color_usec" $((160 * n))
+	try_write "$d/depth_delay_off_color_usec" $(((1500 * n + 8) / 9))
 	n=$((n + 1))
 done
 show

@@ -271,7 +271,8 @@ static void help(struct out *o)
 	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
 	    "     depth.short BYTES, depth.long BYTES, depth.zero, imu.count, imu.mismatch,\n"
 	    "     iso.err, uvc.NAME, desc.malformed|nobos|nocid|dupcid|serial|clear, clear\n"
-	    "  laser                         overlapping laser pulses between units\n"
+	    "  laser [SECONDS]               overlapping laser pulses between units (last 64 depth\n"
+	    "                                exposures each, or those of the last SECONDS)\n"
 	    "  quit\n");
 }
 
@@ -310,7 +311,8 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		return 0;
 	}
 	if (!strcmp(argv[0], "laser")) {
-		unsigned int t = laser_report(buf, cap);
+		double secs = argc > 1 ? atof(argv[1]) : 0;
+		unsigned int t = laser_report(buf, cap, secs > 0 ? now - (int64_t)(secs * 1e9) : INT64_MIN);
 
 		o.len = strlen(buf);
 		say(&o, "laser total overlapping_pulses=%u\n", t);

@@ -1031,7 +1031,7 @@ void half_unplug(struct half *h, bool surprise)
 	half_reset_state(h);
 	if (h->which == HALF_DEPTH) {
 		u->depth_on = false;
-		u->dn = 0;
+		depth_flush(u);
 	} else {
 		u->imu_on = false;
 		u->in = 0;

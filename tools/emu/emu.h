@@ -312,13 +312,14 @@ void model_run_due(int64_t now);
 int64_t model_next_due(void);
 void unit_init(struct unit *u, unsigned int index);
 void unit_color_changed(struct unit *u, int64_t now);
+void depth_flush(struct unit *u);
 void unit_mcu_action(struct unit *u, enum half_id which, enum mcu_action a, int64_t now);
 uint8_t unit_jack(const struct unit *u);
 void gen_start(double hz, int64_t now);
 void gen_stop(void);
 double gen_rate(void);
 int topology_apply(const char *t, int64_t now);
-unsigned int laser_report(char *out, size_t cap);
+unsigned int laser_report(char *out, size_t cap, int64_t since_ns);
 void log_frame(const struct unit *u, const struct emu_gt *gt, int64_t sent);
 
 /* ctl.c */

@@ -15,9 +15,22 @@ emu_serial() {
 	printf '%012d\n' $((123456701 + $1))
 }
 
+# wait until no emulated device is left (a previous emulator's detach is asynchronous)
+emu_gone() {
+	i=0
+	while [ $i -lt 80 ]; do
+		[ -z "$(lsusb -d 045e:097c 2>/dev/null)" ] && [ -z "$(lsusb -d 045e:097d 2>/dev/null)" ] &&
+			return 0
+		sleep 0.25
+		i=$((i + 1))
+	done
+	return 1
+}
+
 emu_start() {
 	modprobe vhci-hcd 2>/dev/null
 	modprobe uvcvideo 2>/dev/null
+	emu_gone || echo "# emu_start: devices of an earlier run still present"
 	n=1
 	prev=
 	for a in "$@"; do
@@ -52,6 +65,7 @@ emu_ctl() {
 emu_stop() {
 	emu_ctl quit > /dev/null 2>&1
 	wait $EMU_PID 2>/dev/null
+	emu_gone
 }
 
 emu_video() {

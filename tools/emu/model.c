@@ -364,6 +364,16 @@ static void depth_ready(struct unit *u, const struct event *e)
 	u->dn++;
 }
 
+/* Discard the device buffer (stream stopped, unplug): logged as dropped. */
+void depth_flush(struct unit *u)
+{
+	while (u->dn) {
+		log_frame(u, &u->dring[u->dhead].x.gt, 0);
+		u->dhead = (u->dhead + 1) % DEPTH_RING_MAX;
+		u->dn--;
+	}
+}
+
 static void color_ready(struct unit *u, const struct event *e)
 {
 #ifndef EMU_NO_UVC
@@ -511,12 +521,12 @@ void unit_mcu_action(struct unit *u, enum half_id which, enum mcu_action a, int6
 		break;
 	case MCU_ACT_STREAM_ON:
 		u->depth_on = true;
-		u->dn = 0;
+		depth_flush(u);
 		resched(u, now);
 		break;
 	case MCU_ACT_STREAM_OFF:
 		u->depth_on = false;
-		u->dn = 0;
+		depth_flush(u);
 		resched(u, now);
 		break;
 	case MCU_ACT_IMU_ON:
@@ -631,7 +641,7 @@ void model_init(void)
 		fprintf(stderr, "k4a-emu: unknown topology %s, using none\n", opts.topology);
 }
 
-unsigned int laser_report(char *out, size_t cap)
+unsigned int laser_report(char *out, size_t cap, int64_t since_ns)
 {
 	size_t len = 0;
 	unsigned int a, b, i, k, total = 0;
@@ -644,7 +654,12 @@ unsigned int laser_report(char *out, size_t cap)
 
 			for (i = 0; i < na; i++)
 				for (k = 0; k < nb; k++) {
-					unsigned int o = laser_overlaps(units[a].laser_soe[i],
+					unsigned int o;
+
+					if (units[a].laser_soe[i] < since_ns ||
+					    units[b].laser_soe[k] < since_ns)
+						continue;
+					o = laser_overlaps(units[a].laser_soe[i],
 									units[a].laser_mode[i],
 									units[b].laser_soe[k],
 									units[b].laser_mode[k]);

@@ -48,6 +48,18 @@ L=$(emu_ctl laser 3 | sed -n 's/^laser 0 1 .*overlapping_pulses=\([0-9]*\).*/\1/
 E=$(emu_ctl laser 3 | sed -n 's/^laser 0 1 exposures=\([0-9]*\).*/\1/p')
 [ "${L:-1}" -eq 0 ] && [ "${E:-0}" -gt 0 ]
 ktap_result $? "laser: delays 167 us apart do not overlap ($L pulses over $E exposure pairs)"
+emu_ctl cable 1 none > /dev/null
+sleep 1
+c1=$(grep -c "^$S1 depth" "$EMU_LOG")
+sleep 2
+c2=$(grep -c "^$S1 depth" "$EMU_LOG")
+j0=$(jack "$S0") j1=$(jack "$S1")
+[ "$c1" -eq "$c2" ] && [ "$j0" = 01 ] && [ "$j1" = 00 ]
+ktap_result $? "cable cut: unit 1 silent, jacks $j0 $j1"
+stop "$S0"
+stop "$S1"
+emu_stop
+# frames still in the device buffers are logged when the streams stop: check after that
 # depth start of exposure = generator pulse + delay + (colour centre alignment: none, colour off)
 sort -n -k5 "$EMU_LOG" | awk -v a="$S0" '$1 == a && $2 == "depth" { t[++n] = $5 }
 	END { bad = 0; for (i = 2; i <= n; i++) { d = t[i] - t[i - 1]; if (d != 200000000) bad++ }
@@ -67,15 +79,4 @@ awk -v a="$S0" -v b="$S1" '$2 == "depth" && $1 == a { m[sprintf("%.0f", $5)] = 1
 	      printf "# unit 1: %d exposures, %d not at a unit-0 exposure + its delay\n", n, bad; exit (n < 10 || bad > 0) }' \
 	"$EMU_LOG"
 ktap_result $? "unit 1 exposures at unit 0's pulse + its delay (100 us, then 167 us)"
-emu_ctl cable 1 none > /dev/null
-sleep 1
-c1=$(grep -c "^$S1 depth" "$EMU_LOG")
-sleep 2
-c2=$(grep -c "^$S1 depth" "$EMU_LOG")
-j0=$(jack "$S0") j1=$(jack "$S1")
-[ "$c1" -eq "$c2" ] && [ "$j0" = 01 ] && [ "$j1" = 00 ]
-ktap_result $? "cable cut: unit 1 silent, jacks $j0 $j1"
-stop "$S0"
-stop "$S1"
-emu_stop
 ktap_totals

@@ -299,8 +299,8 @@ int ctl_exec(char *line, char *buf, size_t cap)
 				return -1;
 			dump_unit(&o, u, now);
 		} else {
-			say(&o, "emu units=%u gen_hz=%g now_ns=%lld\n", nunits, gen_rate(),
-			    (long long)now);
+			say(&o, "emu units=%u gen_hz=%g now_ns=%lld events_lost=%llu\n", nunits,
+			    gen_rate(), (long long)now, (unsigned long long)ev_overflow);
 			for (i = 0; i < (int)nunits; i++)
 				dump_unit(&o, &units[i], now);
 		}

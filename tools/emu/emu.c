@@ -337,7 +337,7 @@ void deliver_depth(struct unit *u, int64_t now)
 	if (!h->plugged)
 		return;
 	while (u->dn) {
-		int r = feed_one(h, EP_DEPTH_STREAM_IN & 0xf, &u->dring[u->dhead].x, now);
+		int r = feed_one(h, EP_DEPTH_STREAM_IN & 0xf, &u->dring[u->dhead], now);
 
 		if (r < 0)
 			return;

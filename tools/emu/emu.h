@@ -178,10 +178,6 @@ struct faults {
 #define SYNC_SRC_NONE	(-1)
 #define SYNC_SRC_GEN	(-2)
 
-struct dframe {
-	struct xitem x;
-};
-
 /**
  * struct unit - one emulated Azure Kinect
  */
@@ -214,18 +210,17 @@ struct unit {
 	uint32_t imu_gen;		/* bumped on every IMU start/stop */
 	bool synced;			/* subordinate: clock reset by first pulse */
 	uint32_t pulses_in, pulses_out, pulses_used;
-	int64_t last_ctrig_ns, last_dtrig_ns;
+	int64_t last_dtrig_ns;
 	int64_t last_pulse_ns;
 	uint32_t pulse_seen_id;
 
 	/* depth device buffer */
-	struct dframe dring[DEPTH_RING_MAX];
+	struct xitem dring[DEPTH_RING_MAX];
 	unsigned int dhead, dn, dcap;
 	/* IMU device buffer */
 	struct xitem iring[IMU_RING];
 	uint8_t ipkt[IMU_RING][IMU_PKT_MAX];
 	unsigned int ihead, in;
-	int64_t imu_last_tick;
 
 	/* counters */
 	uint32_t depth_counter, color_counter, imu_counter;
@@ -258,7 +253,6 @@ struct emu_opts {
 	uint32_t boot_ms;
 	double seconds;
 	bool no_uvc;
-	bool no_plug;
 	unsigned int plug_mask;	/* which halves to plug at start: bit0 depth, bit1 colour */
 };
 
@@ -294,6 +288,7 @@ extern struct unit units[MAX_UNITS];
 extern unsigned int nunits;
 extern struct emu_opts opts;
 extern FILE *sidelog;
+extern uint64_t ev_overflow;
 
 int64_t now_ns(void);
 int half_plug(struct half *h);

@@ -171,7 +171,6 @@ static void trigger(struct unit *u, int64_t tc, bool do_c, bool do_d)
 		e.gt.soe_mono_ns = (uint64_t)tc;
 		e.pts = e.gt.device_ticks;
 		e.exp_100ns = (uint32_t)(cexp / 100);
-		u->last_ctrig_ns = tc;
 		ev_push(&e);
 	}
 	if (do_d) {
@@ -261,7 +260,7 @@ static void pulse_in(struct unit *v, int64_t t, uint32_t id)
 		clk_reset(&v->clk, t);
 		v->synced = true;
 		v->pulses_used = 0;
-		v->last_ctrig_ns = v->last_dtrig_ns = INT64_MIN / 2;
+		v->last_dtrig_ns = INT64_MIN / 2;
 	}
 	if (v->pulses_used++ < opts.sub_skip)
 		return;
@@ -340,7 +339,7 @@ static void make_imu_packet(struct unit *u, int64_t t)
 
 static void depth_ready(struct unit *u, const struct event *e)
 {
-	struct dframe *f;
+	struct xitem *f;
 	uint32_t len = mcu_raw_frame_size(depth_mode(u));
 
 	if (u->dn >= u->dcap) {
@@ -355,12 +354,11 @@ static void depth_ready(struct unit *u, const struct event *e)
 	else if (fault_take(&u->f.depth_long))
 		len += u->f.depth_long_bytes;
 	f = &u->dring[(u->dhead + u->dn) % DEPTH_RING_MAX];
-	memset(&f->x, 0, sizeof(f->x));
-	f->x.data = NULL;
-	f->x.len = len;
-	f->x.gt = e->gt;
-	emu_gt_pack(&e->gt, f->x.gtb);
-	f->x.done = DK_DEPTH_END;
+	memset(f, 0, sizeof(*f));
+	f->len = len;
+	f->gt = e->gt;
+	emu_gt_pack(&e->gt, f->gtb);
+	f->done = DK_DEPTH_END;
 	u->dn++;
 }
 
@@ -368,7 +366,7 @@ static void depth_ready(struct unit *u, const struct event *e)
 void depth_flush(struct unit *u)
 {
 	while (u->dn) {
-		log_frame(u, &u->dring[u->dhead].x.gt, 0);
+		log_frame(u, &u->dring[u->dhead].gt, 0);
 		u->dhead = (u->dhead + 1) % DEPTH_RING_MAX;
 		u->dn--;
 	}
@@ -598,7 +596,7 @@ void unit_init(struct unit *u, unsigned int index)
 	u->jit.rng = 0x9e3779b97f4a7c15ull * (index + 1);
 	u->dcap = opts.depth_buffer;
 	u->sync_in = SYNC_SRC_NONE;
-	u->last_ctrig_ns = u->last_dtrig_ns = INT64_MIN / 2;
+	u->last_dtrig_ns = INT64_MIN / 2;
 	for (k = 0; k < 2; k++) {
 		u->h[k].u = u;
 		u->h[k].which = (enum half_id)k;

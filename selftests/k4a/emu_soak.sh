@@ -4,7 +4,7 @@
 # dropped anywhere for K4A_SOAK_SECONDS (device buffers, colour skips, wrong sizes). Prints
 # where the guest's CPU time went (emulator, readers, kernel threads, idle).
 # Skipped unless K4A_SOAK_SECONDS is set (make soak). Knobs: K4A_SOAK_UNITS (3),
-# K4A_SOAK_MODE (nfov|wfov|qmp|pcm|none, default nfov), K4A_SOAK_FPS (5), K4A_SOAK_COLOR
+# K4A_SOAK_MODE (nfov|wfov|qmp|pcm|none, default pcm), K4A_SOAK_FPS (5), K4A_SOAK_COLOR
 # (WxH:FOURCC or none, default 1280x720:MJPG), K4A_SOAK_BUFFER (device depth buffer, 2).
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
@@ -15,7 +15,7 @@ if [ -z "$T" ]; then
 	ktap_totals
 	exit 0
 fi
-N=${K4A_SOAK_UNITS:-3} MODE=${K4A_SOAK_MODE:-nfov} FPS=${K4A_SOAK_FPS:-5}
+N=${K4A_SOAK_UNITS:-3} MODE=${K4A_SOAK_MODE:-pcm} FPS=${K4A_SOAK_FPS:-5}
 COL=${K4A_SOAK_COLOR:-1280x720:MJPG}
 W=${COL%%x*} H=${COL#*x}
 H=${H%%:*} FC=${COL#*:}

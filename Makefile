@@ -7,6 +7,7 @@
 #   make check      every test (static checks, host unit tests, fuzz smoke, VM selftests on
 #                   both kernel series); ends with "N passed, N failed"
 #   make demo       the main job in the VM
+#   make soak       3 emulated units streaming depth + colour for 2 minutes (SOAK_ARGS=...)
 #   make modules KVER=x | KDIR=dir   build k4a.ko against one chosen kernel tree
 #   make install    build for the running kernel and install module, udev rules and CLI
 #   make clean      remove build output (keeps build/cache: kernels, rootfs)
@@ -33,7 +34,7 @@ else
 KTARGETS = $(shell $(ROOT)/tools/vm/kernels.sh list 2>/dev/null)
 endif
 
-.PHONY: all setup modules userspace tools selftests unit fuzz lint check demo \
+.PHONY: soak all setup modules userspace tools selftests unit fuzz lint check demo \
 	vmtest install clean distclean help
 
 all: modules userspace tools selftests
@@ -75,6 +76,12 @@ check:
 
 demo:
 	$(ROOT)/tools/demo.sh
+
+# Sustained load in the guest (not part of check): tools/emu/soak-guest.sh
+# [SECONDS MODE FPS UNITS WxH:FOURCC BUFFER], default 120 s passive IR, 3 units, 5 fps.
+soak: all
+	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
+		$(ROOT)/tools/emu/soak-guest.sh $(SOAK_ARGS)
 
 install:
 	$(ROOT)/tools/install.sh

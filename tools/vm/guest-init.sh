@@ -22,8 +22,6 @@ mount -t overlay overlay -o lowerdir=/lower,upperdir=/upper/u,workdir=/upper/w /
 	fatal "mount overlay"
 R=/newroot
 mount -t 9p -o $O,ro,cache=loose modules $R/lib/modules || fatal "mount modules"
-mkdir -p "$R$repo"
-mount -t 9p -o $O,ro,cache=loose repo "$R$repo" || fatal "mount repo"
 mount -t proc proc $R/proc
 mount -t sysfs sysfs $R/sys
 mount -t devtmpfs devtmpfs $R/dev
@@ -34,6 +32,9 @@ mount -t tmpfs -o mode=1777 tmpfs $R/tmp
 mount -t tmpfs -o mode=755 tmpfs $R/run
 mkdir -p $R/run/vmout
 mount -t 9p -o $O,rw,cache=none out $R/run/vmout || fatal "mount out"
+# The repository last, so that a checkout under /tmp or /run is not hidden by their tmpfs.
+mkdir -p "$R$repo"
+mount -t 9p -o $O,ro,cache=loose repo "$R$repo" || fatal "mount repo"
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 mount -t configfs configfs $R/sys/kernel/config 2>/dev/null
 hostname k4a-guest

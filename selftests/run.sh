@@ -5,6 +5,8 @@
 # module_* first, then the rest in name order. Each test's KTAP output goes to the console and
 # to $K4A_OUT/<name>.log; $K4A_OUT/summary.tsv gets "name pass fail skip rc seconds".
 # A test that exits non-zero or prints no "# Totals:" line counts as failed.
+# Every test starts from the same baseline: no emulator running, no emulated device attached,
+# k4a not loaded (a test may leave k4a loaded; the next one must not inherit it).
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 [ $# -gt 0 ] || set -- '*'
 tests=$(
@@ -14,6 +16,17 @@ tests=$(
 	} | sort -u | awk '/^module_/ {print "0 " $0; next} {print "1 " $0}' | sort | cut -d' ' -f2
 )
 : > "$K4A_OUT/summary.tsv"
+baseline() {
+	if pkill -x k4a-emu 2>/dev/null; then
+		i=0
+		while pgrep -x k4a-emu > /dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+	fi
+	i=0
+	while [ -n "$(lsusb -d 045e: 2>/dev/null)" ] && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+	if grep -q '^k4a ' /proc/modules && ! rmmod k4a; then
+		echo "# baseline: k4a could not be unloaded"
+	fi
+}
 for t in $tests; do
 	name=${t%.sh}
 	match=0
@@ -25,6 +38,7 @@ for t in $tests; do
 	*.sh) cmd="sh $K4A_ROOT/selftests/k4a/$t" ;;
 	*) cmd="$K4A_BUILD/selftests/$t" ;;
 	esac
+	baseline
 	echo "# selftest $name"
 	start=$(cut -d' ' -f1 /proc/uptime)
 	timeout -k 10 "${K4A_TEST_TIMEOUT:-600}" $cmd > "$K4A_OUT/$name.log" 2>&1

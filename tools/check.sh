@@ -16,6 +16,7 @@ want() { [ -z "$only" ] || [[ $only == *,$1,* ]]; }
 
 LOG=$K4A_BUILD/check
 mkdir -p "$LOG"
+rm -f "$LOG/boot-times"
 PASSED=0 FAILED=0
 declare -a TIMES=()
 pass() { PASSED=$((PASSED + $1)); }

@@ -252,6 +252,44 @@ out:
 	return ret;
 }
 
+/*
+ * Shared by both delay attributes: refuse unless idle, check the range (and, for a
+ * subordinate-only delay, the sign and the mode), store the quantised value and remember
+ * it for the serial. @field points into unit->cfg and is only written under unit->lock.
+ */
+static int k4a_sync_set_delay(struct k4a_unit *unit, const char *name, s32 *field,
+			      bool subordinate_only, s64 usec)
+{
+	u32 period;
+	int ret = 0;
+
+	mutex_lock(&unit->lock);
+	period = k4a_sync_period(unit);
+	if (unit->state != K4A_UNIT_IDLE) {
+		dev_notice_ratelimited(&unit->dev, "%s: refused while %s\n", name,
+				       k4a_state_word(unit->state));
+		ret = -EBUSY;
+	} else if (subordinate_only && usec < 0) {
+		dev_notice_ratelimited(&unit->dev, "%s: %lld is negative\n", name, usec);
+		ret = -EINVAL;
+	} else if (subordinate_only && usec && unit->cfg.mode != K4A_SYNC_SUBORDINATE) {
+		dev_notice_ratelimited(&unit->dev,
+				       "%s: only in subordinate mode (mode is %s)\n", name,
+				       k4a_sync_mode_word(unit->cfg.mode));
+		ret = -EINVAL;
+	} else if (usec > period || usec < -(s64)period) {
+		dev_notice_ratelimited(&unit->dev,
+				       "%s: %lld exceeds one frame period (%u us at %u fps)\n",
+				       name, usec, period, unit->fps);
+		ret = -EINVAL;
+	} else {
+		*field = (s32)k4a_us_quantize(usec);
+		k4a_cfg_save(unit->serial, &unit->cfg);
+	}
+	mutex_unlock(&unit->lock);
+	return ret;
+}
+
 /**
  * k4a_sync_set_sub_delay() - change subordinate_delay_off_master_usec
  * @unit: unit
@@ -264,37 +302,8 @@ out:
  */
 int k4a_sync_set_sub_delay(struct k4a_unit *unit, s64 usec)
 {
-	u32 period;
-	int ret = 0;
-
-	mutex_lock(&unit->lock);
-	period = k4a_sync_period(unit);
-	if (unit->state != K4A_UNIT_IDLE) {
-		dev_notice_ratelimited(&unit->dev,
-				       "subordinate_delay_off_master_usec: refused while %s\n",
-				       k4a_state_word(unit->state));
-		ret = -EBUSY;
-	} else if (usec < 0) {
-		dev_notice_ratelimited(&unit->dev,
-				       "subordinate_delay_off_master_usec: %lld is negative\n",
-				       usec);
-		ret = -EINVAL;
-	} else if (usec && unit->cfg.mode != K4A_SYNC_SUBORDINATE) {
-		dev_notice_ratelimited(&unit->dev,
-				       "subordinate_delay_off_master_usec: only in subordinate mode (mode is %s)\n",
-				       k4a_sync_mode_word(unit->cfg.mode));
-		ret = -EINVAL;
-	} else if (usec > period) {
-		dev_notice_ratelimited(&unit->dev,
-				       "subordinate_delay_off_master_usec: %lld exceeds one frame period (%u us at %u fps)\n",
-				       usec, period, unit->fps);
-		ret = -EINVAL;
-	} else {
-		unit->cfg.sub_delay_us = (s32)k4a_us_quantize(usec);
-		k4a_cfg_save(unit->serial, &unit->cfg);
-	}
-	mutex_unlock(&unit->lock);
-	return ret;
+	return k4a_sync_set_delay(unit, "subordinate_delay_off_master_usec",
+				  &unit->cfg.sub_delay_us, true, usec);
 }
 
 /**
@@ -309,27 +318,8 @@ int k4a_sync_set_sub_delay(struct k4a_unit *unit, s64 usec)
  */
 int k4a_sync_set_depth_delay(struct k4a_unit *unit, s64 usec)
 {
-	u32 period;
-	int ret = 0;
-
-	mutex_lock(&unit->lock);
-	period = k4a_sync_period(unit);
-	if (unit->state != K4A_UNIT_IDLE) {
-		dev_notice_ratelimited(&unit->dev,
-				       "depth_delay_off_color_usec: refused while %s\n",
-				       k4a_state_word(unit->state));
-		ret = -EBUSY;
-	} else if (usec > period || usec < -(s64)period) {
-		dev_notice_ratelimited(&unit->dev,
-				       "depth_delay_off_color_usec: %lld exceeds one frame period (%u us at %u fps)\n",
-				       usec, period, unit->fps);
-		ret = -EINVAL;
-	} else {
-		unit->cfg.depth_delay_us = (s32)k4a_us_quantize(usec);
-		k4a_cfg_save(unit->serial, &unit->cfg);
-	}
-	mutex_unlock(&unit->lock);
-	return ret;
+	return k4a_sync_set_delay(unit, "depth_delay_off_color_usec",
+				  &unit->cfg.depth_delay_us, false, usec);
 }
 
 /**

@@ -161,14 +161,36 @@ static ssize_t sync_out_jack_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(sync_out_jack);
 
-static ssize_t subordinate_delay_off_master_usec_show(struct device *dev,
-						      struct device_attribute *attr,
-						      char *buf)
+/* Both delay attributes: the stored (quantised) value, and parse-then-set on write. */
+static ssize_t k4a_delay_show(struct device *dev, char *buf, bool sub)
 {
 	struct k4a_sync_cfg cfg;
 
 	k4a_sync_get(k4a_dev_to_unit(dev), &cfg, NULL);
-	return sysfs_emit(buf, "%d\n", cfg.sub_delay_us);
+	return sysfs_emit(buf, "%d\n", sub ? cfg.sub_delay_us : cfg.depth_delay_us);
+}
+
+static ssize_t k4a_delay_store(struct device *dev, struct device_attribute *attr,
+			       const char *buf, size_t count,
+			       int (*set)(struct k4a_unit *unit, s64 usec))
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	s64 val;
+	int ret;
+
+	if (k4a_input_s64(buf, count, &val)) {
+		k4a_bad_input(unit, attr->attr.name);
+		return -EINVAL;
+	}
+	ret = set(unit, val);
+	return ret ? ret : count;
+}
+
+static ssize_t subordinate_delay_off_master_usec_show(struct device *dev,
+						      struct device_attribute *attr,
+						      char *buf)
+{
+	return k4a_delay_show(dev, buf, true);
 }
 
 static ssize_t subordinate_delay_off_master_usec_store(struct device *dev,
@@ -176,16 +198,7 @@ static ssize_t subordinate_delay_off_master_usec_store(struct device *dev,
 						       const char *buf,
 						       size_t count)
 {
-	struct k4a_unit *unit = k4a_dev_to_unit(dev);
-	s64 val;
-	int ret;
-
-	if (k4a_input_s64(buf, count, &val)) {
-		k4a_bad_input(unit, attr->attr.name);
-		return -EINVAL;
-	}
-	ret = k4a_sync_set_sub_delay(unit, val);
-	return ret ? ret : count;
+	return k4a_delay_store(dev, attr, buf, count, k4a_sync_set_sub_delay);
 }
 static DEVICE_ATTR_RW(subordinate_delay_off_master_usec);
 
@@ -193,26 +206,14 @@ static ssize_t depth_delay_off_color_usec_show(struct device *dev,
 					       struct device_attribute *attr,
 					       char *buf)
 {
-	struct k4a_sync_cfg cfg;
-
-	k4a_sync_get(k4a_dev_to_unit(dev), &cfg, NULL);
-	return sysfs_emit(buf, "%d\n", cfg.depth_delay_us);
+	return k4a_delay_show(dev, buf, false);
 }
 
 static ssize_t depth_delay_off_color_usec_store(struct device *dev,
 						struct device_attribute *attr,
 						const char *buf, size_t count)
 {
-	struct k4a_unit *unit = k4a_dev_to_unit(dev);
-	s64 val;
-	int ret;
-
-	if (k4a_input_s64(buf, count, &val)) {
-		k4a_bad_input(unit, attr->attr.name);
-		return -EINVAL;
-	}
-	ret = k4a_sync_set_depth_delay(unit, val);
-	return ret ? ret : count;
+	return k4a_delay_store(dev, attr, buf, count, k4a_sync_set_depth_delay);
 }
 static DEVICE_ATTR_RW(depth_delay_off_color_usec);
 

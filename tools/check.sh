@@ -154,6 +154,26 @@ do_vm() {
 			case $rc in 99 | 124 | 125) fail 1; echo "FAIL: selftest run on $k: vm-run exit $rc" ;; esac
 		fi
 	done
+	# Reference kernels: stock drivers only (no k4a.ko is built for them).
+	for k in $("$K4A_ROOT/tools/vm/kernels.sh" ref); do
+		rd=$K4A_BUILD/runs/check-$k-ref
+		RUNDIR=$rd QUIET=1 TIMEOUT=${K4A_VM_TIMEOUT:-2400} "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
+			"$K4A_ROOT/tools/vm/guest/selftests.sh" ${K4A_REF_TESTS:-emu_uvc} \
+			> "$LOG/selftests-$k.log" 2>&1
+		rc=$?
+		grep -E '^# selftest .*:|^# selftests:' "$rd/log" 2>/dev/null | sed "s/^/[$k, reference] /"
+		if [ ! -s "$rd/summary.tsv" ]; then
+			fail 1; ok=1; echo "FAIL: no selftest ran on $k"
+		else
+			pass "$(awk -F'\t' '{s += $2} END {print s + 0}' "$rd/summary.tsv")"
+			fail "$(awk -F'\t' '{s += $3} END {print s + 0}' "$rd/summary.tsv")"
+		fi
+		if [ $rc != 0 ]; then
+			ok=1
+			tail -n 30 "$LOG/selftests-$k.log"
+			case $rc in 99 | 124 | 125) fail 1; echo "FAIL: selftest run on $k: vm-run exit $rc" ;; esac
+		fi
+	done
 	return $ok
 }
 

@@ -14,36 +14,48 @@ ktap_result 0 "emulator enumerates, uvcvideo binds"
 S=$(emu_serial 0)
 V=$(emu_video "$S")
 v4l2-compliance -s -d "$V" > "$K4A_OUT/uvc-compliance.log" 2>&1
-grep -E '^(Total|Grand Total)' "$K4A_OUT/uvc-compliance.log" | sed 's/^/# /'
-grep -E '^(fail|.*FAIL)' "$K4A_OUT/uvc-compliance.log" | head -n 20 | sed 's/^/# /'
-# Stock uvcvideo of 6.1/6.12 with v4l2-compliance 1.30 fails the six "test MMAP" cases for any
-# device (STREAMON without buffers returns EBUSY after REQBUFS(0)): count everything else.
-other=$(grep -E ': FAIL' "$K4A_OUT/uvc-compliance.log" | grep -vc '^[[:space:]]*test MMAP (')
-total=$(sed -n 's/.*Total for .*Failed: \([0-9]*\).*/\1/p' "$K4A_OUT/uvc-compliance.log" | tail -n 1)
+L=$K4A_OUT/uvc-compliance.log
+grep -E '^Total' "$L" | sed 's/^/# /'
+grep -E '(fail|warn): ' "$L" | sort | uniq -c | head -n 20 | sed 's/^/# /'
+# uvcvideo before its move to the vb2 ioctl helpers (6.1, 6.12) ties streaming to the file
+# handle that last set the format or allocated buffers: S_FMT on a second handle fails
+# ("Could not set fmt2") and STREAMON after REQBUFS(0) returns EBUSY instead of EINVAL, for any
+# UVC device. Those two items are the driver's; anything else is the emulator's.
+fails=$(grep -c 'fail: ' "$L")
+warns=$(grep -c 'warn: ' "$L")
+other=$(grep -E '(fail|warn): ' "$L" | grep -v -e 'fail: v4l2-test-buffers.cpp([0-9]*): node->streamon(q.g_type()) != EINVAL' \
+	-e 'warn: v4l2-test-formats.cpp([0-9]*): Could not set fmt2' | grep -c .)
+total=$(sed -n 's/^Total for .*Failed: \([0-9]*\), Warnings: \([0-9]*\).*/\1 \2/p' "$L" | tail -n 1)
 [ -n "$total" ] && [ "$other" -eq 0 ]
-ktap_result $? "v4l2-compliance -s: no failure besides stock uvcvideo's MMAP cases ($other other)"
-if [ "${total:-1}" -eq 0 ]; then
-	ktap_result 0 "v4l2-compliance -s: Failed 0"
-elif [ "$other" -eq 0 ]; then
-	ktap_result skip "v4l2-compliance -s: Failed 0" "Failed $total, all stock uvcvideo MMAP cases"
+ktap_result $? "v4l2-compliance -s: nothing besides stock uvcvideo's file handle rules ($other other)"
+if [ "$total" = "0 0" ]; then
+	ktap_result 0 "v4l2-compliance -s: Failed 0, Warnings 0"
+elif [ -n "$total" ] && [ "$other" -eq 0 ]; then
+	ktap_result skip "v4l2-compliance -s: Failed 0, Warnings 0" \
+		"$fails fail(s), $warns warning(s), all from this uvcvideo's file handle rules"
 else
-	ktap_result 1 "v4l2-compliance -s: Failed 0"
+	ktap_result 1 "v4l2-compliance -s: Failed 0, Warnings 0"
 fi
 stream() { # fourcc width height fps count
-	: > "$EMU_LOG.mark"
 	before=$(grep -c " color " "$EMU_LOG")
 	v4l2-ctl -d "$V" --set-fmt-video=width=$2,height=$3,pixelformat=$1 --set-parm=$4 > /dev/null || return 1
-	out=$(timeout 120 v4l2-ctl -d "$V" --stream-mmap --stream-count=$5 2>&1) || return 1
-	host=$(echo "$out" | tr '<' '\n' | sed -n 's/.* \([0-9.]*\) fps.*/\1/p' | tail -n 1)
+	out=$(timeout 120 v4l2-ctl -d "$V" --stream-mmap --stream-count=$5 --stream-to=/dev/null \
+		--verbose 2>&1) || return 1
+	# v4l2-ctl's own rate from the buffer timestamps, over the last second of the run.
+	host=$(echo "$out" | grep -o 'fps: [0-9.]*' | tail -n 1 | cut -d' ' -f2)
+	# Buffers lost between device and application show up as gaps in the sequence numbers.
+	gaps=$(echo "$out" | awk '/seq:/ { for (i = 1; i <= NF; i++) if ($i == "seq:") s = $(i + 1) + 0;
+		if (n++ && s != p + 1) g++; p = s } END { print g + 0 }')
 	dev=$(awk -v b="$before" '/ color / { n++; if (n > b && $6 > 0) { if (!f) f = $4; l = $4; c++ } }
 		END { if (c > 1) printf "%.2f", (c - 1) * 90000 / (l - f); else print 0 }' "$EMU_LOG")
-	echo "# $1 $2x$3 @$4: host ${host:-?} fps, device $dev fps over $5 frames"
-	awk -v d="$dev" -v f="$4" 'BEGIN { exit !(d > f * 0.97 && d < f * 1.03) }'
+	echo "# $1 $2x$3 @$4: host ${host:-?} fps, device $dev fps, $gaps sequence gaps over $5 frames"
+	awk -v d="$dev" -v h="${host:-0}" -v f="$4" -v g="$gaps" \
+		'BEGIN { exit !(d > f * 0.97 && d < f * 1.03 && h > f * 0.95 && g == 0) }'
 }
-stream NV12 1280 720 5 15
-ktap_result $? "NV12 1280x720 at 5 fps"
-stream YUYV 1280 720 5 15
-ktap_result $? "YUY2 1280x720 at 5 fps"
+stream NV12 1280 720 30 60
+ktap_result $? "NV12 1280x720 at 30 fps"
+stream YUYV 1280 720 30 60
+ktap_result $? "YUY2 1280x720 at 30 fps"
 stream MJPG 1280 720 30 60
 ktap_result $? "MJPG 1280x720 at 30 fps"
 stream MJPG 3840 2160 15 20

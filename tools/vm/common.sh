@@ -6,6 +6,9 @@ K4A_BUILD=${K4A_BUILD:-$K4A_ROOT/build}
 K4A_CACHE=${K4A_CACHE:-$K4A_BUILD/cache}
 # Kernel series the bench boots: Debian 12's own and the one from bookworm-backports.
 K4A_SUITES=${K4A_SUITES:-"bookworm bookworm-backports"}
+# Reference kernels, booted only to run stock drivers against the emulator: the newest
+# Debian kernel (trixie-backports), whose uvcvideo is the current upstream one.
+K4A_REF_SUITES=${K4A_REF_SUITES-"trixie-backports"}
 export K4A_ROOT K4A_BUILD K4A_CACHE
 
 k4a_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }

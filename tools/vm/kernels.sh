@@ -2,8 +2,12 @@
 # Debian kernels for the VM bench, downloaded and unpacked under $K4A_CACHE/kernels/KVER,
 # never installed on this machine.
 #   kernels.sh fetch   download + unpack every suite's current linux-image-amd64 (idempotent)
-#   kernels.sh list    print the KVERs of the fetched kernels, one per line, 6.1 first
+#   kernels.sh list    print the KVERs of the fetched build kernels, one per line, 6.1 first
+#   kernels.sh ref     print the KVERs of the fetched reference kernels
 #   kernels.sh kdir KVER   print the kbuild directory of KVER
+# Build kernels ($K4A_SUITES) come with headers: k4a.ko is built and tested on each of them.
+# Reference kernels ($K4A_REF_SUITES) are image and modules only: the guest boots them to run
+# stock drivers (uvcvideo) against the emulator, e.g. a newer uvcvideo than the build kernels'.
 # Layout of $K4A_CACHE/kernels/KVER:
 #   root/boot/vmlinuz-KVER, root/lib/modules/KVER (depmod'ed), root/usr/src/linux-headers-KVER,
 #   vmlinux (ELF, for PVH boot), suite (which suite it came from), .complete
@@ -44,7 +48,7 @@ extract_vmlinux() {
 }
 
 fetch_one() {
-	local suite=$1 kver dir hdr common kbuild p f
+	local suite=$1 role=$2 kver dir hdr common kbuild p f pkgs
 	# The suite's kernel version is looked up once (apt-cache is slow) and remembered;
 	# K4A_REFRESH_KERNELS=1 looks again, e.g. after a Debian kernel update.
 	if [ -z "${K4A_REFRESH_KERNELS:-}" ] && [ -f "$KDIR_BASE/$suite.kver" ] &&
@@ -62,13 +66,23 @@ fetch_one() {
 	k4a_log "fetching $kver from $suite"
 	rm -rf "$dir"
 	mkdir -p "$dir/debs"
-	hdr=linux-headers-$kver
-	common=$(pkg_deps "$hdr/$suite" | grep -m1 '^linux-headers-.*-common' || true)
-	kbuild=$(pkg_deps "$hdr/$suite" | grep -m1 '^linux-kbuild-' || true)
-	[ -n "$common" ] && [ -n "$kbuild" ] || k4a_die "cannot resolve header packages of $kver"
+	# Newer Debian kernels split linux-image-KVER into linux-binary-KVER (vmlinuz) and
+	# linux-modules-KVER: take every dependency built for the same KVER.
+	pkgs=("linux-image-$kver")
+	for p in $(pkg_deps "linux-image-$kver/$suite" | grep -- "-$kver\$" | sort -u); do
+		pkgs+=("$p")
+	done
+	if [ "$role" = build ]; then
+		hdr=linux-headers-$kver
+		common=$(pkg_deps "$hdr/$suite" | grep -m1 '^linux-headers-.*-common' || true)
+		kbuild=$(pkg_deps "$hdr/$suite" | grep -m1 '^linux-kbuild-' || true)
+		[ -n "$common" ] && [ -n "$kbuild" ] ||
+			k4a_die "cannot resolve header packages of $kver"
+		pkgs+=("$hdr" "$common" "$kbuild")
+	fi
 	(
 		cd "$dir/debs"
-		for p in "linux-image-$kver" "$hdr" "$common" "$kbuild"; do
+		for p in "${pkgs[@]}"; do
 			apt-get download -q "$p/$suite" 2>&1 | grep -v 'unsandboxed' || true
 		done
 		ls ./*.deb >/dev/null
@@ -76,27 +90,45 @@ fetch_one() {
 		ls > ../packages.txt
 	)
 	rm -rf "$dir/debs"
+	# Merged-/usr packaging (newer kernels): modules, vmlinuz and config under
+	# /usr/lib/modules/KVER. Give every kernel the same layout: /boot and /lib/modules.
+	if [ -d "$dir/root/usr/lib/modules/$kver" ] && [ ! -d "$dir/root/lib/modules/$kver" ]; then
+		mkdir -p "$dir/root/lib/modules" "$dir/root/boot"
+		mv "$dir/root/usr/lib/modules/$kver" "$dir/root/lib/modules/$kver"
+		for f in vmlinuz config System.map; do
+			[ -f "$dir/root/lib/modules/$kver/$f" ] &&
+				mv "$dir/root/lib/modules/$kver/$f" "$dir/root/boot/$f-$kver"
+		done
+	fi
 	depmod -b "$dir/root" "$kver"
 	# The headers' Makefile includes the -common tree by absolute path: point it at our copy.
-	sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" \
+	[ "$role" != build ] || sed -i "s|^include /usr/src/|include $dir/root/usr/src/|" \
 		"$dir/root/usr/src/linux-headers-$kver/Makefile"
 	extract_vmlinux "$dir/root/boot/vmlinuz-$kver" "$dir/vmlinux"
 	echo "$suite" > "$dir/suite"
+	echo "$role" > "$dir/role"
 	touch "$dir/.complete"
 	echo "$kver" > "$KDIR_BASE/$suite.kver"
 }
 
 list() {
-	local d
+	# list ROLE: fetched kernels of that role (kernels fetched before roles existed are build)
+	local d r
 	for d in "$KDIR_BASE"/*/.complete; do
 		[ -f "$d" ] || continue
-		basename "$(dirname "$d")"
+		d=$(dirname "$d")
+		r=$(cat "$d/role" 2>/dev/null || echo build)
+		[ "$r" = "$1" ] && basename "$d"
 	done | sort -V
 }
 
 case "${1:-list}" in
-fetch) for s in $K4A_SUITES; do fetch_one "$s"; done ;;
-list) list ;;
+fetch)
+	for s in $K4A_SUITES; do fetch_one "$s" build; done
+	for s in $K4A_REF_SUITES; do fetch_one "$s" ref; done
+	;;
+list) list build ;;
+ref) list ref ;;
 kdir) echo "$KDIR_BASE/${2:?KVER}/root/usr/src/linux-headers-$2" ;;
-*) k4a_die "usage: kernels.sh fetch|list|kdir KVER" ;;
+*) k4a_die "usage: kernels.sh fetch|list|ref|kdir KVER" ;;
 esac

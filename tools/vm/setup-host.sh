@@ -2,7 +2,7 @@
 # Install the host packages the k4a build, static checks, host tests and VM bench need.
 # Idempotent: packages already present are not touched, apt lists are refreshed only when
 # something is missing. Extra suites (bookworm-backports for the 6.12 kernel, trixie for the
-# guest rootfs) are added with the mirror taken from the machine's existing apt sources.
+# guest rootfs, trixie-backports for the reference kernel) are added with the mirror taken from the machine's existing apt sources.
 set -euo pipefail
 
 PKGS=(
@@ -50,9 +50,11 @@ add_suite() {
 changed=0
 add_suite bookworm-backports && changed=1
 add_suite trixie 50 && changed=1
+add_suite trixie-backports 50 && changed=1
 
 if [ ${#need[@]} -gt 0 ] || [ $changed = 1 ] || [ ! -d /var/lib/apt/lists ] ||
-   ! ls /var/lib/apt/lists/*bookworm-backports*Packages* >/dev/null 2>&1; then
+   ! ls /var/lib/apt/lists/*bookworm-backports*Packages* >/dev/null 2>&1 ||
+   ! ls /var/lib/apt/lists/*trixie-backports*Packages* >/dev/null 2>&1; then
 	echo "setup-host: apt-get update"
 	apt-get update -qq
 fi

@@ -16,7 +16,7 @@ step as_root "$K4A_ROOT/tools/vm/setup-host.sh"
 step "$K4A_ROOT/tools/vm/kernels.sh" fetch
 step "$K4A_ROOT/tools/vm/kernel-tools.sh"
 step as_root "$K4A_ROOT/tools/vm/mkrootfs.sh"
-for k in $("$K4A_ROOT/tools/vm/kernels.sh" list); do
+for k in $("$K4A_ROOT/tools/vm/kernels.sh" list) $("$K4A_ROOT/tools/vm/kernels.sh" ref); do
 	K=$K4A_CACHE/kernels/$k
 	if [ ! -f "$K/initramfs.cpio.gz" ] || [ "$K4A_ROOT/tools/vm/guest-init.sh" -nt "$K/initramfs.cpio.gz" ]; then
 		step "$K4A_ROOT/tools/vm/mkinitramfs.sh" "$k"

@@ -16,6 +16,7 @@
 
 #include "k4a.h"
 #include "k4a_modes.h"
+#include "k4a_plan.h"
 
 /* Settings remembered across replug, one slot per serial, LRU replaced. */
 #define K4A_CFG_SLOTS		32
@@ -37,12 +38,6 @@ static DEFINE_MUTEX(k4a_cfg_lock);
 static struct k4a_cfg_slot k4a_cfg_table[K4A_CFG_SLOTS];
 static u64 k4a_cfg_clock;
 
-static const char *const k4a_mode_words[] = {
-	[K4A_SYNC_STANDALONE] = K4A_SYNC_WORD_STANDALONE,
-	[K4A_SYNC_MASTER] = K4A_SYNC_WORD_MASTER,
-	[K4A_SYNC_SUBORDINATE] = K4A_SYNC_WORD_SUBORDINATE,
-};
-
 static const char *const k4a_state_words[] = {
 	[K4A_UNIT_IDLE] = K4A_STATE_WORD_IDLE,
 	[K4A_UNIT_ARMED] = K4A_STATE_WORD_ARMED,
@@ -57,9 +52,9 @@ static const char *const k4a_state_words[] = {
  */
 const char *k4a_sync_mode_word(enum k4a_sync_mode mode)
 {
-	if ((unsigned int)mode >= ARRAY_SIZE(k4a_mode_words))
-		return "unknown";
-	return k4a_mode_words[mode];
+	const char *word = k4a_sync_mode_name(mode);
+
+	return word ? word : "unknown";
 }
 
 /**
@@ -190,12 +185,15 @@ int k4a_sync_read_jack(struct k4a_unit *unit, bool *sync_in, bool *sync_out)
 	return 0;
 }
 
-/* Frame period the delays are bounded by; unit->lock held. */
+/* Frame rate (and period) the delays are bounded by: the default until one is set. */
+static u32 k4a_sync_fps(struct k4a_unit *unit)
+{
+	return k4a_frame_period_us(unit->fps) ? unit->fps : K4A_DEFAULT_FPS;
+}
+
 static u32 k4a_sync_period(struct k4a_unit *unit)
 {
-	u32 period = k4a_frame_period_us(unit->fps);
-
-	return period ? period : k4a_frame_period_us(K4A_DEFAULT_FPS);
+	return k4a_frame_period_us(k4a_sync_fps(unit));
 }
 
 /**
@@ -215,7 +213,7 @@ int k4a_sync_set_mode(struct k4a_unit *unit, enum k4a_sync_mode mode)
 	bool sync_in, sync_out;
 	int ret = 0;
 
-	if ((unsigned int)mode >= ARRAY_SIZE(k4a_mode_words))
+	if ((unsigned int)mode >= K4A_SYNC_MODE_COUNT)
 		return -EINVAL;
 
 	mutex_lock(&unit->lock);
@@ -388,7 +386,8 @@ int k4a_sync_start(struct k4a_unit *unit, unsigned int streams)
 	u8 payload[K4A_SYS_CFG_LEN];
 	struct k4a_sync_cfg cfg;
 	bool sync_in, sync_out;
-	u32 period;
+	const char *why;
+	u32 fps;
 	int ret;
 
 	if (!streams || (streams & ~both))
@@ -396,7 +395,7 @@ int k4a_sync_start(struct k4a_unit *unit, unsigned int streams)
 
 	mutex_lock(&unit->lock);
 	cfg = unit->cfg;
-	period = k4a_sync_period(unit);
+	fps = k4a_sync_fps(unit);
 	if (unit->state != K4A_UNIT_IDLE) {
 		dev_notice_ratelimited(&unit->dev, "start: already %s\n",
 				       k4a_state_word(unit->state));
@@ -424,17 +423,9 @@ int k4a_sync_start(struct k4a_unit *unit, unsigned int streams)
 			goto out;
 		}
 	}
-	if (cfg.mode != K4A_SYNC_SUBORDINATE && cfg.sub_delay_us) {
-		ret = k4a_sync_refuse(unit, "subordinate delay set outside subordinate mode");
-		goto out;
-	}
-	if (cfg.sub_delay_us < 0 || cfg.sub_delay_us > period) {
-		ret = k4a_sync_refuse(unit, "subordinate delay exceeds one frame period");
-		goto out;
-	}
-	if (cfg.depth_delay_us > (s32)period ||
-	    cfg.depth_delay_us < -(s32)period) {
-		ret = k4a_sync_refuse(unit, "depth delay exceeds one frame period");
+	why = k4a_sync_check(cfg.mode, cfg.sub_delay_us, cfg.depth_delay_us, fps);
+	if (why) {
+		ret = k4a_sync_refuse(unit, why);
 		goto out;
 	}
 	if (streams != both && cfg.depth_delay_us) {

@@ -17,6 +17,7 @@
 #include <linux/uaccess.h>
 
 #include "k4a.h"
+#include "k4a_plan.h"
 
 #define K4A_INPUT_MAX	32
 
@@ -110,14 +111,10 @@ static ssize_t sync_mode_store(struct device *dev,
 	ret = k4a_input(buf, count, tok);
 	if (ret)
 		goto bad;
-	if (!strcmp(tok, K4A_SYNC_WORD_STANDALONE))
-		mode = K4A_SYNC_STANDALONE;
-	else if (!strcmp(tok, K4A_SYNC_WORD_MASTER))
-		mode = K4A_SYNC_MASTER;
-	else if (!strcmp(tok, K4A_SYNC_WORD_SUBORDINATE))
-		mode = K4A_SYNC_SUBORDINATE;
-	else
+	ret = k4a_sync_mode_from_name(tok);
+	if (ret < 0)
 		goto bad;
+	mode = ret;
 	ret = k4a_sync_set_mode(unit, mode);
 	return ret ? ret : count;
 bad:

@@ -66,7 +66,7 @@ int k4a_sync_mode_from_name(const char *name)
 }
 
 /**
- * k4a_sync_validate() - check one unit's sync settings like the SDK does
+ * k4a_sync_check() - check one unit's sync settings like the SDK does
  * @mode: enum k4a_sync_mode value
  * @sub_delay_us: subordinate_delay_off_master_usec
  * @depth_delay_us: depth_delay_off_color_usec
@@ -76,21 +76,39 @@ int k4a_sync_mode_from_name(const char *name)
  * 0..P; the depth delay must lie in -P..P, where P = 1000000 / @fps
  * (integer) is the SDK's frame period.
  *
+ * Return: NULL if valid, else the rule that is broken, as a short phrase.
+ */
+const char *k4a_sync_check(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 fps)
+{
+	s64 period = k4a_frame_period_us(fps);
+
+	if (mode >= K4A_SYNC_MODE_COUNT)
+		return "unknown sync mode";
+	if (!period)
+		return "unsupported frame rate";
+	if (mode != K4A_SYNC_SUBORDINATE && sub_delay_us)
+		return "subordinate delay set outside subordinate mode";
+	if (sub_delay_us < 0)
+		return "subordinate delay is negative";
+	if (sub_delay_us > period)
+		return "subordinate delay exceeds one frame period";
+	if (depth_delay_us < -period || depth_delay_us > period)
+		return "depth delay exceeds one frame period";
+	return NULL;
+}
+
+/**
+ * k4a_sync_validate() - k4a_sync_check() as an error code
+ * @mode: enum k4a_sync_mode value
+ * @sub_delay_us: subordinate_delay_off_master_usec
+ * @depth_delay_us: depth_delay_off_color_usec
+ * @fps: frame rate
+ *
  * Return: 0 or -EINVAL.
  */
 int k4a_sync_validate(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 fps)
 {
-	s64 period = k4a_frame_period_us(fps);
-
-	if (!period || mode >= K4A_SYNC_MODE_COUNT)
-		return -EINVAL;
-	if (mode != K4A_SYNC_SUBORDINATE && sub_delay_us)
-		return -EINVAL;
-	if (sub_delay_us < 0 || sub_delay_us > period)
-		return -EINVAL;
-	if (depth_delay_us < -period || depth_delay_us > period)
-		return -EINVAL;
-	return 0;
+	return k4a_sync_check(mode, sub_delay_us, depth_delay_us, fps) ? -EINVAL : 0;
 }
 
 /* Start of a unit's laser train relative to the frame, in 1/9 us units. */

@@ -110,6 +110,14 @@ static void t_validate(void)
 	CHECK_EQ(k4a_sync_validate(K4A_SYNC_STANDALONE, 0, 0, 25), -EINVAL);
 	CHECK_EQ(k4a_sync_validate(K4A_SYNC_SUBORDINATE, 33333, 0, 30), 0);
 	CHECK_EQ(k4a_sync_validate(K4A_SYNC_SUBORDINATE, 33334, 0, 30), -EINVAL);
+	/* the reason names the broken rule */
+	CHECK(k4a_sync_check(K4A_SYNC_MASTER, 0, 0, 30) == NULL);
+	CHECK(strstr(k4a_sync_check(3, 0, 0, 30), "mode"));
+	CHECK(strstr(k4a_sync_check(K4A_SYNC_MASTER, 0, 0, 25), "frame rate"));
+	CHECK(strstr(k4a_sync_check(K4A_SYNC_MASTER, 1, 0, 30), "outside subordinate"));
+	CHECK(strstr(k4a_sync_check(K4A_SYNC_SUBORDINATE, -1, 0, 30), "negative"));
+	CHECK(strstr(k4a_sync_check(K4A_SYNC_SUBORDINATE, 33334, 0, 30), "subordinate delay exceeds"));
+	CHECK(strstr(k4a_sync_check(K4A_SYNC_SUBORDINATE, 0, -33334, 30), "depth delay"));
 }
 
 /* Every laser mode, rate and rig size at the recommended spacing and others. */

@@ -109,6 +109,30 @@ do_fuzz() {
 	run_tests_dir fuzz tools/fuzz run
 }
 
+# run_selftests KVER LABEL [PATTERN...]: the selftests in a guest of KVER, counted.
+run_selftests() {
+	local k=$1 label=$2 rd rc ok=0
+	shift 2
+	rd=$K4A_BUILD/runs/check-$k-selftests
+	RUNDIR=$rd QUIET=1 TIMEOUT=${K4A_VM_TIMEOUT:-2400} "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
+		"$K4A_ROOT/tools/vm/guest/selftests.sh" "$@" > "$LOG/selftests-$k.log" 2>&1
+	rc=$?
+	grep -E '^# selftest .*:|^# selftests:' "$rd/log" 2>/dev/null | sed "s/^/[$label] /"
+	if [ ! -s "$rd/summary.tsv" ]; then
+		fail 1; ok=1; echo "FAIL: no selftest ran on $k"
+	else
+		pass "$(awk -F'\t' '{s += $2} END {print s + 0}' "$rd/summary.tsv")"
+		fail "$(awk -F'\t' '{s += $3} END {print s + 0}' "$rd/summary.tsv")"
+	fi
+	if [ $rc != 0 ]; then
+		ok=1
+		tail -n 30 "$LOG/selftests-$k.log"
+		# A kernel report or a crashed guest fails the run even if every test passed.
+		case $rc in 99 | 124 | 125) fail 1; echo "FAIL: selftest run on $k: vm-run exit $rc" ;; esac
+	fi
+	return $ok
+}
+
 do_vm() {
 	local k rc ok=0 rd
 	for k in $("$K4A_ROOT/tools/vm/kernels.sh" list); do
@@ -135,44 +159,11 @@ do_vm() {
 			fail 1; ok=1; echo "FAIL: clean bench run failed on $k (exit $rc)"
 			cat "$LOG/benchclean-$k.log"
 		fi
-		# The selftests.
-		rd=$K4A_BUILD/runs/check-$k-selftests
-		RUNDIR=$rd QUIET=1 TIMEOUT=${K4A_VM_TIMEOUT:-2400} "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
-			"$K4A_ROOT/tools/vm/guest/selftests.sh" ${K4A_TESTS:-} > "$LOG/selftests-$k.log" 2>&1
-		rc=$?
-		grep -E '^(# selftest|\[ *[0-9.]+\] +(not ok|ok) )|selftests:' "$rd/log" 2>/dev/null | grep -E '^# selftest .*:|^# selftests:' | sed "s/^/[$k] /"
-		if [ ! -s "$rd/summary.tsv" ]; then
-			fail 1; ok=1; echo "FAIL: no selftest ran on $k"
-		elif [ -f "$rd/summary.tsv" ]; then
-			pass "$(awk -F'\t' '{s += $2} END {print s + 0}' "$rd/summary.tsv")"
-			fail "$(awk -F'\t' '{s += $3} END {print s + 0}' "$rd/summary.tsv")"
-		fi
-		if [ $rc != 0 ]; then
-			ok=1
-			tail -n 30 "$LOG/selftests-$k.log"
-			# A kernel report or a crashed guest fails the run even if every test passed.
-			case $rc in 99 | 124 | 125) fail 1; echo "FAIL: selftest run on $k: vm-run exit $rc" ;; esac
-		fi
+		run_selftests "$k" "$k" ${K4A_TESTS:-} || ok=1
 	done
 	# Reference kernels: stock drivers only (no k4a.ko is built for them).
 	for k in $("$K4A_ROOT/tools/vm/kernels.sh" ref); do
-		rd=$K4A_BUILD/runs/check-$k-ref
-		RUNDIR=$rd QUIET=1 TIMEOUT=${K4A_VM_TIMEOUT:-2400} "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
-			"$K4A_ROOT/tools/vm/guest/selftests.sh" ${K4A_REF_TESTS:-emu_uvc} \
-			> "$LOG/selftests-$k.log" 2>&1
-		rc=$?
-		grep -E '^# selftest .*:|^# selftests:' "$rd/log" 2>/dev/null | sed "s/^/[$k, reference] /"
-		if [ ! -s "$rd/summary.tsv" ]; then
-			fail 1; ok=1; echo "FAIL: no selftest ran on $k"
-		else
-			pass "$(awk -F'\t' '{s += $2} END {print s + 0}' "$rd/summary.tsv")"
-			fail "$(awk -F'\t' '{s += $3} END {print s + 0}' "$rd/summary.tsv")"
-		fi
-		if [ $rc != 0 ]; then
-			ok=1
-			tail -n 30 "$LOG/selftests-$k.log"
-			case $rc in 99 | 124 | 125) fail 1; echo "FAIL: selftest run on $k: vm-run exit $rc" ;; esac
-		fi
+		run_selftests "$k" "$k, reference" ${K4A_REF_TESTS:-emu_uvc} || ok=1
 	done
 	return $ok
 }

@@ -3,6 +3,7 @@
 #   kbuild-KVER   a from-scratch build with W=1 and sparse (C=2) on every bench kernel shows no
 #                 compiler or sparse warning
 #   checkpatch    checkpatch.pl --strict on driver/ and uapi/ reports nothing
+#   rst           every reStructuredText page parses without a docutils warning
 # Exit status: number of failed checks (0 = clean). Logs in build/lint/.
 set -uo pipefail
 . "$(dirname "$0")/vm/common.sh"
@@ -54,5 +55,27 @@ else
 	else
 		result PASS "checkpatch-strict ($(echo "$files" | wc -w) files)"
 	fi
+fi
+# Documentation: warnings are errors (a malformed table silently loses rows in a rendering).
+docs=$(cd "$K4A_ROOT" && ls Documentation/*.rst tools/emu/*.rst 2>/dev/null)
+bad=0
+for f in $docs; do
+	if ! (cd "$K4A_ROOT/$(dirname "$f")" && /usr/bin/python3 - "$(basename "$f")" <<'PY'
+import sys
+import docutils.core
+name = sys.argv[1]
+with open(name, encoding="utf-8") as fh:
+    docutils.core.publish_doctree(fh.read(), source_path=name,
+                                  settings_overrides={"report_level": 2, "halt_level": 2})
+PY
+	) > "$out/rst.log" 2>&1; then
+		grep -E '\((WARNING|ERROR|SEVERE)/' "$out/rst.log" | head -n 5 | sed "s|^|lint:   $f: |"
+		bad=$((bad + 1))
+	fi
+done
+if [ $bad -eq 0 ]; then
+	result PASS "rst ($(echo "$docs" | wc -w) pages)"
+else
+	result FAIL "rst ($bad of $(echo "$docs" | wc -w) pages)"
 fi
 exit $failed

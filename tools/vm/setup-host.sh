@@ -8,6 +8,8 @@ set -euo pipefail
 PKGS=(
 	# kernel module build and static checks
 	make gcc bc kmod pahole sparse linux-source-6.1 xz-utils zstd cpio rsync
+	# documentation check
+	python3-docutils
 	# VM bench
 	qemu-system-x86 busybox-static debootstrap
 	# host unit tests, fuzzers, emulator, CLI

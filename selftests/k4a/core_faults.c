@@ -6,7 +6,8 @@
  * error with the documented errno and one log line naming the opcode, and
  * the device works normally right afterwards. Covered on the colour MCU
  * (GET_JACK_STATE, SET_SYS_CFG) and on the depth MCU, both on a formed unit
- * (the on-demand NV read) and at probe (identity reads).
+ * (the on-demand NV read) and at probe (identity reads). Firmware versions
+ * below the minimum are refused at probe, below the suggested ones noted.
  */
 #include <sys/mount.h>
 
@@ -228,6 +229,73 @@ TEST_F_TIMEOUT(xfer, depth_probe, 300)
 		ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
 		EXPECT_EQ(0, core_wait_units(1, 20, NULL)) TH_LOG("after %s", faults[i].name);
 	}
+}
+
+/* Plug the depth half again reporting @component at @version (emulator "firmware"). */
+static void replug_depth_with(struct __test_metadata *_metadata, const char *component,
+			      const char *version)
+{
+	ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 0 depth"));
+	ASSERT_EQ(0, core_wait_units(0, 20, NULL));
+	ASSERT_EQ(0, core_wait_usb(0, 1, 20));
+	ASSERT_EQ(0, core_wait_bound(3, 20));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "firmware 0 %s %s", component, version));
+	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
+}
+
+/*
+ * Firmware below the minimum is refused at bind time with one error naming the component,
+ * its version and the minimum; below the suggested version the unit forms with a notice.
+ */
+TEST_F_TIMEOUT(xfer, firmware_versions, 180)
+{
+	static const struct {
+		const char *component, *old, *minimum, *ok, *word;
+	} c[] = {
+		{ "rgb", "1.5.91", "1.5.92", "1.6.110", "color" },
+		{ "depth", "1.5.65", "1.5.66", "1.6.79", "depth" },
+		{ "audio", "1.5.13", "1.5.14", "1.6.14", "audio" },
+		{ "sensor", "5006.26", "5006.27", "6109.7", "depth_sensor" },
+	};
+	char line[256], attr[512], want[64];
+	unsigned long long mark;
+	unsigned int i;
+	int n;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		mark = core_kmsg_seq();
+		replug_depth_with(_metadata, c[i].component, c[i].old);
+		/* the log has MAJOR.MINOR.BUILD for every component (build 0 for the sensor) */
+		snprintf(line, sizeof(line), "%s firmware %s%s is older than the minimum %s%s",
+			 c[i].word, c[i].old, strcmp(c[i].component, "sensor") ? "" : ".0",
+			 c[i].minimum, strcmp(c[i].component, "sensor") ? "" : ".0");
+		n = 0;
+		while (!core_kmsg_count(mark, "older than the minimum", 3, false) && n++ < 300)
+			core_sleep_ms(50);
+		core_sleep_ms(500);
+		EXPECT_EQ(1, core_kmsg_count(mark, line, 3, true)) TH_LOG("want '%s'", line);
+		EXPECT_EQ(3, core_bound_interfaces()) TH_LOG("%s %s", c[i].component, c[i].old);
+		EXPECT_EQ(0, core_units()) TH_LOG("%s %s", c[i].component, c[i].old);
+		/* restored: binds again */
+		replug_depth_with(_metadata, c[i].component, c[i].ok);
+		EXPECT_EQ(0, core_wait_units(1, 20, NULL)) TH_LOG("%s %s", c[i].component, c[i].ok);
+	}
+
+	/* between minimum and suggested: a notice, the unit forms and reports the version */
+	mark = core_kmsg_seq();
+	replug_depth_with(_metadata, "depth", "1.6.78");
+	ASSERT_EQ(0, core_wait_units(1, 20, NULL));
+	EXPECT_EQ(1, core_kmsg_count(mark, "depth firmware 1.6.78 is older than the suggested 1.6.79",
+				     5, true));
+	EXPECT_EQ(0, core_kmsg_count(mark, NULL, 3, true));
+	core_serial(0, want, sizeof(want));
+	ASSERT_EQ(0, core_unit_path(want, self->unit, sizeof(self->unit)));
+	snprintf(attr, sizeof(attr), "%s", core_attr(self->unit, "firmware_version"));
+	ASSERT_LT(0, core_read(attr, line, sizeof(line)));
+	EXPECT_NE(NULL, strstr(line, "depth=1.6.78 ")) TH_LOG("firmware_version: %s", line);
+	replug_depth_with(_metadata, "depth", "1.6.79");
+	EXPECT_EQ(0, core_wait_units(1, 20, NULL));
+	EXPECT_EQ(0, core_kmsg_problems(mark));
 }
 
 /* A device that answers "busy" for a while after plug-in: identity reads are retried. */

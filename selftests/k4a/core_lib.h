@@ -464,7 +464,8 @@ static inline int core_kmsg_count(unsigned long long from, const char *needle,
 			continue;
 		count++;
 		if (echo) {
-			printf("# kmsg: %s", msg + 1);
+			/* the text only, not the SUBSYSTEM=/DEVICE= lines after it */
+			printf("# kmsg: %.*s\n", (int)strcspn(msg + 1, "\n"), msg + 1);
 			fflush(stdout);
 		}
 	}

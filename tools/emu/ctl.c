@@ -267,6 +267,7 @@ static void help(struct out *o)
 	    "  drift U PPM                   clock drift\n"
 	    "  jitter U SPEC                 BASE_US[,JIT_US[,uniform|pareto[,SPIKE_PPM[,SPIKE_US]]]]\n"
 	    "  stall U depth|color EPADDR    halt an endpoint until CLEAR_FEATURE(HALT)\n"
+	    "  firmware U rgb|depth|audio|sensor VERSION   reported firmware (read at bind)\n"
 	    "  fault U NAME [ARG] [COUNT]    COUNT frames/commands (default 1, -1 forever)\n"
 	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
 	    "     depth.short BYTES, depth.long BYTES, depth.zero, imu.count, imu.mismatch,\n"
@@ -432,6 +433,12 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		if (!u->h[m - 1].plugged)
 			return -1;
 		set_stall(&u->h[m - 1], (uint8_t)strtoul(argv[3], NULL, 0));
+		return 0;
+	}
+	if (!strcmp(argv[0], "firmware")) {
+		/* the depth MCU reports the block; the host reads it when it binds */
+		if (argc != 4 || mcu_version_set(u->version, argv[2], argv[3]))
+			return -1;
 		return 0;
 	}
 	if (!strcmp(argv[0], "fault")) {

@@ -2,6 +2,7 @@
 /* Depth and colour MCU firmware model. See Documentation/emulator.rst. */
 #include "mcu.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static uint32_t le32(const uint8_t *p)
@@ -57,6 +58,41 @@ uint32_t mcu_raw_frame_size(uint32_t sensor_mode)
 	case SENSOR_MODE_PCM:
 		return 1678024;
 	}
+	return 0;
+}
+
+int mcu_version_set(uint8_t block[18], const char *component, const char *version)
+{
+	unsigned int a, b, c;
+	int n;
+	char end;
+
+	if (!strcmp(component, "sensor")) {
+		/* depth sensor configuration: MAJOR.MINOR, 16 bits each */
+		if (sscanf(version, "%u.%u%c", &a, &b, &end) != 2 || a > 0xffff || b > 0xffff)
+			return -1;
+		block[12] = (uint8_t)a;
+		block[13] = (uint8_t)(a >> 8);
+		block[14] = (uint8_t)b;
+		block[15] = (uint8_t)(b >> 8);
+		return 0;
+	}
+	if (!strcmp(component, "rgb"))
+		n = 0;
+	else if (!strcmp(component, "depth"))
+		n = 4;
+	else if (!strcmp(component, "audio"))
+		n = 8;
+	else
+		return -1;
+	/* MAJOR.MINOR.BUILD: 8, 8 and 16 bits */
+	if (sscanf(version, "%u.%u.%u%c", &a, &b, &c, &end) != 3 || a > 0xff || b > 0xff ||
+	    c > 0xffff)
+		return -1;
+	block[n] = (uint8_t)a;
+	block[n + 1] = (uint8_t)b;
+	block[n + 2] = (uint8_t)c;
+	block[n + 3] = (uint8_t)(c >> 8);
 	return 0;
 }
 
@@ -215,7 +251,10 @@ static void depth_cmd(struct mcu_state *s, const struct mcu_env *env, uint32_t o
 			r->status = ST_INVALID_PAYLOAD_SIZE;
 			break;
 		}
-		mcu_version_block(tmp);
+		if (env->version)
+			memcpy(tmp, env->version, 18);
+		else
+			mcu_version_block(tmp);
 		reply_small(r, tmp, 18, host_len);
 		break;
 	case OP_D_DOWNLOAD_FW:

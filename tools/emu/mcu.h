@@ -183,6 +183,11 @@ uint32_t mcu_raw_frame_size(uint32_t sensor_mode);
 
 /* Firmware version block (18 bytes) of the emulated device. */
 void mcu_version_block(uint8_t out[18]);
+/*
+ * Set one component of a version block: rgb|depth|audio as MAJOR.MINOR.BUILD,
+ * sensor as MAJOR.MINOR. Returns 0, or -1 (block unchanged) for a bad input.
+ */
+int mcu_version_set(uint8_t block[18], const char *component, const char *version);
 
 /* Calibration JSON of a unit; returns bytes written (no NUL) or 0. */
 size_t calib_json(const char *serial, unsigned int index, char *out, size_t cap);

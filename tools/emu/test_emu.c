@@ -253,6 +253,27 @@ static void test_mcu(void)
 	run(&f, OP_D_COMPONENT_VERSION, 18, NULL, 0, &r);
 	ok(r.status == 0 && r.data_len == 18 && r.data[0] == 1 && r.data[1] == 6 &&
 	   (r.data[12] | r.data[13] << 8) == 6109, "COMPONENT_VERSION_GET: 18 bytes, versions");
+	{
+		uint8_t v[18], keep[18];
+
+		mcu_version_block(v);
+		ok(!mcu_version_set(v, "depth", "1.5.65") && v[4] == 1 && v[5] == 5 &&
+		   (v[6] | v[7] << 8) == 65 && !mcu_version_set(v, "sensor", "5006.27") &&
+		   (v[12] | v[13] << 8) == 5006 && (v[14] | v[15] << 8) == 27 &&
+		   !mcu_version_set(v, "rgb", "2.0.300") && (v[2] | v[3] << 8) == 300,
+		   "version block: set depth, sensor and rgb components");
+		memcpy(keep, v, sizeof(v));
+		ok(mcu_version_set(v, "depth", "1.5") && mcu_version_set(v, "rgb", "256.0.0") &&
+		   mcu_version_set(v, "audio", "1.2.70000") && mcu_version_set(v, "sensor", "1.2.3") &&
+		   mcu_version_set(v, "imu", "1.0.0") && mcu_version_set(v, "depth", "1.5.66x") &&
+		   !memcmp(v, keep, sizeof(v)), "version block: bad input refused, block unchanged");
+		/* the MCU answers with the unit's block */
+		f.env.version = v;
+		run(&f, OP_D_COMPONENT_VERSION, 18, NULL, 0, &r);
+		ok(r.status == 0 && r.data_len == 18 && !memcmp(r.data, v, 18),
+		   "COMPONENT_VERSION_GET: reports the unit's (changed) versions");
+		fx_init(&f, MCU_DEPTH);
+	}
 	run(&f, OP_D_COMPONENT_VERSION, 10, NULL, 0, &r);
 	ok(r.status == ST_INVALID_PAYLOAD_SIZE && r.data_stage && r.data_len == 0,
 	   "COMPONENT_VERSION_GET short buffer: empty data stage + INVALID_PAYLOAD_SIZE");

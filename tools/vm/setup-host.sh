@@ -11,7 +11,7 @@ PKGS=(
 	# documentation check
 	python3-docutils
 	# VM bench
-	qemu-system-x86 busybox-static debootstrap
+	busybox-static debootstrap
 	# host unit tests, fuzzers, emulator, CLI
 	clang-14 libclang-rt-14-dev llvm-14 pkg-config libusb-1.0-0-dev libudev-dev
 	libjpeg62-turbo-dev
@@ -65,4 +65,14 @@ if [ ${#need[@]} -gt 0 ]; then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"
 else
 	echo "setup-host: all ${#PKGS[@]} host packages present"
+fi
+
+# QEMU before 8.1 has a TCG race between translation and page invalidation: a multi-threaded
+# guest that patches its own code (static keys, alternatives) may run stale code and die with
+# "Oops: int3" (seen at boot here under host load). bookworm-backports carries a fixed QEMU.
+qemu_ver=$(dpkg-query -W -f='${Version}' qemu-system-x86 2>/dev/null || true)
+if [ -z "$qemu_ver" ] || dpkg --compare-versions "$qemu_ver" lt 1:8.1; then
+	echo "setup-host: installing qemu-system-x86 from bookworm-backports (installed: ${qemu_ver:-none})"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		-t bookworm-backports qemu-system-x86
 fi

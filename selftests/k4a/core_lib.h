@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -567,6 +568,32 @@ static inline int core_unplug_all(unsigned int units)
 	if (core_wait_units(0, 30, NULL) || core_wait_usb(0, 0, 30))
 		return -1;
 	return core_wait_bound(0, 30);
+}
+
+/*
+ * The common fixture: debugfs mounted, k4a loaded with no unit, the emulator running one
+ * unit, the unit formed and reset to standalone with no depth delay (settings are
+ * remembered per serial, so every case starts from scratch). Its sysfs path goes to @unit.
+ */
+static inline int core_one_unit(char *unit, size_t len)
+{
+	char serial[32];
+
+	if (access(CORE_DEBUGFS, F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	if (core_module_load() || core_units() || core_emu_start(1, NULL) ||
+	    core_ctl(NULL, 0, "plug 0 both") || core_wait_units(1, 30, NULL)) {
+		core_note("no unit formed");
+		return -1;
+	}
+	core_serial(0, serial, sizeof(serial));
+	if (core_unit_path(serial, unit, len) ||
+	    core_write_str(core_attr(unit, "sync_mode"), "standalone") ||
+	    core_write_str(core_attr(unit, "depth_delay_off_color_usec"), "0")) {
+		core_note("unit %s not reset", serial);
+		return -1;
+	}
+	return 0;
 }
 
 #endif /* K4A_CORE_LIB_H */

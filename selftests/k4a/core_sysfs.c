@@ -8,7 +8,6 @@
  * gate enforces the rules that need the stream set before it sends
  * SET_SYS_CFG (checked on the emulator's side).
  */
-#include <sys/mount.h>
 
 #include "kselftest_harness.h"
 #include "core_lib.h"
@@ -86,22 +85,7 @@ FIXTURE(attrs) {
 
 FIXTURE_SETUP(attrs)
 {
-	char serial[32];
-
-	if (access(CORE_DEBUGFS, F_OK))
-		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	ASSERT_EQ(0, core_module_load());
-	ASSERT_EQ(0, core_units());
-	ASSERT_EQ(0, core_emu_start(1, NULL));
-	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 both"));
-	ASSERT_EQ(0, core_wait_units(1, 30, NULL));
-	core_serial(0, serial, sizeof(serial));
-	ASSERT_EQ(0, core_unit_path(serial, self->unit, sizeof(self->unit)));
-	/* Settings are remembered per serial: start every case from scratch. */
-	ASSERT_EQ(0, core_write_str(core_attr(self->unit, "sync_mode"),
-				    "standalone"));
-	ASSERT_EQ(0, core_write_str(core_attr(self->unit,
-					      "depth_delay_off_color_usec"), "0"));
+	ASSERT_EQ(0, core_one_unit(self->unit, sizeof(self->unit)));
 	self->from = core_kmsg_seq();
 }
 

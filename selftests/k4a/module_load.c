@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "core_lib.h"
 
 #define LOAD_CYCLES 20
 
@@ -51,74 +52,6 @@ static int load_dependencies(const char *ko)
 	return system(cmd);
 }
 
-/* Sequence number of the next /dev/kmsg record, so later checks only see new records. */
-static unsigned long long kmsg_next_seq(void)
-{
-	char rec[8192];
-	unsigned long long seq = 0;
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-	ssize_t n;
-
-	if (fd < 0)
-		return 0;
-	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
-		unsigned int pri;
-		unsigned long long s;
-
-		if (n <= 0)
-			continue;
-		rec[n] = '\0';
-		if (sscanf(rec, "%u,%llu,", &pri, &s) == 2)
-			seq = s + 1;
-	}
-	close(fd);
-	return seq;
-}
-
-/*
- * Count kernel log records since @from at warning level or worse, ignoring the two lines every
- * unsigned out-of-tree module produces (taint notices). Matching lines are printed.
- */
-static int kmsg_count_problems(unsigned long long from)
-{
-	static const char *const benign[] = {
-		"loading out-of-tree module taints kernel",
-		"module verification failed",
-	};
-	char rec[8192];
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-	int problems = 0;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
-		unsigned int pri;
-		unsigned long long seq;
-		const char *msg;
-		size_t i;
-		bool skip = false;
-
-		if (n <= 0)
-			continue;
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		if (sscanf(rec, "%u,%llu,", &pri, &seq) != 2 || !msg || seq < from)
-			continue;
-		if ((pri & 7) > 4)
-			continue;
-		for (i = 0; i < sizeof(benign) / sizeof(benign[0]); i++)
-			if (strstr(msg, benign[i]))
-				skip = true;
-		if (skip)
-			continue;
-		problems++;
-		fprintf(stderr, "# kernel log: %s", msg + 1);
-	}
-	close(fd);
-	return problems;
-}
-
 TEST(load_unload_cycles)
 {
 	const char *ko = module_path();
@@ -129,7 +62,7 @@ TEST(load_unload_cycles)
 	ASSERT_EQ(0, access(ko, R_OK)) TH_LOG("cannot read %s", ko);
 	ASSERT_FALSE(module_loaded("k4a")) TH_LOG("k4a is already loaded");
 	ASSERT_EQ(0, load_dependencies(ko));
-	from = kmsg_next_seq();
+	from = core_kmsg_seq();
 
 	for (i = 0; i < LOAD_CYCLES; i++) {
 		int fd = open(ko, O_RDONLY | O_CLOEXEC);
@@ -144,7 +77,7 @@ TEST(load_unload_cycles)
 		ASSERT_FALSE(module_loaded("k4a"));
 	}
 	TH_LOG("%d load/unload cycles", LOAD_CYCLES);
-	EXPECT_EQ(0, kmsg_count_problems(from));
+	EXPECT_EQ(0, core_kmsg_count(from, NULL, 4, true));
 }
 
 static bool modinfo_has_prefix(const char *ko, const char *field, const char *prefix)

@@ -4,15 +4,11 @@
 
 #include <string.h>
 
+#include "le.h"
+
 #ifndef EMU_NO_UVC
 #include "uvc.h"
 #endif
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
 
 size_t desc_string(const char *s, uint8_t *out, size_t cap)
 {

@@ -1,22 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Depth and colour MCU firmware model. See Documentation/emulator.rst. */
 #include "mcu.h"
+#include "le.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-	p[3] = (uint8_t)(v >> 24);
-}
 
 void mcu_init(struct mcu_state *s, enum mcu_kind kind)
 {
@@ -152,7 +140,7 @@ static bool is_known(enum mcu_kind k, uint32_t op)
 static void depth_cmd(struct mcu_state *s, const struct mcu_env *env, uint32_t op,
 		      const uint8_t *d, size_t dl, uint32_t host_len, struct mcu_result *r)
 {
-	uint32_t arg = dl >= 4 ? le32(d) : 0;
+	uint32_t arg = dl >= 4 ? get32(d) : 0;
 	uint8_t tmp[18];
 
 	switch (op) {
@@ -313,9 +301,9 @@ static void color_cmd(struct mcu_state *s, const struct mcu_env *env, uint32_t o
 			r->status = ST_INVALID_PAYLOAD_SIZE;
 			break;
 		}
-		c.mode = le32(d);
-		c.sub_delay_ticks = le32(d + 4);
-		c.depth_delay_ticks = (int32_t)le32(d + 8);
+		c.mode = get32(d);
+		c.sub_delay_ticks = get32(d + 4);
+		c.depth_delay_ticks = (int32_t)get32(d + 8);
 		c.led = d[12];
 		if (c.mode > SYNC_SUBORDINATE || c.sub_delay_ticks > 90000 ||
 		    c.depth_delay_ticks > 90000 || c.depth_delay_ticks < -90000 || c.led > 1)
@@ -373,12 +361,12 @@ void mcu_command(struct mcu_state *s, const struct mcu_env *env, const uint8_t *
 	bool is_read;
 
 	memset(r, 0, sizeof(*r));
-	if (len < MCU_HDR_SIZE || le32(pkt) != MCU_PKT_CMD)
+	if (len < MCU_HDR_SIZE || get32(pkt) != MCU_PKT_CMD)
 		return;		/* not a command: no transaction id to answer */
 	r->valid = true;
-	r->tid = le32(pkt + 4);
-	host_len = le32(pkt + 8);
-	r->opcode = le32(pkt + 12);
+	r->tid = get32(pkt + 4);
+	host_len = get32(pkt + 8);
+	r->opcode = get32(pkt + 12);
 	is_read = s->kind == MCU_DEPTH ? depth_is_read(r->opcode) : color_is_read(r->opcode);
 	/* the host posts a read whenever it announced a payload for a
 	 * non-write opcode: answer it (empty if need be) before the status */

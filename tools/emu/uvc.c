@@ -9,6 +9,7 @@
 
 #include "jpeg.h"
 #include "uvc.h"
+#include "le.h"
 
 /* UVC request codes */
 #define RC_SET_CUR	0x01
@@ -208,34 +209,6 @@ struct emu_uvc {
 
 	struct emu_uvc_stats st;
 };
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get16(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return get16(p) | get16(p + 2) << 16;
-}
 
 /* ------------------------------------------------------------------------
  * Test pattern and content cache

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "uvc.h"
+#include "le.h"
 
 static const uint8_t guid_nv12[16] = {
 	'N', 'V', '1', '2', 0x00, 0x00, 0x10, 0x00,
@@ -135,18 +136,6 @@ static uint8_t *wr_take(struct wr *w, size_t n)
 	memset(p, 0, n);
 	w->len += n;
 	return p;
-}
-
-static void put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
 }
 
 static void intf_desc(struct wr *w, uint8_t num, uint8_t alt, uint8_t neps, uint8_t sub)

@@ -16,30 +16,7 @@
 #include <string.h>
 
 #include "k4a_clock.h"
-
-struct reader {
-	const u8 *p;
-	size_t left;
-};
-
-static u64 take(struct reader *r, unsigned int bytes)
-{
-	u64 v = 0;
-	unsigned int i;
-
-	for (i = 0; i < bytes && r->left; i++, r->left--, r->p++)
-		v |= (u64)*r->p << (8 * i);
-	return v;
-}
-
-#define check(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 static struct k4a_clock c;
 static u64 d, a, prev_d, prev_m;

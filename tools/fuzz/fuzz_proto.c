@@ -11,12 +11,7 @@
 #include <string.h>
 
 #include "k4a_proto.h"
-
-static void check(int cond)
-{
-	if (!cond)
-		abort();
-}
+#include "fuzz.h"
 
 static void fuzz_status(const u8 *p, size_t n, u32 tid)
 {

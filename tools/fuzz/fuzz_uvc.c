@@ -14,15 +14,7 @@
 #include <string.h>
 
 #include "k4a_uvc.h"
-
-#define check(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: check failed: %s\n",	\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz.h"
 
 static void check_header(const u8 *p, u32 n, int r, const struct k4a_uvc_hdr *h)
 {

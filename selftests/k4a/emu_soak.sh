@@ -51,6 +51,12 @@ while [ $i -lt "$N" ]; do
 		$PROBE -s "$S" stream --mode "$MODE" --fps "$FPS" --seconds "$RUN" \
 			> "$K4A_OUT/soak-depth-$i.log" 2>&1 &
 		pids="$pids $!"
+		# the probe configures the unit (SET_SYS_CFG) before colour may start
+		w=0
+		while ! grep -q '^started' "$K4A_OUT/soak-depth-$i.log" 2>/dev/null && [ $w -lt 300 ]; do
+			sleep 0.1
+			w=$((w + 1))
+		done
 	fi
 	if [ "$FC" != none ]; then
 		V=$(emu_video "$S")

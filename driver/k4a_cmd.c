@@ -196,7 +196,7 @@ int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		if (ret)
 			goto fail;
 		if (k4a_proto_is_status(mcu->bounce, got, tid)) {
-			/* data stage skipped, or ended exactly at a chunk end */
+			/* no data stage, or it ended exactly at a chunk end */
 			status_seen = true;
 			break;
 		}

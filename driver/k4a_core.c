@@ -117,9 +117,11 @@ static int k4a_depth_versions(struct k4a_half *half)
 
 	/* Status != 0 means "not ready yet": retry like the vendor host. */
 	for (i = 0; i < K4A_READY_TRIES; i++) {
+		unsigned int flags = i + 1 < K4A_READY_TRIES ?
+				     K4A_XFER_QUIET : 0;
+
 		ret = k4a_mcu_xfer(mcu, K4A_OP_COMPONENT_VERSION_GET, NULL, 0,
-				   buf, sizeof(buf), &got,
-				   i + 1 < K4A_READY_TRIES ? K4A_XFER_QUIET : 0);
+				   buf, sizeof(buf), &got, flags);
 		if (ret != -EIO)
 			break;
 		msleep(K4A_READY_DELAY_MS);
@@ -151,7 +153,8 @@ static int k4a_depth_versions(struct k4a_half *half)
 			   "%s firmware %u.%u.%u is older than the suggested %u.%u.%u\n",
 			   k4a_fw_component_name(c), v->major, v->minor,
 			   v->build, k4a_fw_suggested[c].major,
-			   k4a_fw_suggested[c].minor, k4a_fw_suggested[c].build);
+			   k4a_fw_suggested[c].minor,
+			   k4a_fw_suggested[c].build);
 		break;
 	case K4A_FW_OK:
 		break;
@@ -616,7 +619,7 @@ static int k4a_color_bind(struct k4a_half *half, struct usb_interface **mcu)
 	}
 
 	if (k4a_is_vendor(half->intf)) {
-		/* With a UVC function the VideoControl probe owns the device. */
+		/* With a UVC function the VideoControl probe owns it. */
 		if (have_vc)
 			return -ENODEV;
 		*mcu = half->intf;

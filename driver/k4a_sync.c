@@ -164,28 +164,26 @@ void k4a_cfg_clear(void)
 int k4a_sync_read_jack(struct k4a_unit *unit, bool *sync_in, bool *sync_out)
 {
 	struct k4a_mcu *mcu = &unit->color->mcu;
+	const u32 op = K4A_OP_GET_JACK_STATE;
 	u8 jack[K4A_JACK_LEN];
 	size_t got;
 	int ret, perr;
 
-	ret = k4a_mcu_read(mcu, K4A_OP_GET_JACK_STATE, NULL, 0, jack,
-			   sizeof(jack), &got);
+	ret = k4a_mcu_read(mcu, op, NULL, 0, jack, sizeof(jack), &got);
 	if (ret)
 		return ret;
 	perr = k4a_proto_decode_jack(jack, got, sync_in, sync_out);
 	if (perr) {
 		dev_err_ratelimited(mcu->dev,
 				    "%s MCU: %s (0x%08x): %s (%zu bytes)\n",
-				    mcu->name,
-				    k4a_proto_opcode_name(K4A_OP_GET_JACK_STATE),
-				    K4A_OP_GET_JACK_STATE,
+				    mcu->name, k4a_proto_opcode_name(op), op,
 				    k4a_proto_strerror(perr), got);
 		return -EPROTO;
 	}
 	return 0;
 }
 
-/* Frame rate (and period) the delays are bounded by: the default until one is set. */
+/* Frame rate (and period) bounding the delays: the default until one is set. */
 static u32 k4a_sync_fps(struct k4a_unit *unit)
 {
 	return k4a_frame_period_us(unit->fps) ? unit->fps : K4A_DEFAULT_FPS;
@@ -251,12 +249,13 @@ out:
 }
 
 /*
- * Shared by both delay attributes: refuse unless idle, check the range (and, for a
- * subordinate-only delay, the sign and the mode), store the quantised value and remember
- * it for the serial. @field points into unit->cfg and is only written under unit->lock.
+ * Shared by both delay attributes: refuse unless idle, check the range (and,
+ * for a subordinate-only delay, the sign and the mode), store the quantised
+ * value and remember it for the serial. @field points into unit->cfg and is
+ * only written under unit->lock.
  */
-static int k4a_sync_set_delay(struct k4a_unit *unit, const char *name, s32 *field,
-			      bool subordinate_only, s64 usec)
+static int k4a_sync_set_delay(struct k4a_unit *unit, const char *name,
+			      s32 *field, bool subordinate_only, s64 usec)
 {
 	u32 period;
 	int ret = 0;
@@ -264,16 +263,20 @@ static int k4a_sync_set_delay(struct k4a_unit *unit, const char *name, s32 *fiel
 	mutex_lock(&unit->lock);
 	period = k4a_sync_period(unit);
 	if (unit->state != K4A_UNIT_IDLE) {
-		dev_notice_ratelimited(&unit->dev, "%s: refused while %s\n", name,
-				       k4a_state_word(unit->state));
+		dev_notice_ratelimited(&unit->dev, "%s: refused while %s\n",
+				       name, k4a_state_word(unit->state));
 		ret = -EBUSY;
 	} else if (subordinate_only && usec < 0) {
-		dev_notice_ratelimited(&unit->dev, "%s: %lld is negative\n", name, usec);
+		dev_notice_ratelimited(&unit->dev, "%s: %lld is negative\n",
+				       name, usec);
 		ret = -EINVAL;
-	} else if (subordinate_only && usec && unit->cfg.mode != K4A_SYNC_SUBORDINATE) {
+	} else if (subordinate_only && usec &&
+		   unit->cfg.mode != K4A_SYNC_SUBORDINATE) {
+		const char *mode = k4a_sync_mode_word(unit->cfg.mode);
+
 		dev_notice_ratelimited(&unit->dev,
-				       "%s: only in subordinate mode (mode is %s)\n", name,
-				       k4a_sync_mode_word(unit->cfg.mode));
+				       "%s: only in subordinate mode (mode is %s)\n",
+				       name, mode);
 		ret = -EINVAL;
 	} else if (usec > period || usec < -(s64)period) {
 		dev_notice_ratelimited(&unit->dev,
@@ -403,7 +406,8 @@ int k4a_sync_start(struct k4a_unit *unit, unsigned int streams)
 		goto out;
 	}
 	if (cfg.mode == K4A_SYNC_MASTER && !(streams & K4A_STREAM_COLOR)) {
-		ret = k4a_sync_refuse(unit, "master mode needs the colour stream");
+		ret = k4a_sync_refuse(unit,
+				      "master mode needs the colour stream");
 		goto out;
 	}
 	if (cfg.mode != K4A_SYNC_STANDALONE) {
@@ -411,25 +415,30 @@ int k4a_sync_start(struct k4a_unit *unit, unsigned int streams)
 		if (ret)
 			goto out;
 		if (cfg.mode == K4A_SYNC_SUBORDINATE && !sync_in) {
-			ret = k4a_sync_refuse(unit, "subordinate mode needs a cable in Sync In");
+			ret = k4a_sync_refuse(unit,
+					      "subordinate mode needs a cable in Sync In");
 			goto out;
 		}
 		if (cfg.mode == K4A_SYNC_MASTER && !sync_out) {
-			ret = k4a_sync_refuse(unit, "master mode needs a cable in Sync Out");
+			ret = k4a_sync_refuse(unit,
+					      "master mode needs a cable in Sync Out");
 			goto out;
 		}
 		if (cfg.mode == K4A_SYNC_MASTER && sync_in) {
-			ret = k4a_sync_refuse(unit, "master mode needs Sync In unplugged");
+			ret = k4a_sync_refuse(unit,
+					      "master mode needs Sync In unplugged");
 			goto out;
 		}
 	}
-	why = k4a_sync_check(cfg.mode, cfg.sub_delay_us, cfg.depth_delay_us, fps);
+	why = k4a_sync_check(cfg.mode, cfg.sub_delay_us, cfg.depth_delay_us,
+			     fps);
 	if (why) {
 		ret = k4a_sync_refuse(unit, why);
 		goto out;
 	}
 	if (streams != both && cfg.depth_delay_us) {
-		ret = k4a_sync_refuse(unit, "depth delay needs both colour and depth streams");
+		ret = k4a_sync_refuse(unit,
+				      "depth delay needs both colour and depth streams");
 		goto out;
 	}
 

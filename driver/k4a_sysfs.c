@@ -158,16 +158,18 @@ static ssize_t sync_out_jack_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(sync_out_jack);
 
-/* Both delay attributes: the stored (quantised) value, and parse-then-set on write. */
+/* Both delay attributes: the stored (quantised) value; parse, then set. */
 static ssize_t k4a_delay_show(struct device *dev, char *buf, bool sub)
 {
 	struct k4a_sync_cfg cfg;
 
 	k4a_sync_get(k4a_dev_to_unit(dev), &cfg, NULL);
-	return sysfs_emit(buf, "%d\n", sub ? cfg.sub_delay_us : cfg.depth_delay_us);
+	return sysfs_emit(buf, "%d\n",
+			  sub ? cfg.sub_delay_us : cfg.depth_delay_us);
 }
 
-static ssize_t k4a_delay_store(struct device *dev, struct device_attribute *attr,
+static ssize_t k4a_delay_store(struct device *dev,
+			       struct device_attribute *attr,
 			       const char *buf, size_t count,
 			       int (*set)(struct k4a_unit *unit, s64 usec))
 {
@@ -183,17 +185,17 @@ static ssize_t k4a_delay_store(struct device *dev, struct device_attribute *attr
 	return ret ? ret : count;
 }
 
-static ssize_t subordinate_delay_off_master_usec_show(struct device *dev,
-						      struct device_attribute *attr,
-						      char *buf)
+static ssize_t
+subordinate_delay_off_master_usec_show(struct device *dev,
+				       struct device_attribute *attr, char *buf)
 {
 	return k4a_delay_show(dev, buf, true);
 }
 
-static ssize_t subordinate_delay_off_master_usec_store(struct device *dev,
-						       struct device_attribute *attr,
-						       const char *buf,
-						       size_t count)
+static ssize_t
+subordinate_delay_off_master_usec_store(struct device *dev,
+					struct device_attribute *attr,
+					const char *buf, size_t count)
 {
 	return k4a_delay_store(dev, attr, buf, count, k4a_sync_set_sub_delay);
 }

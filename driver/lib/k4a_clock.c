@@ -108,7 +108,8 @@ static bool line_at(const struct k4a_clock *c, u64 dev, u64 *host)
 	if (off >= 0)
 		*host = sat_add_u64(c->ref.host, (u64)off);
 	else
-		*host = abs_s64(off) > c->ref.host ? 0 : c->ref.host - abs_s64(off);
+		*host = abs_s64(off) > c->ref.host ?
+			0 : c->ref.host - abs_s64(off);
 	return true;
 }
 
@@ -183,7 +184,8 @@ u64 k4a_clock_unwrap(struct k4a_clock *c, u32 ticks32)
 	} else {
 		u64 back = 0x100000000ULL - delta;
 
-		c->wrap_last = back > c->wrap_last ? ticks32 : c->wrap_last - back;
+		c->wrap_last = back > c->wrap_last ?
+			       ticks32 : c->wrap_last - back;
 	}
 	return c->wrap_last;
 }
@@ -301,7 +303,8 @@ static void k4a_clock_fit_line(struct k4a_clock *c, u32 skip,
 	for (i = 0; i < c->n; i++) {
 		if (i == skip)
 			continue;
-		while (h >= 2 && cross(c, c->hull[h - 2], c->hull[h - 1], i) <= 0)
+		while (h >= 2 &&
+		       cross(c, c->hull[h - 2], c->hull[h - 1], i) <= 0)
 			h--;
 		c->hull[h++] = (u8)i;
 	}
@@ -395,8 +398,8 @@ static void k4a_clock_fit(struct k4a_clock *c)
 }
 
 /* Whether observation (dev, host) beats the stored one of its bucket. */
-static bool lower_than(const struct k4a_clock *c, const struct k4a_clock_pt *old,
-		       u64 dev, u64 host)
+static bool lower_than(const struct k4a_clock *c,
+		       const struct k4a_clock_pt *old, u64 dev, u64 host)
 {
 	s64 dx = (s64)(dev - old->dev);
 	s64 dy = (s64)(host - old->host);
@@ -411,7 +414,8 @@ static bool lower_than(const struct k4a_clock *c, const struct k4a_clock_pt *old
  * K4A_CLOCK_CHAIN_S apart.
  */
 static bool k4a_clock_consistent(const struct k4a_clock *c,
-				 const struct k4a_clock_pt *p, u64 dev, u64 host)
+				 const struct k4a_clock_pt *p, u64 dev,
+				 u64 host)
 {
 	u64 dd = dev >= p->dev ? dev - p->dev : p->dev - dev;
 	u64 nom, tol, d;
@@ -419,7 +423,8 @@ static bool k4a_clock_consistent(const struct k4a_clock *c,
 	if (dd > (u64)c->hz * K4A_CLOCK_CHAIN_S)
 		return false;
 	nom = nominal_ns(c, dd);
-	tol = K4A_CLOCK_CHAIN_TOL_NS + k4a_div_u64(nom * K4A_CLOCK_MAX_PPM, 1000000);
+	tol = K4A_CLOCK_CHAIN_TOL_NS +
+	      k4a_div_u64(nom * K4A_CLOCK_MAX_PPM, 1000000);
 	/* |host difference - nominal| <= tol, computed modulo 2^64 */
 	d = dev >= p->dev ? host - p->host - nom : p->host - host - nom;
 	return d + tol <= 2 * tol;

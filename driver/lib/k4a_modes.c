@@ -319,7 +319,8 @@ const struct k4a_color_mode *k4a_color_mode_find(enum k4a_color_fmt fmt,
 bool k4a_color_mode_valid(enum k4a_color_fmt fmt, u32 width, u32 height,
 			  u32 fps)
 {
-	const struct k4a_color_mode *m = k4a_color_mode_find(fmt, width, height);
+	const struct k4a_color_mode *m;
 
+	m = k4a_color_mode_find(fmt, width, height);
 	return m && k4a_fps_valid(fps) && fps <= m->max_fps;
 }

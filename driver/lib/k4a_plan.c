@@ -78,7 +78,8 @@ int k4a_sync_mode_from_name(const char *name)
  *
  * Return: NULL if valid, else the rule that is broken, as a short phrase.
  */
-const char *k4a_sync_check(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 fps)
+const char *k4a_sync_check(u32 mode, s64 sub_delay_us, s64 depth_delay_us,
+			   u32 fps)
 {
 	s64 period = k4a_frame_period_us(fps);
 
@@ -108,7 +109,9 @@ const char *k4a_sync_check(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 f
  */
 int k4a_sync_validate(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 fps)
 {
-	return k4a_sync_check(mode, sub_delay_us, depth_delay_us, fps) ? -EINVAL : 0;
+	if (k4a_sync_check(mode, sub_delay_us, depth_delay_us, fps))
+		return -EINVAL;
+	return 0;
 }
 
 /* Start of a unit's laser train relative to the frame, in 1/9 us units. */
@@ -142,6 +145,7 @@ int k4a_plan_min_gap(u32 n, const struct k4a_plan_unit *u, u32 depth_mode_id,
 	const struct k4a_depth_mode *m = k4a_depth_mode_by_id(depth_mode_id);
 	s64 pl, f, best = S64_MAX;
 	u32 i, j, masters = 0;
+	int np;
 
 	if (!u || !min_gap_us || !n || n > K4A_PLAN_MAX_UNITS ||
 	    !k4a_depth_mode_valid(depth_mode_id, fps))
@@ -162,6 +166,7 @@ int k4a_plan_min_gap(u32 n, const struct k4a_plan_unit *u, u32 depth_mode_id,
 	if (n == 1 || !m->pulses)
 		return 0;
 
+	np = (int)m->pulses;
 	pl = (s64)(m->pulse_us + m->idle_us) * K4A_UNITS_PER_US;
 	f = (s64)k4a_frame_period_ticks(fps) * K4A_UNITS_PER_TICK;
 	for (i = 0; i < n; i++) {
@@ -170,12 +175,12 @@ int k4a_plan_min_gap(u32 n, const struct k4a_plan_unit *u, u32 depth_mode_id,
 			s32 rem;
 			int fm, k;
 
-			/* f <= 1.8e6 and |d| <= 2 frames: both fit the helper. */
+			/* f <= 1.8e6, |d| <= 2 frames: both fit the helper */
 			k4a_div_s64_rem(d, (s32)f, &rem);
 			if (rem < 0)
 				rem += (s32)f;
 			for (fm = -1; fm <= 1; fm++) {
-				for (k = 1 - (int)m->pulses; k < (int)m->pulses; k++) {
+				for (k = 1 - np; k < np; k++) {
 					s64 v = rem + fm * f + k * pl;
 
 					if (v < 0)

@@ -40,7 +40,8 @@ struct k4a_plan_unit {
 
 const char *k4a_sync_mode_name(u32 mode);
 int k4a_sync_mode_from_name(const char *name);
-const char *k4a_sync_check(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 fps);
+const char *k4a_sync_check(u32 mode, s64 sub_delay_us, s64 depth_delay_us,
+			   u32 fps);
 int k4a_sync_validate(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 fps);
 
 int k4a_plan_delays(u32 n_units, u32 depth_mode_id, u32 fps, u32 spacing_us,

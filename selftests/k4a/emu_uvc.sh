@@ -67,12 +67,7 @@ rate MJPG 3840 2160 15 20
 ktap_result $? "MJPG 3840x2160 at 15 fps"
 # The metadata node (UVC payload headers). Its streaming test is left out: uvcvideo fills
 # metadata buffers only while the video node streams, so "-s" on it alone waits forever.
-M=
-for s in /sys/class/video4linux/video*; do
-	[ "$(cat "$s/index" 2>/dev/null)" = 1 ] || continue
-	[ "$(cat "$s/device/../serial" 2>/dev/null)" = "$S" ] && M=/dev/${s##*/}
-done
-if [ -n "$M" ]; then
+if M=$(emu_video "$S" 1); then
 	timeout 120 v4l2-compliance -d "$M" > "$K4A_OUT/uvc-meta-compliance.log" 2>&1
 	grep -E '^Total' "$K4A_OUT/uvc-meta-compliance.log" | sed 's/^/# /'
 	grep -q '^Total for .*Failed: 0, Warnings: 0$' "$K4A_OUT/uvc-meta-compliance.log"

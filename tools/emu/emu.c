@@ -166,12 +166,6 @@ static void log_done(struct half *h, struct urb *r, int64_t now)
 	log_frame(u, &r->gt, now);
 }
 
-/*
- * Write a whole reply. The socket blocks (vhci reads continuously), with a
- * send timeout: a peer that stops reading for that long, or a write error,
- * marks the device dead and the loop unplugs it (a partial reply cannot be
- * recovered from).
- */
 static bool in_pattern(const struct iovec *v)
 {
 	return pattern_fd >= 0 && (uint8_t *)v->iov_base >= depth_pattern &&
@@ -201,6 +195,12 @@ static void send_pattern(struct half *h, const struct iovec *v)
 	}
 }
 
+/*
+ * Write a whole reply. The socket blocks (vhci reads continuously), with a
+ * send timeout: a peer that stops reading for that long, or a write error,
+ * marks the device dead and the loop unplugs it (a partial reply cannot be
+ * recovered from).
+ */
 static void send_all(struct half *h, struct iovec *iov, int n)
 {
 	if (h->dead)

@@ -3,7 +3,7 @@
 #                         wait until every plugged device is enumerated (uvcvideo bound)
 #   emu_ctl CMD...        one control command (k4a-emu ctl)
 #   emu_stop              quit the emulator and wait for it
-#   emu_video SERIAL      /dev/videoN of the colour capture node of a unit
+#   emu_video SERIAL [I]  /dev/videoN of a unit's colour node I (0 video, default; 1 metadata)
 #   emu_serial I          serial of unit I (default serials)
 # K4A_EMU_BIN: directory with k4a-emu and k4a-probe (default $K4A_BUILD/bin)
 EMU=${K4A_EMU_BIN:-$K4A_BUILD/bin}/k4a-emu
@@ -70,7 +70,7 @@ emu_stop() {
 
 emu_video() {
 	for s in /sys/class/video4linux/video*; do
-		[ "$(cat "$s/index" 2>/dev/null)" = 0 ] || continue
+		[ "$(cat "$s/index" 2>/dev/null)" = "${2:-0}" ] || continue
 		[ "$(cat "$s/device/../serial" 2>/dev/null)" = "$1" ] || continue
 		echo "/dev/${s##*/}"
 		return 0

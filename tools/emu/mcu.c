@@ -59,10 +59,8 @@ int mcu_version_set(uint8_t block[18], const char *component, const char *versio
 		/* depth sensor configuration: MAJOR.MINOR, 16 bits each */
 		if (sscanf(version, "%u.%u%c", &a, &b, &end) != 2 || a > 0xffff || b > 0xffff)
 			return -1;
-		block[12] = (uint8_t)a;
-		block[13] = (uint8_t)(a >> 8);
-		block[14] = (uint8_t)b;
-		block[15] = (uint8_t)(b >> 8);
+		put16(block + 12, a);
+		put16(block + 14, b);
 		return 0;
 	}
 	if (!strcmp(component, "rgb"))
@@ -79,8 +77,7 @@ int mcu_version_set(uint8_t block[18], const char *component, const char *versio
 		return -1;
 	block[n] = (uint8_t)a;
 	block[n + 1] = (uint8_t)b;
-	block[n + 2] = (uint8_t)c;
-	block[n + 3] = (uint8_t)(c >> 8);
+	put16(block + n + 2, c);
 	return 0;
 }
 
@@ -141,7 +138,6 @@ static void depth_cmd(struct mcu_state *s, const struct mcu_env *env, uint32_t o
 		      const uint8_t *d, size_t dl, uint32_t host_len, struct mcu_result *r)
 {
 	uint32_t arg = dl >= 4 ? get32(d) : 0;
-	uint8_t tmp[18];
 
 	switch (op) {
 	case OP_D_RESET:
@@ -239,11 +235,7 @@ static void depth_cmd(struct mcu_state *s, const struct mcu_env *env, uint32_t o
 			r->status = ST_INVALID_PAYLOAD_SIZE;
 			break;
 		}
-		if (env->version)
-			memcpy(tmp, env->version, 18);
-		else
-			mcu_version_block(tmp);
-		reply_small(r, tmp, 18, host_len);
+		reply_small(r, env->version, 18, host_len);
 		break;
 	case OP_D_DOWNLOAD_FW:
 		if (dl != 2 || host_len == 0)

@@ -134,7 +134,7 @@ struct mcu_env {
 	uint8_t jack;		/* bit0 sync in, bit1 sync out cable */
 	bool busy;		/* still booting: every command gets COMMAND_BUSY */
 	bool cameras_running;	/* colour or depth streaming (SET_SYS_CFG refused) */
-	const uint8_t *version;	/* 18 bytes */
+	const uint8_t *version;	/* 18 bytes, the unit's COMPONENT_VERSION_GET reply */
 };
 
 /**

@@ -304,13 +304,36 @@ static inline int core_units(void)
 	return core_count(CORE_CLASS, "k4a");
 }
 
-/* Wait until exactly @n units exist; returns 0 or -1 after @timeout s. */
+/*
+ * Units whose creation has finished: the class entry appears inside device_add()
+ * before the unit's attributes; its "color" link is made after device_add().
+ */
+static inline int core_units_ready(void)
+{
+	DIR *d = opendir(CORE_CLASS);
+	struct dirent *e;
+	char p[512];
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, "k4a", 3))
+			continue;
+		snprintf(p, sizeof(p), CORE_CLASS "/%.64s/color", e->d_name);
+		n += access(p, F_OK) == 0;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Wait until exactly @n units exist, each complete; returns 0 or -1 after @timeout s. */
 static inline int core_wait_units(int n, double timeout, double *elapsed)
 {
 	double t0 = core_now();
 
 	for (;;) {
-		if (core_units() == n) {
+		if (core_units() == n && core_units_ready() == n) {
 			if (elapsed)
 				*elapsed = core_now() - t0;
 			return 0;

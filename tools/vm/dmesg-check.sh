@@ -1,12 +1,14 @@
 #!/bin/bash
 # dmesg-check.sh DMESG [TAINTED]: fail (exit 1, listing the lines) when the guest kernel log
-# shows a warning, BUG, oops, GPF, lockdep/KASAN/UBSAN report, use-after-free, refcount_t
+# shows a warning, BUG, oops, GPF, lockdep/KASAN/UBSAN/kmemleak report, use-after-free, refcount_t
 # saturation/underflow, list corruption, soft lockup, RCU stall or hung task, or when the taint
 # flags record a warning (W), a die (D) or a soft lockup (L).
 set -uo pipefail
 dmesg=${1:?dmesg file}
 tainted=${2:-}
 pat='WARNING:|------------\[ cut here \]|BUG:|kernel BUG|Oops|general protection|lockdep|possible (circular|recursive) locking|DEBUG_LOCKS_WARN|use-after-free|refcount_t|KASAN:|UBSAN:|list_(add|del) corruption|soft lockup|rcu.*detected stalls|blocked for more than|hung_task|Kernel panic|stack-protector'
+# kmemleak (debug kernel): a scan's report lines and its summary, and kmemleak switching itself off.
+pat+='|unreferenced object 0x|suspected memory leak|[Kk]memleak.*(disabled|[Cc]annot|pool empty)'
 bad=0
 if [ -f "$dmesg" ] && grep -Ea "$pat" "$dmesg" > /dev/null; then
 	echo "dmesg-check: kernel reports in $dmesg:"

@@ -5,14 +5,21 @@
  * One camera ("unit") is two USB devices: the depth device 045e:097c and the
  * colour device 045e:097d. Each bound device is a &struct k4a_half; two halves
  * with the same BOS Container ID and the same serial form a &struct k4a_unit,
- * which carries the per-unit sysfs interface.
+ * which carries the per-unit sysfs interface and the stream objects. A half
+ * keeps only its interfaces, its identity and its MCU transport.
  *
- * Lock order (outermost first):
- *   k4a_lock  ->  unit->lock  ->  mcu->lock
- *                 unit->lock  ->  k4a_cfg_lock
- *   half->nv_lock  ->  unit->lock
- * Sysfs and debugfs callbacks never take k4a_lock: unit teardown removes the
- * unit's files with k4a_lock held and waits for running callbacks.
+ * Lock order (outermost first; a lock is never taken while a lock to its
+ * right is held):
+ *   k4a_lock  ->  unit->lock
+ *   half->nv_lock  ->  unit->lock  ->  half->power_lock  ->  mcu->lock
+ *   unit->lock  ->  unit->slock
+ *   unit->jack_refresh  ->  mcu->lock  ->  unit->jack_slock
+ *   unit->lock  ->  k4a_cfg_lock
+ * k4a_lock is held only for list operations and unit creation, never while
+ * a unit's files are removed: teardown unlinks the unit under k4a_lock,
+ * marks it dead, and does the slow part without it. Sysfs, debugfs and (in
+ * time) V4L2 file operations never take k4a_lock. unit->slock is a spinlock
+ * because URB completions take it; nothing sleeps under it.
  */
 #ifndef K4A_H
 #define K4A_H
@@ -22,10 +29,13 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/usb.h>
 #include <linux/k4a.h>
 
+#include "k4a_clock.h"
+#include "k4a_modes.h"
 #include "k4a_proto.h"
 
 #define K4A_VID			0x045e
@@ -46,7 +56,8 @@
 #define K4A_CMD_CHUNK		(64 * 1024)
 
 /* Bits of &struct k4a_mcu.flags. */
-#define K4A_MCU_DEAD		0
+#define K4A_MCU_DEAD		0	/* half leaving: commands -ENODEV */
+#define K4A_MCU_QUIESCED	1	/* suspended or being reset: -EAGAIN */
 
 /* Flags of k4a_mcu_xfer(). */
 #define K4A_XFER_QUIET		BIT(0)	/* no log line on failure */
@@ -58,8 +69,7 @@
  * @dev: device messages are reported against (the MCU's interface)
  * @out_pipe: command OUT endpoint pipe
  * @in_pipe: response IN endpoint pipe
- * @in_maxp: wMaxPacketSize of the response endpoint
- * @flags: %K4A_MCU_DEAD once the half is leaving; atomic bit operations
+ * @flags: K4A_MCU_* bits; atomic bit operations
  * @urb: the one URB every stage uses (transactions are serialised)
  * @done: completion of @urb
  * @lock: serialises transactions; protects @tid, @cmd_buf, @bounce and the
@@ -74,7 +84,6 @@ struct k4a_mcu {
 	struct device *dev;
 	unsigned int out_pipe;
 	unsigned int in_pipe;
-	unsigned int in_maxp;
 	unsigned long flags;
 	struct urb *urb;
 	struct completion done;
@@ -87,6 +96,8 @@ struct k4a_mcu {
 int k4a_mcu_init(struct k4a_mcu *mcu, const char *name,
 		 struct usb_interface *intf, u8 out_ep, u8 in_ep);
 void k4a_mcu_kill(struct k4a_mcu *mcu);
+void k4a_mcu_quiesce(struct k4a_mcu *mcu);
+void k4a_mcu_resume(struct k4a_mcu *mcu);
 void k4a_mcu_cleanup(struct k4a_mcu *mcu);
 int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		 size_t data_len, void *rx, size_t rx_len, size_t *actual,
@@ -95,6 +106,11 @@ int k4a_mcu_read(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		 size_t data_len, void *rx, size_t rx_len, size_t *actual);
 int k4a_mcu_write(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		  size_t data_len);
+int k4a_mcu_read_cancellable(struct k4a_mcu *mcu, u32 opcode,
+			     const void *data, size_t data_len, void *rx,
+			     size_t rx_len, size_t *actual,
+			     const unsigned long *cancel,
+			     unsigned int cancel_bit);
 
 /**
  * enum k4a_half_kind - which USB device of a unit
@@ -124,6 +140,11 @@ struct k4a_unit;
  * @fw: depth: firmware versions read at probe
  * @calib: depth: calibration JSON read at probe (NULL if unavailable)
  * @calib_len: bytes in @calib
+ * @power_lock: depth: serialises changes of the sensor's power (the
+ *              commands that power it on or off) and protects @power
+ * @power: depth: users of the sensor's power (a running depth stream, a
+ *         reading of the NV blob); the sensor is powered down when it drops
+ *         to zero
  * @nv_lock: depth: protects @nv_blob and @nv_len while they are filled
  * @nv_blob: depth: NV tag 2 blob, read on the first request, then cached
  *           (immutable once set)
@@ -144,6 +165,8 @@ struct k4a_half {
 	struct k4a_fw_versions fw;
 	u8 *calib;
 	size_t calib_len;
+	struct mutex power_lock;	/* see kernel-doc */
+	unsigned int power;
 	struct mutex nv_lock;	/* see kernel-doc */
 	u8 *nv_blob;
 	size_t nv_len;
@@ -152,10 +175,14 @@ struct k4a_half {
 };
 
 /**
- * enum k4a_unit_state - streaming state of a unit
- * @K4A_UNIT_IDLE: no stream started; sync settings may change
- * @K4A_UNIT_ARMED: start gate passed, SET_SYS_CFG sent, streams starting
- * @K4A_UNIT_STREAMING: frames flowing
+ * enum k4a_unit_state - streaming state of a unit, derived from the running
+ * streams and the configuration
+ * @K4A_UNIT_IDLE: no stream runs; sync settings may change
+ * @K4A_UNIT_ARMED: the configuration was sent and a stream runs, but a
+ *                  stream the configuration needs does not run yet (a
+ *                  master's colour stream, or the colour stream that a
+ *                  non-zero depth delay is measured from)
+ * @K4A_UNIT_STREAMING: every stream the configuration needs runs
  */
 enum k4a_unit_state {
 	K4A_UNIT_IDLE,
@@ -163,9 +190,40 @@ enum k4a_unit_state {
 	K4A_UNIT_STREAMING,
 };
 
-/* Streams for k4a_sync_start(). */
-#define K4A_STREAM_COLOR	BIT(0)
-#define K4A_STREAM_DEPTH	BIT(1)
+/**
+ * enum k4a_stream_id - the streams of a unit
+ * @K4A_SID_COLOR: UVC colour camera (colour half)
+ * @K4A_SID_DEPTH: raw depth (depth half)
+ * @K4A_SID_COUNT: number of streams
+ */
+enum k4a_stream_id {
+	K4A_SID_COLOR,
+	K4A_SID_DEPTH,
+	K4A_SID_COUNT,
+};
+
+#define K4A_STREAM_COLOR	BIT(K4A_SID_COLOR)
+#define K4A_STREAM_DEPTH	BIT(K4A_SID_DEPTH)
+
+/**
+ * struct k4a_stream - one stream of a unit
+ * @id: which stream
+ * @running: started and not yet stopped; written under unit->lock and
+ *           unit->slock together, so either lock is enough to read it
+ * @urbs: every URB of the stream, killed on stop (the anchor has its own
+ *        lock)
+ * @sequence: sequence number of the next buffer; unit->slock
+ * @frames: frames completed since the stream started; unit->slock
+ * @dropped: frames lost since the stream started; unit->slock
+ */
+struct k4a_stream {
+	enum k4a_stream_id id;
+	bool running;
+	struct usb_anchor urbs;
+	u32 sequence;
+	u64 frames;
+	u64 dropped;
+};
 
 /**
  * struct k4a_sync_cfg - wired sync configuration of a unit
@@ -180,36 +238,63 @@ struct k4a_sync_cfg {
 	s32 depth_delay_us;
 };
 
+/* Bits of &struct k4a_unit.flags. */
+#define K4A_UNIT_DEAD		0	/* a half left: entry points -ENODEV */
+
+/* Jack reads by unprivileged readers are served from a value this fresh. */
+#define K4A_JACK_MAX_AGE_MS	100
+
 /**
  * struct k4a_unit - one camera: a depth half and a colour half
- * @ref: lifetime of the object; the last put drops @dev's reference, and
- *       @dev's release frees the memory
  * @dev: the unit's device in class "k4a"; its parent is the depth interface;
- *       carries the sysfs attributes
+ *       carries the sysfs attributes. Its reference count owns the unit's
+ *       memory: the release callback frees it.
  * @index: N of the name k4aN
+ * @flags: %K4A_UNIT_DEAD once either half left; atomic bit operations
  * @depth: depth half (a reference is held); constant
  * @color: colour half (a reference is held); constant
  * @serial: unit serial number; constant
- * @lock: protects @cfg, @state, @streams and @fps
+ * @lock: serialises multi-command sequences (stream start and stop, sensor
+ *        settings changes); protects @cfg, @fps, @streams and @depth_mode
  * @cfg: sync configuration
- * @state: streaming state
- * @streams: K4A_STREAM_* bits of the streams started
- * @fps: frame rate the delay limits are checked against
+ * @fps: frame rate of the unit (one for every stream while any runs); the
+ *       delay limits are checked against it
+ * @streams: K4A_STREAM_* bits of the running streams
+ * @depth_mode: depth sensor mode a depth stream starts in
+ * @slock: protects what URB completions touch: @stream counters and
+ *         @clock; a spinlock, never held while sleeping
+ * @stream: the streams
+ * @clock: device 90 kHz clock to CLOCK_MONOTONIC mapping of the unit
+ * @jack_refresh: one jack reader at a time refreshes @jack_*
+ * @jack_slock: protects @jack_valid, @jack_in, @jack_out and @jack_stamp
+ * @jack_valid: @jack_in and @jack_out hold a value read at @jack_stamp
+ * @jack_in: a cable was plugged into Sync In
+ * @jack_out: a cable was plugged into Sync Out
+ * @jack_stamp: jiffies of the read
  * @node: entry in the list of units; protected by k4a_lock
  * @debugfs: debugfs directory of the unit
  */
 struct k4a_unit {
-	struct kref ref;
 	struct device dev;
 	int index;
+	unsigned long flags;
 	struct k4a_half *depth;
 	struct k4a_half *color;
 	char serial[K4A_SERIAL_MAX_LEN + 1];
 	struct mutex lock;	/* see kernel-doc */
 	struct k4a_sync_cfg cfg;
-	enum k4a_unit_state state;
-	unsigned int streams;
 	u32 fps;
+	unsigned int streams;
+	const struct k4a_depth_mode *depth_mode;
+	spinlock_t slock;	/* see kernel-doc */
+	struct k4a_stream stream[K4A_SID_COUNT];
+	struct k4a_clock clock;
+	struct mutex jack_refresh;	/* see kernel-doc */
+	spinlock_t jack_slock;	/* see kernel-doc */
+	bool jack_valid;
+	bool jack_in;
+	bool jack_out;
+	unsigned long jack_stamp;
 	struct list_head node;
 	struct dentry *debugfs;
 };
@@ -219,24 +304,40 @@ static inline struct k4a_unit *k4a_dev_to_unit(struct device *dev)
 	return container_of(dev, struct k4a_unit, dev);
 }
 
+static inline bool k4a_unit_dead(struct k4a_unit *unit)
+{
+	return test_bit(K4A_UNIT_DEAD, &unit->flags);
+}
+
 /* k4a_core.c */
 extern struct class k4a_class;
-void k4a_unit_get(struct k4a_unit *unit);
-void k4a_unit_put(struct k4a_unit *unit);
 int k4a_depth_nv_get(struct k4a_unit *unit, const u8 **blob, size_t *len);
+
+/* k4a_stream.c */
+void k4a_stream_init(struct k4a_unit *unit);
+int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id);
+void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id);
+void k4a_stream_stop_all(struct k4a_unit *unit);
+int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps);
+int k4a_stream_restore(struct k4a_unit *unit, enum k4a_half_kind kind);
+int k4a_depth_power_get(struct k4a_half *depth);
+void k4a_depth_power_put(struct k4a_half *depth);
+enum k4a_unit_state k4a_unit_state(struct k4a_unit *unit);
+const char *k4a_stream_name(enum k4a_stream_id id);
 
 /* k4a_sync.c */
 #define K4A_DEFAULT_FPS		30
 void k4a_sync_default(struct k4a_sync_cfg *cfg);
 int k4a_sync_read_jack(struct k4a_unit *unit, bool *sync_in, bool *sync_out);
+int k4a_sync_jack_cached(struct k4a_unit *unit, bool *sync_in,
+			 bool *sync_out);
 int k4a_sync_set_mode(struct k4a_unit *unit, enum k4a_sync_mode mode);
 int k4a_sync_set_sub_delay(struct k4a_unit *unit, s64 usec);
 int k4a_sync_set_depth_delay(struct k4a_unit *unit, s64 usec);
 void k4a_sync_get(struct k4a_unit *unit, struct k4a_sync_cfg *cfg,
 		  enum k4a_unit_state *state);
-int k4a_sync_set_fps(struct k4a_unit *unit, u32 fps);
-int k4a_sync_start(struct k4a_unit *unit, unsigned int streams);
-void k4a_sync_stop(struct k4a_unit *unit);
+int k4a_sync_gate(struct k4a_unit *unit);
+int k4a_sync_send(struct k4a_unit *unit);
 const char *k4a_sync_mode_word(enum k4a_sync_mode mode);
 const char *k4a_state_word(enum k4a_unit_state state);
 bool k4a_cfg_restore(const char *serial, struct k4a_sync_cfg *cfg);

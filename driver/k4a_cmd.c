@@ -17,6 +17,16 @@
  * After a failed exchange the response endpoint may still hold the rest of
  * the reply; it is drained (short timeouts) so that the next command starts
  * clean, and late status packets of earlier transactions are skipped.
+ *
+ * A data stage is received in K4A_CMD_CHUNK pieces; a piece shorter than
+ * asked for ends it. That needs every piece but the last to be a whole
+ * number of packets, so the response endpoint's wMaxPacketSize must divide
+ * K4A_CMD_CHUNK (checked at bind).
+ *
+ * While a half is suspended or being reset (K4A_MCU_QUIESCED) commands fail
+ * with -EAGAIN without touching the device. A long read started with
+ * k4a_mcu_read_cancellable() stops between pieces once its caller's cancel
+ * bit is set (the unit it was read for is being torn down).
  */
 #include <linux/slab.h>
 #include <linux/usb.h>
@@ -129,6 +139,11 @@ static int k4a_errno(int ret)
 	}
 }
 
+static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
+			  size_t data_len, void *rx, size_t rx_len,
+			  size_t *actual, unsigned int flags,
+			  const unsigned long *cancel, unsigned int cancel_bit);
+
 /**
  * k4a_mcu_xfer() - run one command
  * @mcu: transport
@@ -142,18 +157,54 @@ static int k4a_errno(int ret)
  * @flags: %K4A_XFER_QUIET to suppress the failure message
  *
  * Context: process context, may sleep; takes mcu->lock.
- * Return: 0 on success; -ENODEV when the device is gone, -ETIMEDOUT when a
- * stage timed out, -EPROTO for a malformed reply (length, packet type,
- * transaction id, over-long data), -EIO for a non-zero device status or a
- * USB error, -EINVAL for bad arguments.
+ * Return: 0 on success; -ENODEV when the device is gone, -EAGAIN while the
+ * half is quiesced, -ETIMEDOUT when a stage timed out, -EPROTO for a malformed reply (length, packet type,
+ * transaction id, over-long data), -EREMOTEIO for a non-zero device status,
+ * -EIO for a USB error, -EINVAL for bad arguments.
  */
 int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		 size_t data_len, void *rx, size_t rx_len, size_t *actual,
 		 unsigned int flags)
 {
+	return __k4a_mcu_xfer(mcu, opcode, data, data_len, rx, rx_len, actual,
+			      flags, NULL, 0);
+}
+
+/**
+ * k4a_mcu_read_cancellable() - a long read that can be abandoned
+ * @mcu: transport
+ * @opcode: command
+ * @data: command data (NULL if none)
+ * @data_len: bytes of command data
+ * @rx: destination, @rx_len bytes (any kernel memory)
+ * @rx_len: host receive size
+ * @actual: bytes received
+ * @cancel: word holding the cancel bit
+ * @cancel_bit: bit of @cancel; once set, the read ends before its next
+ *              piece with -ENODEV and the rest of the reply is drained
+ *
+ * Return: as k4a_mcu_read().
+ */
+int k4a_mcu_read_cancellable(struct k4a_mcu *mcu, u32 opcode,
+			     const void *data, size_t data_len, void *rx,
+			     size_t rx_len, size_t *actual,
+			     const unsigned long *cancel,
+			     unsigned int cancel_bit)
+{
+	int ret = __k4a_mcu_xfer(mcu, opcode, data, data_len, rx, rx_len,
+				 actual, 0, cancel, cancel_bit);
+
+	return ret == -EREMOTEIO ? -EIO : ret;
+}
+
+static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
+			  size_t data_len, void *rx, size_t rx_len,
+			  size_t *actual, unsigned int flags,
+			  const unsigned long *cancel, unsigned int cancel_bit)
+{
 	const char *stage = "command";
 	const char *why = NULL;
-	bool status_seen = false;
+	bool status_seen = false, cancelled = false;
 	size_t done = 0, got;
 	int n, perr, skips = 0;
 	u32 tid, status = 0;
@@ -168,6 +219,10 @@ int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 	if (k4a_mcu_dead(mcu)) {
 		mutex_unlock(&mcu->lock);
 		return -ENODEV;
+	}
+	if (test_bit(K4A_MCU_QUIESCED, &mcu->flags)) {
+		mutex_unlock(&mcu->lock);
+		return -EAGAIN;
 	}
 	tid = mcu->tid++;
 	n = k4a_proto_encode_cmd(mcu->cmd_buf, K4A_CMD_PACKET_MAX, tid, opcode,
@@ -191,6 +246,11 @@ int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		size_t chunk = min_t(size_t, rx_len - done, K4A_CMD_CHUNK);
 		size_t post = max_t(size_t, chunk, K4A_STATUS_LEN);
 
+		if (cancel && test_bit(cancel_bit, cancel)) {
+			ret = -ENODEV;
+			cancelled = true;
+			goto fail;
+		}
 		ret = k4a_mcu_urb(mcu, mcu->in_pipe, mcu->bounce, post,
 				  K4A_CMD_TIMEOUT_MS, &got);
 		if (ret)
@@ -234,7 +294,7 @@ int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		goto fail;
 	}
 	if (status != K4A_STATUS_SUCCESS) {
-		ret = -EIO;
+		ret = -EREMOTEIO;
 		if (!(flags & K4A_XFER_QUIET))
 			dev_err_ratelimited(mcu->dev,
 					    "%s MCU: %s (0x%08x): device status 0x%x (%s)\n",
@@ -250,8 +310,9 @@ int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 	goto out;
 
 fail:
-	if (ret != -ENODEV) {
-		if (!(flags & K4A_XFER_QUIET)) {
+	/* A cancelled read leaves the rest of its reply to drain. */
+	if (ret != -ENODEV || cancelled) {
+		if (!(flags & K4A_XFER_QUIET) && !cancelled) {
 			if (!why)
 				why = ret == -ETIMEDOUT ? "timed out" :
 				      ret == -EPIPE ? "endpoint stalled" :
@@ -280,12 +341,15 @@ out:
  * @rx_len: host receive size
  * @actual: bytes received
  *
- * Return: as k4a_mcu_xfer().
+ * Return: as k4a_mcu_xfer(), but -EIO for a non-zero device status.
  */
 int k4a_mcu_read(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		 size_t data_len, void *rx, size_t rx_len, size_t *actual)
 {
-	return k4a_mcu_xfer(mcu, opcode, data, data_len, rx, rx_len, actual, 0);
+	int ret = k4a_mcu_xfer(mcu, opcode, data, data_len, rx, rx_len, actual,
+			       0);
+
+	return ret == -EREMOTEIO ? -EIO : ret;
 }
 
 /**
@@ -295,12 +359,14 @@ int k4a_mcu_read(struct k4a_mcu *mcu, u32 opcode, const void *data,
  * @data: command data (NULL if none)
  * @data_len: bytes of command data
  *
- * Return: as k4a_mcu_xfer().
+ * Return: as k4a_mcu_read().
  */
 int k4a_mcu_write(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		  size_t data_len)
 {
-	return k4a_mcu_xfer(mcu, opcode, data, data_len, NULL, 0, NULL, 0);
+	int ret = k4a_mcu_xfer(mcu, opcode, data, data_len, NULL, 0, NULL, 0);
+
+	return ret == -EREMOTEIO ? -EIO : ret;
 }
 
 /**
@@ -312,7 +378,8 @@ int k4a_mcu_write(struct k4a_mcu *mcu, u32 opcode, const void *data,
  * @in_ep: address of the response IN endpoint
  *
  * Both endpoints must exist on the interface's current altsetting and be
- * bulk endpoints of the right direction.
+ * bulk endpoints of the right direction, and the response endpoint's
+ * wMaxPacketSize must divide the data stage piece size.
  *
  * Return: 0, -ENODEV if the endpoints are missing or wrong, -ENOMEM.
  */
@@ -333,10 +400,16 @@ int k4a_mcu_init(struct k4a_mcu *mcu, const char *name,
 			in = ep;
 	}
 	if (!out || !in || !usb_endpoint_is_bulk_out(out) ||
-	    !usb_endpoint_is_bulk_in(in) || !usb_endpoint_maxp(in)) {
+	    !usb_endpoint_is_bulk_in(in)) {
 		dev_err(&intf->dev,
 			"%s MCU: bulk endpoints 0x%02x/0x%02x not found\n",
 			name, out_ep, in_ep);
+		return -ENODEV;
+	}
+	if (!usb_endpoint_maxp(in) || K4A_CMD_CHUNK % usb_endpoint_maxp(in)) {
+		dev_err(&intf->dev,
+			"%s MCU: response endpoint packet size %u does not divide %u\n",
+			name, usb_endpoint_maxp(in), K4A_CMD_CHUNK);
 		return -ENODEV;
 	}
 
@@ -345,7 +418,6 @@ int k4a_mcu_init(struct k4a_mcu *mcu, const char *name,
 	mcu->dev = &intf->dev;
 	mcu->out_pipe = usb_sndbulkpipe(udev, out_ep);
 	mcu->in_pipe = usb_rcvbulkpipe(udev, in_ep);
-	mcu->in_maxp = usb_endpoint_maxp(in);
 	mcu->flags = 0;
 	mcu->tid = 0;
 	mutex_init(&mcu->lock);
@@ -379,6 +451,31 @@ void k4a_mcu_kill(struct k4a_mcu *mcu)
 	usb_poison_urb(mcu->urb);
 	mutex_lock(&mcu->lock);
 	mutex_unlock(&mcu->lock);
+}
+
+/**
+ * k4a_mcu_quiesce() - stop command traffic until k4a_mcu_resume()
+ * @mcu: transport
+ *
+ * Waits for a running transaction to end; commands issued afterwards fail
+ * with -EAGAIN without reaching the device. Used across suspend and reset.
+ *
+ * Context: process context; must not be called with mcu->lock held.
+ */
+void k4a_mcu_quiesce(struct k4a_mcu *mcu)
+{
+	mutex_lock(&mcu->lock);
+	set_bit(K4A_MCU_QUIESCED, &mcu->flags);
+	mutex_unlock(&mcu->lock);
+}
+
+/**
+ * k4a_mcu_resume() - allow command traffic again after k4a_mcu_quiesce()
+ * @mcu: transport
+ */
+void k4a_mcu_resume(struct k4a_mcu *mcu)
+{
+	clear_bit(K4A_MCU_QUIESCED, &mcu->flags);
 }
 
 /**

@@ -15,9 +15,16 @@
  * The second half with the same Container ID completes the unit, provided
  * the colour device's iSerialNumber equals the depth serial (READ_PRODUCT_SN);
  * otherwise its probe is refused. The unit lives while both halves are bound;
- * when either leaves, the unit's files disappear (open handles get -ENODEV),
- * the other half waits for a partner again, and the sync settings are kept
- * per serial for the next time the unit forms.
+ * when either leaves, the unit is unlinked and marked dead under k4a_lock
+ * (every entry point then answers -ENODEV), and the slow part happens
+ * without the lock: its files disappear (waiting for running callbacks,
+ * whose long reads stop between pieces), its streams stop and their URBs
+ * are killed on both halves. Only then may the other half pair again. The
+ * sync settings are kept per serial for the next time the unit forms.
+ *
+ * A half survives system suspend and USB reset: its MCU transport is
+ * quiesced across them; after a reset the depth half's identity is checked
+ * again and the unit's running configuration is sent again.
  */
 #include <linux/atomic.h>
 #include <linux/delay.h>
@@ -30,6 +37,7 @@
 
 #include "k4a.h"
 
+/* Readiness at bind: a device status other than success means "not yet". */
 #define K4A_READY_TRIES		20
 #define K4A_READY_DELAY_MS	500
 
@@ -38,7 +46,7 @@
 
 /*
  * k4a_lock protects k4a_orphans, k4a_units, every half's ->unit and ->node,
- * and unit creation and teardown as a whole.
+ * and unit creation; it is never held while a unit's files are removed.
  */
 static DEFINE_MUTEX(k4a_lock);
 static LIST_HEAD(k4a_orphans);
@@ -86,6 +94,7 @@ static struct k4a_half *k4a_half_alloc(struct usb_interface *intf,
 	half->kind = kind;
 	half->udev = usb_get_dev(interface_to_usbdev(intf));
 	half->intf = usb_get_intf(intf);
+	mutex_init(&half->power_lock);
 	mutex_init(&half->nv_lock);
 	INIT_LIST_HEAD(&half->node);
 	return half;
@@ -115,17 +124,23 @@ static int k4a_depth_versions(struct k4a_half *half)
 	size_t got = 0;
 	int i, ret, perr;
 
-	/* Status != 0 means "not ready yet": retry like the vendor host. */
+	/*
+	 * A device status other than success means "not ready yet": retry
+	 * like the vendor host. A transport error (stall, timeout, malformed
+	 * reply) is not retried: it will not go away by waiting.
+	 */
 	for (i = 0; i < K4A_READY_TRIES; i++) {
 		unsigned int flags = i + 1 < K4A_READY_TRIES ?
 				     K4A_XFER_QUIET : 0;
 
 		ret = k4a_mcu_xfer(mcu, K4A_OP_COMPONENT_VERSION_GET, NULL, 0,
 				   buf, sizeof(buf), &got, flags);
-		if (ret != -EIO)
+		if (ret != -EREMOTEIO || i + 1 == K4A_READY_TRIES)
 			break;
 		msleep(K4A_READY_DELAY_MS);
 	}
+	if (ret == -EREMOTEIO)
+		ret = -EIO;
 	if (ret) {
 		dev_err(&half->intf->dev, "cannot read firmware versions (%d)\n",
 			ret);
@@ -162,7 +177,8 @@ static int k4a_depth_versions(struct k4a_half *half)
 	return 0;
 }
 
-static int k4a_depth_serial(struct k4a_half *half)
+/* Read the serial number from the depth MCU into @out (@len bytes). */
+static int k4a_depth_serial(struct k4a_half *half, char *out, size_t len)
 {
 	size_t got = 0;
 	int ret, n;
@@ -174,8 +190,7 @@ static int k4a_depth_serial(struct k4a_half *half)
 	ret = k4a_mcu_read(&half->mcu, K4A_OP_READ_PRODUCT_SN, NULL, 0, buf,
 			   K4A_SERIAL_READ_LEN, &got);
 	if (!ret) {
-		n = k4a_proto_decode_serial(buf, got, half->serial,
-					    sizeof(half->serial));
+		n = k4a_proto_decode_serial(buf, got, out, len);
 		if (n < 0) {
 			dev_err(&half->intf->dev,
 				"serial number from the depth MCU: %s\n",
@@ -200,16 +215,18 @@ static void k4a_depth_calibration(struct k4a_half *half)
 	buf = kvmalloc(K4A_CALIB_READ_MAX, GFP_KERNEL);
 	if (!buf)
 		return;
-	for (i = 0; i < K4A_CALIB_READ_TRIES; i++) {
+	/* The whole text fits only if it left room in the buffer. */
+	for (i = 1;; i++) {
 		ret = k4a_mcu_read(&half->mcu, K4A_OP_READ_CALIBRATION, NULL, 0,
 				   buf, size, &got);
-		/* The whole text fits only if it left room in the buffer. */
 		if (ret || got < size)
 			break;
+		if (i == K4A_CALIB_READ_TRIES) {
+			ret = -EFBIG;
+			break;
+		}
 		size += K4A_CALIB_READ_STEP;
 	}
-	if (!ret && got >= size)
-		ret = -EPROTO;
 	if (ret) {
 		dev_notice(&half->intf->dev,
 			   "calibration data unavailable (%d)\n", ret);
@@ -228,13 +245,34 @@ out:
 	kvfree(buf);
 }
 
+/*
+ * Stop what a previous host may have left running (a killed program), as the
+ * vendor host does when it opens a device; the statuses mean nothing here.
+ */
+static void k4a_quiet_stop(struct k4a_half *half)
+{
+	static const u32 depth_ops[] = {
+		K4A_OP_DEPTH_STREAM_STOP, K4A_OP_DEPTH_STOP,
+	};
+	static const u32 color_ops[] = { K4A_OP_IMU_STREAM_STOP };
+	bool depth = half->kind == K4A_HALF_DEPTH;
+	const u32 *ops = depth ? depth_ops : color_ops;
+	unsigned int i, n = depth ? ARRAY_SIZE(depth_ops) :
+				   ARRAY_SIZE(color_ops);
+
+	for (i = 0; i < n; i++)
+		k4a_mcu_xfer(&half->mcu, ops[i], NULL, 0, NULL, 0, NULL,
+			     K4A_XFER_QUIET);
+}
+
 static int k4a_depth_identify(struct k4a_half *half)
 {
 	int ret;
 
 	ret = k4a_depth_versions(half);
 	if (!ret)
-		ret = k4a_depth_serial(half);
+		ret = k4a_depth_serial(half, half->serial,
+				       sizeof(half->serial));
 	if (!ret)
 		k4a_depth_calibration(half);
 	return ret;
@@ -268,42 +306,42 @@ static int k4a_color_identify(struct k4a_half *half)
  *
  * Read from the depth MCU on the first request, then cached for as long as
  * the depth half is bound. The depth sensor must be powered for this read:
- * when the unit is idle it is powered on for the read and off again.
+ * it is held powered for the read (powered on first unless a depth stream
+ * has it on). The read stops between pieces, with -ENODEV, once the unit is
+ * torn down.
  *
- * Context: process context; takes half->nv_lock, unit->lock, mcu->lock.
+ * Context: process context; takes half->nv_lock, half->power_lock,
+ * mcu->lock.
  * Return: 0 or a negative errno.
  */
 int k4a_depth_nv_get(struct k4a_unit *unit, const u8 **blob, size_t *len)
 {
 	struct k4a_half *half = unit->depth;
 	struct k4a_mcu *mcu = &half->mcu;
-	u8 tag[4];
 	size_t got = 0;
-	bool idle;
-	u8 *buf;
-	int ret = 0;
+	u8 *buf = NULL;
+	u8 tag[4];
+	int ret;
 
-	mutex_lock(&half->nv_lock);
+	if (mutex_lock_interruptible(&half->nv_lock))
+		return -EINTR;
 	if (half->nv_blob)
 		goto done;
 
-	buf = vmalloc(K4A_NV_READ_LEN);
-	if (!buf) {
-		ret = -ENOMEM;
+	ret = k4a_depth_power_get(half);
+	if (ret)
 		goto out;
+	buf = vmalloc(K4A_NV_READ_LEN);
+	if (buf) {
+		k4a_put_le32(tag, K4A_NV_TAG_IR_SENSOR_CALIBRATION);
+		ret = k4a_mcu_read_cancellable(mcu, K4A_OP_NV_DATA_GET, tag,
+					       sizeof(tag), buf,
+					       K4A_NV_READ_LEN, &got,
+					       &unit->flags, K4A_UNIT_DEAD);
+	} else {
+		ret = -ENOMEM;
 	}
-	k4a_put_le32(tag, K4A_NV_TAG_IR_SENSOR_CALIBRATION);
-
-	mutex_lock(&unit->lock);
-	idle = unit->state == K4A_UNIT_IDLE;
-	if (idle)
-		ret = k4a_mcu_write(mcu, K4A_OP_DEPTH_POWER_ON, NULL, 0);
-	if (!ret)
-		ret = k4a_mcu_read(mcu, K4A_OP_NV_DATA_GET, tag, sizeof(tag),
-				   buf, K4A_NV_READ_LEN, &got);
-	if (idle && ret != -ENODEV)
-		k4a_mcu_write(mcu, K4A_OP_DEPTH_POWER_OFF, NULL, 0);
-	mutex_unlock(&unit->lock);
+	k4a_depth_power_put(half);
 
 	if (!ret && got < K4A_NV_MIN_LEN) {
 		dev_err_ratelimited(mcu->dev,
@@ -328,6 +366,7 @@ int k4a_depth_nv_get(struct k4a_unit *unit, const u8 **blob, size_t *len)
 done:
 	*blob = half->nv_blob;
 	*len = half->nv_len;
+	ret = 0;
 out:
 	mutex_unlock(&half->nv_lock);
 	return ret;
@@ -347,31 +386,6 @@ static void k4a_unit_dev_release(struct device *dev)
 	kfree(unit);
 	if (atomic_dec_and_test(&k4a_live_units))
 		wake_up_var(&k4a_live_units);
-}
-
-static void k4a_unit_release(struct kref *ref)
-{
-	struct k4a_unit *unit = container_of(ref, struct k4a_unit, ref);
-
-	put_device(&unit->dev);
-}
-
-/**
- * k4a_unit_get() - take a reference on a unit's memory
- * @unit: unit
- */
-void k4a_unit_get(struct k4a_unit *unit)
-{
-	kref_get(&unit->ref);
-}
-
-/**
- * k4a_unit_put() - drop a reference taken with k4a_unit_get()
- * @unit: unit
- */
-void k4a_unit_put(struct k4a_unit *unit)
-{
-	kref_put(&unit->ref, k4a_unit_release);
 }
 
 static int k4a_unit_links(struct k4a_unit *unit)
@@ -413,7 +427,11 @@ static void k4a_unit_unlink(struct k4a_unit *unit)
 	sysfs_remove_link(&unit->dev.kobj, "depth");
 }
 
-/* Create and register the unit of two matching halves; k4a_lock held. */
+/*
+ * Create and register the unit of two matching halves; k4a_lock held. The
+ * add uevent is sent once the links and debugfs files exist, so that udev
+ * rules see a complete unit.
+ */
 static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 {
 	struct k4a_unit *unit;
@@ -432,9 +450,11 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 	}
 	unit->index = ret;
 	atomic_inc(&k4a_live_units);
-	kref_init(&unit->ref);
 	mutex_init(&unit->lock);
+	mutex_init(&unit->jack_refresh);
+	spin_lock_init(&unit->jack_slock);
 	INIT_LIST_HEAD(&unit->node);
+	k4a_stream_init(unit);
 	kref_get(&depth->ref);
 	unit->depth = depth;
 	kref_get(&color->ref);
@@ -443,7 +463,6 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 	restored = k4a_cfg_restore(unit->serial, &unit->cfg);
 	if (!restored)
 		k4a_sync_default(&unit->cfg);
-	unit->state = K4A_UNIT_IDLE;
 	unit->fps = K4A_DEFAULT_FPS;
 
 	/* From here on, put_device() frees everything. */
@@ -455,6 +474,7 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 	ret = dev_set_name(&unit->dev, "k4a%d", unit->index);
 	if (ret)
 		goto err_put;
+	dev_set_uevent_suppress(&unit->dev, true);
 	ret = device_add(&unit->dev);
 	if (ret)
 		goto err_put;
@@ -462,6 +482,8 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 	if (ret)
 		goto err_del;
 	k4a_debugfs_add(unit);
+	dev_set_uevent_suppress(&unit->dev, false);
+	kobject_uevent(&unit->dev.kobj, KOBJ_ADD);
 
 	depth->unit = unit;
 	color->unit = unit;
@@ -478,29 +500,42 @@ err_put:
 	return ret;
 }
 
-/* Dissolve a unit: remove its files, send the survivor back to wait. */
-static void k4a_unit_teardown(struct k4a_unit *unit)
+/*
+ * First step of a unit's end, k4a_lock held: no half refers to it any more,
+ * and every entry point sees it dead.
+ */
+static void k4a_unit_detach(struct k4a_unit *unit)
 {
-	struct k4a_half *halves[] = { unit->depth, unit->color };
-	unsigned int i;
-
 	lockdep_assert_held(&k4a_lock);
 
+	set_bit(K4A_UNIT_DEAD, &unit->flags);
 	list_del_init(&unit->node);
-	for (i = 0; i < ARRAY_SIZE(halves); i++) {
-		halves[i]->unit = NULL;
-		if (!test_bit(K4A_MCU_DEAD, &halves[i]->mcu.flags))
-			list_add_tail(&halves[i]->node, &k4a_orphans);
-	}
-	k4a_debugfs_remove(unit);
-	k4a_unit_unlink(unit);
-	/* Waits for running attribute callbacks; later opens get -ENODEV. */
-	device_del(&unit->dev);
-	dev_info(&unit->dev, "serial %s: unit dissolved\n", unit->serial);
-	k4a_unit_put(unit);
+	unit->depth->unit = NULL;
+	unit->color->unit = NULL;
 }
 
-/* Pair a freshly probed half, or queue it; k4a_lock held. */
+/*
+ * Second step, without k4a_lock: remove the files (waiting for running
+ * callbacks, which are short; the long NV read does not hold its file and
+ * stops at its next piece), stop the streams and kill their URBs on both
+ * halves. Afterwards no stream of the unit runs.
+ */
+static void k4a_unit_shutdown(struct k4a_unit *unit)
+{
+	k4a_debugfs_remove(unit);
+	k4a_unit_unlink(unit);
+	device_del(&unit->dev);
+	k4a_stream_stop_all(unit);
+	dev_info(&unit->dev, "serial %s: unit dissolved\n", unit->serial);
+}
+
+/* A half is leaving once its transport is dead (set before k4a_lock). */
+static bool k4a_half_dying(struct k4a_half *half)
+{
+	return test_bit(K4A_MCU_DEAD, &half->mcu.flags);
+}
+
+/* Pair a half, or queue it to wait for its partner; k4a_lock held. */
 static int k4a_pair(struct k4a_half *half)
 {
 	struct k4a_half *other = NULL, *mismatch = NULL, *it, *depth, *color;
@@ -510,7 +545,7 @@ static int k4a_pair(struct k4a_half *half)
 
 	/* Same Container ID and same serial; remember a serial mismatch. */
 	list_for_each_entry(it, &k4a_orphans, node) {
-		if (it->kind == half->kind ||
+		if (it->kind == half->kind || k4a_half_dying(it) ||
 		    memcmp(it->container_id, half->container_id, K4A_CID_LEN))
 			continue;
 		if (!strcmp(it->serial, half->serial)) {
@@ -544,6 +579,19 @@ static int k4a_pair(struct k4a_half *half)
 		list_add_tail(&other->node, &k4a_orphans);
 	}
 	return ret;
+}
+
+/*
+ * The partner of a leaving half, once the unit is shut down: pair it again
+ * (its own partner may have come back meanwhile) or let it wait.
+ */
+static void k4a_repair(struct k4a_half *survivor)
+{
+	mutex_lock(&k4a_lock);
+	if (!k4a_half_dying(survivor) && !survivor->unit &&
+	    list_empty(&survivor->node) && k4a_pair(survivor))
+		list_add_tail(&survivor->node, &k4a_orphans);
+	mutex_unlock(&k4a_lock);
 }
 
 /* ---- USB driver ---- */
@@ -679,6 +727,7 @@ static int k4a_probe(struct usb_interface *intf,
 	ret = color ? k4a_color_identify(half) : k4a_depth_identify(half);
 	if (ret)
 		goto err_release;
+	k4a_quiet_stop(half);
 
 	usb_set_intfdata(intf, half);
 	mutex_lock(&k4a_lock);
@@ -700,7 +749,8 @@ err_put:
 
 static void k4a_disconnect(struct usb_interface *intf)
 {
-	struct k4a_half *half = usb_get_intfdata(intf);
+	struct k4a_half *half = usb_get_intfdata(intf), *survivor = NULL;
+	struct k4a_unit *unit;
 	unsigned int i;
 
 	if (!half)
@@ -715,15 +765,138 @@ static void k4a_disconnect(struct usb_interface *intf)
 	k4a_mcu_kill(&half->mcu);
 
 	mutex_lock(&k4a_lock);
-	if (half->unit)
-		k4a_unit_teardown(half->unit);
+	unit = half->unit;
+	if (unit) {
+		survivor = unit->depth == half ? unit->color : unit->depth;
+		k4a_unit_detach(unit);
+	}
 	list_del_init(&half->node);
 	mutex_unlock(&k4a_lock);
+
+	if (unit) {
+		k4a_unit_shutdown(unit);
+		k4a_repair(survivor);
+		put_device(&unit->dev);
+	}
 
 	k4a_release_claimed(half, intf);
 	if (half->intf != intf)
 		usb_driver_release_interface(&k4a_driver, half->intf);
 	k4a_half_put(half);
+}
+
+/* ---- power management and reset ---- */
+
+/*
+ * The USB core calls these for every interface bound to the driver; a half
+ * acts on the interface it was probed on and ignores the ones it claimed.
+ */
+static struct k4a_half *k4a_pm_half(struct usb_interface *intf)
+{
+	struct k4a_half *half = usb_get_intfdata(intf);
+
+	return half && half->intf == intf ? half : NULL;
+}
+
+static int k4a_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	struct k4a_half *half = k4a_pm_half(intf);
+
+	if (half)
+		k4a_mcu_quiesce(&half->mcu);
+	return 0;
+}
+
+/* The unit of a half, with a reference, or NULL. */
+static struct k4a_unit *k4a_half_unit_get(struct k4a_half *half)
+{
+	struct k4a_unit *unit;
+
+	mutex_lock(&k4a_lock);
+	unit = half->unit;
+	if (unit)
+		get_device(&unit->dev);
+	mutex_unlock(&k4a_lock);
+	return unit;
+}
+
+/* Send a reset (or reset-resumed) half the unit's running configuration. */
+static void k4a_restore(struct k4a_half *half)
+{
+	struct k4a_unit *unit = k4a_half_unit_get(half);
+	int ret;
+
+	if (!unit)
+		return;
+	ret = k4a_stream_restore(unit, half->kind);
+	if (ret && ret != -ENODEV)
+		dev_err(&unit->dev,
+			"cannot restore the configuration after a reset (%d)\n",
+			ret);
+	put_device(&unit->dev);
+}
+
+static int k4a_resume(struct usb_interface *intf)
+{
+	struct k4a_half *half = k4a_pm_half(intf);
+
+	if (half)
+		k4a_mcu_resume(&half->mcu);
+	return 0;
+}
+
+/* After a reset: is it still the device that was bound? */
+static int k4a_revalidate(struct k4a_half *half)
+{
+	char now[sizeof(half->serial)];
+	int ret;
+
+	if (half->kind != K4A_HALF_DEPTH)
+		return 0;	/* the USB core compared the serial string */
+	ret = k4a_depth_serial(half, now, sizeof(now));
+	if (!ret && strcmp(now, half->serial)) {
+		dev_err(&half->intf->dev,
+			"serial changed from %s to %s across a reset\n",
+			half->serial, now);
+		ret = -ENODEV;
+	}
+	return ret;
+}
+
+static int k4a_reset_resume(struct usb_interface *intf)
+{
+	struct k4a_half *half = k4a_pm_half(intf);
+
+	if (!half)
+		return 0;
+	k4a_mcu_resume(&half->mcu);
+	if (k4a_revalidate(half))
+		return -ENODEV;
+	k4a_restore(half);
+	return 0;
+}
+
+static int k4a_pre_reset(struct usb_interface *intf)
+{
+	struct k4a_half *half = k4a_pm_half(intf);
+
+	if (half)
+		k4a_mcu_quiesce(&half->mcu);
+	return 0;
+}
+
+static int k4a_post_reset(struct usb_interface *intf)
+{
+	struct k4a_half *half = k4a_pm_half(intf);
+
+	if (!half)
+		return 0;
+	k4a_mcu_resume(&half->mcu);
+	/* Non-zero: the USB core unbinds and probes the interface again. */
+	if (k4a_revalidate(half))
+		return 1;
+	k4a_restore(half);
+	return 0;
 }
 
 static const struct usb_device_id k4a_id_table[] = {
@@ -740,6 +913,11 @@ static struct usb_driver k4a_driver = {
 	.name = "k4a",
 	.probe = k4a_probe,
 	.disconnect = k4a_disconnect,
+	.suspend = k4a_suspend,
+	.resume = k4a_resume,
+	.reset_resume = k4a_reset_resume,
+	.pre_reset = k4a_pre_reset,
+	.post_reset = k4a_post_reset,
 	.id_table = k4a_id_table,
 };
 

@@ -4,12 +4,19 @@
  * validation, the start gate and the per-serial memory of settings.
  *
  * Writes are validated at once against what can be known then (cables,
- * mode, frame period, state) and again by the start gate, which also
- * enforces the rules that depend on which streams start (a master must
- * stream colour: its Sync Out pulse is the colour sensor's frame sync).
- * A refused change leaves the configuration untouched and logs one
- * ratelimited line naming the reason.
+ * mode, frame period, running streams) and again by the start gate when the
+ * first stream of the unit starts. A refused change leaves the
+ * configuration untouched; a malformed value is the caller's to see in the
+ * errno, a refusal for a reason the caller cannot see (a cable, a rule of
+ * the device) logs one ratelimited line naming it.
+ *
+ * The jack state read by sysfs readers is served from a value at most
+ * K4A_JACK_MAX_AGE_MS old, refreshed by one reader at a time, so that
+ * readers cost the colour MCU at most one command per interval; settings
+ * changes and the start gate read the jacks themselves, and wait at most
+ * for one command in flight.
  */
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
@@ -153,10 +160,12 @@ void k4a_cfg_clear(void)
 }
 
 /**
- * k4a_sync_read_jack() - read the sync jacks from the colour MCU
+ * k4a_sync_read_jack() - read the sync jacks from the colour MCU now
  * @unit: unit
  * @sync_in: whether a cable is plugged into Sync In
  * @sync_out: whether a cable is plugged into Sync Out
+ *
+ * The value read also refreshes the one k4a_sync_jack_cached() serves.
  *
  * Context: process context; may be called with unit->lock held.
  * Return: 0, or the transport error; -EPROTO for a reply of the wrong size.
@@ -180,7 +189,69 @@ int k4a_sync_read_jack(struct k4a_unit *unit, bool *sync_in, bool *sync_out)
 				    k4a_proto_strerror(perr), got);
 		return -EPROTO;
 	}
+	spin_lock(&unit->jack_slock);
+	unit->jack_in = *sync_in;
+	unit->jack_out = *sync_out;
+	unit->jack_stamp = jiffies;
+	unit->jack_valid = true;
+	spin_unlock(&unit->jack_slock);
 	return 0;
+}
+
+static bool k4a_sync_jack_fresh(struct k4a_unit *unit, bool *sync_in,
+				bool *sync_out)
+{
+	bool fresh;
+
+	spin_lock(&unit->jack_slock);
+	fresh = unit->jack_valid &&
+		time_before(jiffies, unit->jack_stamp +
+			    msecs_to_jiffies(K4A_JACK_MAX_AGE_MS));
+	if (fresh) {
+		*sync_in = unit->jack_in;
+		*sync_out = unit->jack_out;
+	}
+	spin_unlock(&unit->jack_slock);
+	return fresh;
+}
+
+/**
+ * k4a_sync_jack_cached() - the sync jacks, at most K4A_JACK_MAX_AGE_MS old
+ * @unit: unit
+ * @sync_in: whether a cable is plugged into Sync In
+ * @sync_out: whether a cable is plugged into Sync Out
+ *
+ * For readers: one of them at a time asks the device when the last value
+ * is older than the interval; the others get that value.
+ *
+ * Context: process context; takes unit->jack_refresh.
+ * Return: 0, -EINTR if interrupted while waiting for another reader, or
+ * the error of k4a_sync_read_jack().
+ */
+int k4a_sync_jack_cached(struct k4a_unit *unit, bool *sync_in,
+			 bool *sync_out)
+{
+	int ret = 0;
+
+	if (k4a_sync_jack_fresh(unit, sync_in, sync_out))
+		return 0;
+	if (mutex_lock_interruptible(&unit->jack_refresh))
+		return -EINTR;
+	if (!k4a_sync_jack_fresh(unit, sync_in, sync_out))
+		ret = k4a_sync_read_jack(unit, sync_in, sync_out);
+	mutex_unlock(&unit->jack_refresh);
+	return ret;
+}
+
+/* Settings are locked while any stream runs; unit->lock held. */
+static int k4a_sync_locked(struct k4a_unit *unit, const char *what)
+{
+	if (k4a_unit_dead(unit))
+		return -ENODEV;
+	if (!unit->streams)
+		return 0;
+	dev_dbg(&unit->dev, "%s: refused while streams run\n", what);
+	return -EBUSY;
 }
 
 /* Frame rate (and period) bounding the delays: the default until one is set. */
@@ -203,8 +274,9 @@ static u32 k4a_sync_period(struct k4a_unit *unit)
  * are checked again when the unit starts. Leaving subordinate mode resets
  * the subordinate delay to 0, the only value valid outside that mode.
  *
- * Return: 0; -EBUSY unless idle; -EINVAL for a missing cable or unknown
- * mode; a transport error if the jack state cannot be read.
+ * Return: 0; -EBUSY while a stream runs; -EINVAL for a missing cable or
+ * unknown mode; -ENODEV once the unit is torn down; a transport error if
+ * the jack state cannot be read.
  */
 int k4a_sync_set_mode(struct k4a_unit *unit, enum k4a_sync_mode mode)
 {
@@ -215,13 +287,9 @@ int k4a_sync_set_mode(struct k4a_unit *unit, enum k4a_sync_mode mode)
 		return -EINVAL;
 
 	mutex_lock(&unit->lock);
-	if (unit->state != K4A_UNIT_IDLE) {
-		dev_notice_ratelimited(&unit->dev,
-				       "sync_mode: refused while %s\n",
-				       k4a_state_word(unit->state));
-		ret = -EBUSY;
+	ret = k4a_sync_locked(unit, "sync_mode");
+	if (ret)
 		goto out;
-	}
 	if (mode != K4A_SYNC_STANDALONE) {
 		ret = k4a_sync_read_jack(unit, &sync_in, &sync_out);
 		if (ret)
@@ -249,7 +317,8 @@ out:
 }
 
 /*
- * Shared by both delay attributes: refuse unless idle, check the range (and,
+ * Shared by both delay attributes: refuse while a stream runs, check the
+ * range (and,
  * for a subordinate-only delay, the sign and the mode), store the quantised
  * value and remember it for the serial. @field points into unit->cfg and is
  * only written under unit->lock.
@@ -262,26 +331,23 @@ static int k4a_sync_set_delay(struct k4a_unit *unit, const char *name,
 
 	mutex_lock(&unit->lock);
 	period = k4a_sync_period(unit);
-	if (unit->state != K4A_UNIT_IDLE) {
-		dev_notice_ratelimited(&unit->dev, "%s: refused while %s\n",
-				       name, k4a_state_word(unit->state));
-		ret = -EBUSY;
+	ret = k4a_sync_locked(unit, name);
+	if (ret) {
+		/* refused */
 	} else if (subordinate_only && usec < 0) {
-		dev_notice_ratelimited(&unit->dev, "%s: %lld is negative\n",
-				       name, usec);
+		dev_dbg(&unit->dev, "%s: %lld is negative\n", name, usec);
 		ret = -EINVAL;
 	} else if (subordinate_only && usec &&
 		   unit->cfg.mode != K4A_SYNC_SUBORDINATE) {
 		const char *mode = k4a_sync_mode_word(unit->cfg.mode);
 
-		dev_notice_ratelimited(&unit->dev,
-				       "%s: only in subordinate mode (mode is %s)\n",
-				       name, mode);
+		dev_dbg(&unit->dev, "%s: only in subordinate mode (mode is %s)\n",
+			name, mode);
 		ret = -EINVAL;
 	} else if (usec > period || usec < -(s64)period) {
-		dev_notice_ratelimited(&unit->dev,
-				       "%s: %lld exceeds one frame period (%u us at %u fps)\n",
-				       name, usec, period, unit->fps);
+		dev_dbg(&unit->dev,
+			"%s: %lld exceeds one frame period (%u us at %u fps)\n",
+			name, usec, period, unit->fps);
 		ret = -EINVAL;
 	} else {
 		*field = (s32)k4a_us_quantize(usec);
@@ -299,7 +365,8 @@ static int k4a_sync_set_delay(struct k4a_unit *unit, const char *name,
  * Only subordinate mode accepts a non-zero delay; 0 <= @usec <= one frame
  * period. The stored value is quantised to the 90 kHz device clock.
  *
- * Return: 0, -EBUSY unless idle, -EINVAL if out of range or not subordinate.
+ * Return: 0, -EBUSY while a stream runs, -EINVAL if out of range or not
+ * subordinate, -ENODEV once the unit is torn down.
  */
 int k4a_sync_set_sub_delay(struct k4a_unit *unit, s64 usec)
 {
@@ -315,7 +382,8 @@ int k4a_sync_set_sub_delay(struct k4a_unit *unit, s64 usec)
  * |@usec| must not exceed one frame period. The stored value is quantised
  * to the 90 kHz device clock.
  *
- * Return: 0, -EBUSY unless idle, -EINVAL if out of range.
+ * Return: 0, -EBUSY while a stream runs, -EINVAL if out of range, -ENODEV
+ * once the unit is torn down.
  */
 int k4a_sync_set_depth_delay(struct k4a_unit *unit, s64 usec)
 {
@@ -335,33 +403,9 @@ void k4a_sync_get(struct k4a_unit *unit, struct k4a_sync_cfg *cfg,
 	mutex_lock(&unit->lock);
 	if (cfg)
 		*cfg = unit->cfg;
+	mutex_unlock(&unit->lock);
 	if (state)
-		*state = unit->state;
-	mutex_unlock(&unit->lock);
-}
-
-/**
- * k4a_sync_set_fps() - frame rate the streams will run at
- * @unit: unit
- * @fps: 5, 15 or 30
- *
- * The delays are bounded by the frame period of this rate.
- *
- * Return: 0, -EINVAL for an unsupported rate, -EBUSY unless idle.
- */
-int k4a_sync_set_fps(struct k4a_unit *unit, u32 fps)
-{
-	int ret = 0;
-
-	if (!k4a_fps_valid(fps))
-		return -EINVAL;
-	mutex_lock(&unit->lock);
-	if (unit->state != K4A_UNIT_IDLE)
-		ret = -EBUSY;
-	else
-		unit->fps = fps;
-	mutex_unlock(&unit->lock);
-	return ret;
+		*state = k4a_unit_state(unit);
 }
 
 static int k4a_sync_refuse(struct k4a_unit *unit, const char *why)
@@ -371,104 +415,66 @@ static int k4a_sync_refuse(struct k4a_unit *unit, const char *why)
 }
 
 /**
- * k4a_sync_start() - the start gate: validate and send the configuration
- * @unit: unit
- * @streams: K4A_STREAM_COLOR and/or K4A_STREAM_DEPTH
+ * k4a_sync_gate() - the start gate: may the unit's first stream start?
+ * @unit: unit; unit->lock held
  *
- * Checks the whole configuration against the cables (read now), the
- * streams about to start and the frame period, then sends SET_SYS_CFG to
- * the colour MCU and moves the unit to %K4A_UNIT_ARMED, which locks the
- * sync settings until k4a_sync_stop().
+ * Checks the whole configuration against the cables (read now) and the
+ * unit's frame period. Rules that depend on which streams run decide the
+ * unit's state instead (see k4a_stream.c).
  *
- * Return: 0; -EBUSY unless idle; -EINVAL for an invalid combination; the
- * transport error if the device cannot be reached or refuses.
+ * Return: 0; -EINVAL for an invalid combination (the reason is logged);
+ * the transport error if the jacks cannot be read.
  */
-int k4a_sync_start(struct k4a_unit *unit, unsigned int streams)
+int k4a_sync_gate(struct k4a_unit *unit)
 {
-	const unsigned int both = K4A_STREAM_COLOR | K4A_STREAM_DEPTH;
-	u8 payload[K4A_SYS_CFG_LEN];
-	struct k4a_sync_cfg cfg;
+	struct k4a_sync_cfg cfg = unit->cfg;
 	bool sync_in, sync_out;
 	const char *why;
-	u32 fps;
 	int ret;
 
-	if (!streams || (streams & ~both))
-		return -EINVAL;
+	lockdep_assert_held(&unit->lock);
 
-	mutex_lock(&unit->lock);
-	cfg = unit->cfg;
-	fps = k4a_sync_fps(unit);
-	if (unit->state != K4A_UNIT_IDLE) {
-		dev_notice_ratelimited(&unit->dev, "start: already %s\n",
-				       k4a_state_word(unit->state));
-		ret = -EBUSY;
-		goto out;
-	}
-	if (cfg.mode == K4A_SYNC_MASTER && !(streams & K4A_STREAM_COLOR)) {
-		ret = k4a_sync_refuse(unit,
-				      "master mode needs the colour stream");
-		goto out;
-	}
 	if (cfg.mode != K4A_SYNC_STANDALONE) {
 		ret = k4a_sync_read_jack(unit, &sync_in, &sync_out);
 		if (ret)
-			goto out;
-		if (cfg.mode == K4A_SYNC_SUBORDINATE && !sync_in) {
-			ret = k4a_sync_refuse(unit,
-					      "subordinate mode needs a cable in Sync In");
-			goto out;
-		}
-		if (cfg.mode == K4A_SYNC_MASTER && !sync_out) {
-			ret = k4a_sync_refuse(unit,
-					      "master mode needs a cable in Sync Out");
-			goto out;
-		}
-		if (cfg.mode == K4A_SYNC_MASTER && sync_in) {
-			ret = k4a_sync_refuse(unit,
-					      "master mode needs Sync In unplugged");
-			goto out;
-		}
+			return ret;
+		if (cfg.mode == K4A_SYNC_SUBORDINATE && !sync_in)
+			return k4a_sync_refuse(unit,
+					       "subordinate mode needs a cable in Sync In");
+		if (cfg.mode == K4A_SYNC_MASTER && !sync_out)
+			return k4a_sync_refuse(unit,
+					       "master mode needs a cable in Sync Out");
+		if (cfg.mode == K4A_SYNC_MASTER && sync_in)
+			return k4a_sync_refuse(unit,
+					       "master mode needs Sync In unplugged");
 	}
 	why = k4a_sync_check(cfg.mode, cfg.sub_delay_us, cfg.depth_delay_us,
-			     fps);
-	if (why) {
-		ret = k4a_sync_refuse(unit, why);
-		goto out;
-	}
-	if (streams != both && cfg.depth_delay_us) {
-		ret = k4a_sync_refuse(unit,
-				      "depth delay needs both colour and depth streams");
-		goto out;
-	}
+			     k4a_sync_fps(unit));
+	if (why)
+		return k4a_sync_refuse(unit, why);
+	return 0;
+}
+
+/**
+ * k4a_sync_send() - send the sync configuration (SET_SYS_CFG)
+ * @unit: unit; unit->lock held
+ *
+ * Return: 0, -EINVAL if it cannot be encoded, or the transport error.
+ */
+int k4a_sync_send(struct k4a_unit *unit)
+{
+	struct k4a_sync_cfg cfg = unit->cfg;
+	u8 payload[K4A_SYS_CFG_LEN];
+	int ret;
+
+	lockdep_assert_held(&unit->lock);
 
 	ret = k4a_proto_encode_sys_cfg(payload, sizeof(payload), cfg.mode,
 				       (u32)k4a_us_to_ticks(cfg.sub_delay_us),
 				       (s32)k4a_us_to_ticks(cfg.depth_delay_us),
 				       true);
-	if (ret < 0) {
-		ret = -EINVAL;
-		goto out;
-	}
-	ret = k4a_mcu_write(&unit->color->mcu, K4A_OP_SET_SYS_CFG, payload,
-			    sizeof(payload));
-	if (ret)
-		goto out;
-	unit->state = K4A_UNIT_ARMED;
-	unit->streams = streams;
-out:
-	mutex_unlock(&unit->lock);
-	return ret;
-}
-
-/**
- * k4a_sync_stop() - streams stopped: unlock the sync settings
- * @unit: unit
- */
-void k4a_sync_stop(struct k4a_unit *unit)
-{
-	mutex_lock(&unit->lock);
-	unit->state = K4A_UNIT_IDLE;
-	unit->streams = 0;
-	mutex_unlock(&unit->lock);
+	if (ret < 0)
+		return -EINVAL;
+	return k4a_mcu_write(&unit->color->mcu, K4A_OP_SET_SYS_CFG, payload,
+			     sizeof(payload));
 }

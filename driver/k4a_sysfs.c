@@ -58,7 +58,7 @@ static int k4a_input_s64(const char *buf, size_t count, s64 *val)
 
 static void k4a_bad_input(struct k4a_unit *unit, const char *attr)
 {
-	dev_notice_ratelimited(&unit->dev, "%s: invalid value\n", attr);
+	dev_dbg(&unit->dev, "%s: invalid value\n", attr);
 }
 
 static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
@@ -134,10 +134,13 @@ static DEVICE_ATTR_RO(sync_mode_available);
 
 static ssize_t k4a_jack_show(struct device *dev, char *buf, bool want_in)
 {
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
 	bool sync_in, sync_out;
 	int ret;
 
-	ret = k4a_sync_read_jack(k4a_dev_to_unit(dev), &sync_in, &sync_out);
+	if (k4a_unit_dead(unit))
+		return -ENODEV;
+	ret = k4a_sync_jack_cached(unit, &sync_in, &sync_out);
 	if (ret)
 		return ret;
 	return sysfs_emit(buf, "%s\n", (want_in ? sync_in : sync_out) ?
@@ -243,14 +246,27 @@ static ssize_t ir_sensor_calibration_read(struct file *file,
 					  char *buf, loff_t off, size_t count)
 {
 	struct k4a_unit *unit = k4a_dev_to_unit(kobj_to_dev(kobj));
+	struct kernfs_node *kn;
 	const u8 *blob;
 	size_t len;
-	int ret;
+	ssize_t ret;
 
+	if (k4a_unit_dead(unit))
+		return -ENODEV;
+	/*
+	 * The first read takes as long as the device needs for 2 MB: it must
+	 * not hold up the removal of the unit's files. With the file's active
+	 * protection broken the unit stays referenced (by the kobject) and the
+	 * read ends with -ENODEV at its next piece once the unit is dead.
+	 */
+	kn = sysfs_break_active_protection(kobj, &attr->attr);
+	if (!kn)
+		return -ENODEV;
 	ret = k4a_depth_nv_get(unit, &blob, &len);
-	if (ret)
-		return ret;
-	return memory_read_from_buffer(buf, count, &off, blob, len);
+	if (!ret)
+		ret = memory_read_from_buffer(buf, count, &off, blob, len);
+	sysfs_unbreak_active_protection(kn);
+	return ret;
 }
 static BIN_ATTR_ADMIN_RO(ir_sensor_calibration, 0);
 
@@ -283,43 +299,135 @@ const struct attribute_group *k4a_unit_groups[] = {
 	NULL,
 };
 
-/* ---- debugfs: the start gate, for tests until streaming exists ---- */
+/* ---- debugfs: per-stream start and stop until the video nodes exist ---- */
 
 static struct dentry *k4a_debugfs_root;
 
-static ssize_t k4a_dbg_start_write(struct file *file, const char __user *ubuf,
-				   size_t count, loff_t *ppos)
+/* Copy a debugfs write into @buf (K4A_INPUT_MAX + 1 bytes) as a string. */
+static int k4a_dbg_input(const char __user *ubuf, size_t count, char *buf)
 {
-	struct k4a_unit *unit = file->private_data;
-	unsigned int streams = 0;
-	char buf[K4A_INPUT_MAX + 1];
-	char *p = buf, *word;
-	int ret;
-
 	if (count > K4A_INPUT_MAX)
 		return -EINVAL;
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
+	return 0;
+}
+
+static int k4a_dbg_stream(const char *word)
+{
+	if (!strcmp(word, "color"))
+		return K4A_SID_COLOR;
+	if (!strcmp(word, "depth"))
+		return K4A_SID_DEPTH;
+	return -EINVAL;
+}
+
+/*
+ * Parse a list of stream words; bit i of the result is set if stream i is
+ * named, and the order of the names goes to @order (@n of them).
+ */
+static int k4a_dbg_streams(char *p, enum k4a_stream_id *order,
+			   unsigned int *n)
+{
+	unsigned int seen = 0;
+	char *word;
+	int id;
+
+	*n = 0;
 	while ((word = strsep(&p, " ,\n"))) {
 		if (!*word)
 			continue;
-		if (!strcmp(word, "color"))
-			streams |= K4A_STREAM_COLOR;
-		else if (!strcmp(word, "depth"))
-			streams |= K4A_STREAM_DEPTH;
-		else
+		id = k4a_dbg_stream(word);
+		if (id < 0 || (seen & BIT(id)))
 			return -EINVAL;
+		seen |= BIT(id);
+		order[(*n)++] = id;
 	}
-	ret = k4a_sync_start(unit, streams);
-	return ret ? ret : count;
+	return seen;
+}
+
+static ssize_t k4a_dbg_start_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	struct k4a_unit *unit = file->private_data;
+	enum k4a_stream_id order[K4A_SID_COUNT];
+	char buf[K4A_INPUT_MAX + 1];
+	unsigned int i, n;
+	int ret;
+
+	ret = k4a_dbg_input(ubuf, count, buf);
+	if (ret)
+		return ret;
+	ret = k4a_dbg_streams(buf, order, &n);
+	if (ret <= 0)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		ret = k4a_stream_start(unit, order[i]);
+		if (ret)
+			return ret;
+	}
+	return count;
 }
 
 static ssize_t k4a_dbg_stop_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
-	k4a_sync_stop(file->private_data);
+	struct k4a_unit *unit = file->private_data;
+	enum k4a_stream_id order[K4A_SID_COUNT];
+	char buf[K4A_INPUT_MAX + 1];
+	unsigned int i, n;
+	int ret;
+
+	ret = k4a_dbg_input(ubuf, count, buf);
+	if (ret)
+		return ret;
+	ret = k4a_dbg_streams(buf, order, &n);
+	if (ret < 0)
+		return ret;
+	if (!n)
+		k4a_stream_stop_all(unit);
+	for (i = 0; i < n; i++)
+		k4a_stream_stop(unit, order[i]);
 	return count;
+}
+
+static ssize_t k4a_dbg_fps_write(struct file *file, const char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	char buf[K4A_INPUT_MAX + 1];
+	u32 fps;
+	int ret;
+
+	ret = k4a_dbg_input(ubuf, count, buf);
+	if (ret)
+		return ret;
+	if (kstrtou32(strim(buf), 10, &fps))
+		return -EINVAL;
+	ret = k4a_stream_set_fps(file->private_data, fps);
+	return ret ? ret : count;
+}
+
+static ssize_t k4a_dbg_streams_read(struct file *file, char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct k4a_unit *unit = file->private_data;
+	unsigned int streams;
+	char buf[48];
+	int len;
+	u32 fps;
+
+	mutex_lock(&unit->lock);
+	streams = unit->streams;
+	fps = unit->fps;
+	mutex_unlock(&unit->lock);
+	len = scnprintf(buf, sizeof(buf), "%s%s%s %u\n",
+			streams & K4A_STREAM_COLOR ? "color" : "",
+			streams == (K4A_STREAM_COLOR | K4A_STREAM_DEPTH) ?
+			"," : "",
+			streams & K4A_STREAM_DEPTH ? "depth" :
+			streams ? "" : "none", fps);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
 static const struct file_operations k4a_dbg_start_fops = {
@@ -332,6 +440,18 @@ static const struct file_operations k4a_dbg_stop_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.write = k4a_dbg_stop_write,
+};
+
+static const struct file_operations k4a_dbg_fps_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = k4a_dbg_fps_write,
+};
+
+static const struct file_operations k4a_dbg_streams_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = k4a_dbg_streams_read,
 };
 
 /**
@@ -353,11 +473,13 @@ void k4a_debugfs_exit(void)
 
 /**
  * k4a_debugfs_add() - per-unit debugfs files
- * @unit: registered unit
+ * @unit: unit being registered
  *
- * start: write "color", "depth" or both to run the start gate (validation
- * and SET_SYS_CFG), as the streaming code does when streams start;
- * stop: any write returns the unit to idle.
+ * The stand-in for the video nodes' STREAMON/STREAMOFF/S_PARM until they
+ * exist, running the same per-stream model:
+ * start: "color" and/or "depth", started in the order written;
+ * stop: the streams named, or every stream for an empty write;
+ * fps: the unit's frame rate; streams: the running streams and the rate.
  */
 void k4a_debugfs_add(struct k4a_unit *unit)
 {
@@ -367,6 +489,10 @@ void k4a_debugfs_add(struct k4a_unit *unit)
 			    &k4a_dbg_start_fops);
 	debugfs_create_file("stop", 0200, unit->debugfs, unit,
 			    &k4a_dbg_stop_fops);
+	debugfs_create_file("fps", 0200, unit->debugfs, unit,
+			    &k4a_dbg_fps_fops);
+	debugfs_create_file("streams", 0400, unit->debugfs, unit,
+			    &k4a_dbg_streams_fops);
 }
 
 /**

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * k4a_stream: the per-stream start model of a unit, and depth sensor power.
+ *
+ * Colour and depth are separate streams that applications start and stop
+ * in any order. The first stream of an idle unit runs the start gate (the
+ * whole sync configuration checked against the cables read now and the
+ * unit's frame rate) and sends SET_SYS_CFG; from then on the sync settings
+ * and the frame rate are locked. Later streams join without sending the
+ * configuration again; the last one to stop unlocks the settings. This is
+ * the vendor order for whichever stream comes first: configuration, then
+ * depth (DEPTH_MODE_SET, DEPTH_FPS_SET, DEPTH_START, DEPTH_STREAM_START),
+ * then colour, whose start restarts the device clock.
+ *
+ * Rules that need the whole set of streams cannot be decided when the first
+ * one starts (the second may follow at any time), so they decide the unit's
+ * state instead of refusing a start: a master's Sync Out pulse is its
+ * colour frame sync, and a non-zero depth delay is measured from colour
+ * frames, so such a unit stays "armed" until every stream it needs runs,
+ * and is "streaming" from then on.
+ *
+ * Stopping a stream never fails: its URBs are killed first, then the device
+ * is told (errors are logged, not returned), and the depth sensor is
+ * powered down once nothing needs it.
+ */
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/usb.h>
+
+#include "k4a.h"
+#include "k4a_modes.h"
+
+static const char *const k4a_stream_names[K4A_SID_COUNT] = {
+	[K4A_SID_COLOR] = "color",
+	[K4A_SID_DEPTH] = "depth",
+};
+
+/**
+ * k4a_stream_name() - name of a stream, for messages and debugfs
+ * @id: stream
+ *
+ * Return: static string.
+ */
+const char *k4a_stream_name(enum k4a_stream_id id)
+{
+	return (unsigned int)id < K4A_SID_COUNT ? k4a_stream_names[id] : "?";
+}
+
+/**
+ * k4a_stream_init() - set up the stream objects of a new unit
+ * @unit: unit being created
+ */
+void k4a_stream_init(struct k4a_unit *unit)
+{
+	unsigned int i;
+
+	spin_lock_init(&unit->slock);
+	for (i = 0; i < K4A_SID_COUNT; i++) {
+		unit->stream[i].id = i;
+		init_usb_anchor(&unit->stream[i].urbs);
+	}
+	k4a_clock_init(&unit->clock, K4A_TICK_HZ);
+	unit->depth_mode = k4a_depth_mode_by_name("nfov_unbinned");
+}
+
+/* Streams the configuration needs once any stream runs; unit->lock held. */
+static unsigned int k4a_stream_needed(struct k4a_unit *unit)
+{
+	unsigned int need = unit->streams;
+
+	if (unit->cfg.mode == K4A_SYNC_MASTER)
+		need |= K4A_STREAM_COLOR;
+	if (unit->cfg.depth_delay_us)
+		need |= K4A_STREAM_COLOR | K4A_STREAM_DEPTH;
+	return need;
+}
+
+static enum k4a_unit_state k4a_unit_state_locked(struct k4a_unit *unit)
+{
+	lockdep_assert_held(&unit->lock);
+
+	if (!unit->streams)
+		return K4A_UNIT_IDLE;
+	if (k4a_stream_needed(unit) & ~unit->streams)
+		return K4A_UNIT_ARMED;
+	return K4A_UNIT_STREAMING;
+}
+
+/**
+ * k4a_unit_state() - current state of a unit
+ * @unit: unit
+ *
+ * Context: process context; takes unit->lock.
+ * Return: the state derived from the running streams and the configuration.
+ */
+enum k4a_unit_state k4a_unit_state(struct k4a_unit *unit)
+{
+	enum k4a_unit_state state;
+
+	mutex_lock(&unit->lock);
+	state = k4a_unit_state_locked(unit);
+	mutex_unlock(&unit->lock);
+	return state;
+}
+
+/* One command whose failure only gets logged (stop paths). */
+static void k4a_cmd_quiet(struct k4a_half *half, u32 op)
+{
+	k4a_mcu_xfer(&half->mcu, op, NULL, 0, NULL, 0, NULL, K4A_XFER_QUIET);
+}
+
+/**
+ * k4a_depth_power_get() - keep the depth sensor powered
+ * @depth: depth half
+ *
+ * Powers the sensor on (DEPTH_POWER_ON) unless something already holds it
+ * powered, and counts the user.
+ *
+ * Context: process context; takes depth->power_lock.
+ * Return: 0 or the transport error.
+ */
+int k4a_depth_power_get(struct k4a_half *depth)
+{
+	int ret = 0;
+
+	mutex_lock(&depth->power_lock);
+	if (!depth->power)
+		ret = k4a_mcu_write(&depth->mcu, K4A_OP_DEPTH_POWER_ON, NULL,
+				    0);
+	if (!ret)
+		depth->power++;
+	mutex_unlock(&depth->power_lock);
+	return ret;
+}
+
+/**
+ * k4a_depth_power_put() - drop a user of the depth sensor's power
+ * @depth: depth half
+ *
+ * The last user powers the sensor down (DEPTH_POWER_OFF); a failure is only
+ * logged.
+ *
+ * Context: process context; takes depth->power_lock.
+ */
+void k4a_depth_power_put(struct k4a_half *depth)
+{
+	mutex_lock(&depth->power_lock);
+	if (!WARN_ON_ONCE(!depth->power) && !--depth->power)
+		k4a_cmd_quiet(depth, K4A_OP_DEPTH_POWER_OFF);
+	mutex_unlock(&depth->power_lock);
+}
+
+static int k4a_depth_write_u32(struct k4a_unit *unit, u32 op, u32 val)
+{
+	u8 arg[4];
+
+	k4a_put_le32(arg, val);
+	return k4a_mcu_write(&unit->depth->mcu, op, arg, sizeof(arg));
+}
+
+/*
+ * The depth start sequence; DEPTH_MODE_SET powers the sensor. On failure
+ * the sensor is stopped again; the caller accounts for the power and holds
+ * depth->power_lock.
+ */
+static int k4a_depth_program(struct k4a_unit *unit)
+{
+	const struct k4a_depth_mode *m = unit->depth_mode;
+	int ret;
+
+	ret = k4a_depth_write_u32(unit, K4A_OP_DEPTH_MODE_SET, m->sensor_mode);
+	if (!ret)
+		ret = k4a_depth_write_u32(unit, K4A_OP_DEPTH_FPS_SET,
+					  unit->fps);
+	if (!ret)
+		ret = k4a_mcu_write(&unit->depth->mcu, K4A_OP_DEPTH_START,
+				    NULL, 0);
+	if (!ret)
+		ret = k4a_mcu_write(&unit->depth->mcu,
+				    K4A_OP_DEPTH_STREAM_START, NULL, 0);
+	if (ret) {
+		k4a_cmd_quiet(unit->depth, K4A_OP_DEPTH_STREAM_STOP);
+		k4a_cmd_quiet(unit->depth, K4A_OP_DEPTH_STOP);
+	}
+	return ret;
+}
+
+static int k4a_depth_hw_start(struct k4a_unit *unit)
+{
+	struct k4a_half *depth = unit->depth;
+	int ret;
+
+	if (!unit->depth_mode ||
+	    !k4a_depth_mode_valid(unit->depth_mode->id, unit->fps)) {
+		dev_notice_ratelimited(&unit->dev,
+				       "start: depth mode %s does not run at %u fps\n",
+				       unit->depth_mode ?
+				       unit->depth_mode->name : "(none)",
+				       unit->fps);
+		return -EINVAL;
+	}
+	mutex_lock(&depth->power_lock);
+	ret = k4a_depth_program(unit);
+	if (!ret)
+		depth->power++;
+	else if (!depth->power)
+		k4a_cmd_quiet(depth, K4A_OP_DEPTH_POWER_OFF);
+	mutex_unlock(&depth->power_lock);
+	return ret;
+}
+
+static void k4a_depth_hw_stop(struct k4a_unit *unit)
+{
+	int ret;
+
+	ret = k4a_mcu_write(&unit->depth->mcu, K4A_OP_DEPTH_STREAM_STOP,
+			    NULL, 0);
+	if (!ret)
+		ret = k4a_mcu_write(&unit->depth->mcu, K4A_OP_DEPTH_STOP,
+				    NULL, 0);
+	else
+		k4a_cmd_quiet(unit->depth, K4A_OP_DEPTH_STOP);
+	if (ret && ret != -ENODEV)
+		dev_warn_ratelimited(&unit->dev,
+				     "depth stop: device did not confirm (%d)\n",
+				     ret);
+	k4a_depth_power_put(unit->depth);
+}
+
+/**
+ * k4a_stream_start() - start one stream of a unit
+ * @unit: unit
+ * @id: stream
+ *
+ * The first stream of an idle unit passes the start gate and sends the sync
+ * configuration; a later one joins. A colour start restarts the device
+ * clock, so the unit's clock mapping starts over.
+ *
+ * Context: process context; takes unit->lock.
+ * Return: 0; -ENODEV once the unit is torn down; -EBUSY if the stream runs
+ * already; -EINVAL if the start gate refuses (the reason is logged); a
+ * transport error if the device cannot be reached or refuses.
+ */
+int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
+{
+	struct k4a_stream *s = &unit->stream[id];
+	bool first;
+	int ret = 0;
+
+	if ((unsigned int)id >= K4A_SID_COUNT)
+		return -EINVAL;
+
+	mutex_lock(&unit->lock);
+	first = !unit->streams;
+	if (k4a_unit_dead(unit)) {
+		ret = -ENODEV;
+	} else if (unit->streams & BIT(id)) {
+		dev_dbg(&unit->dev, "start: %s runs already\n",
+			k4a_stream_name(id));
+		ret = -EBUSY;
+	} else if (first) {
+		ret = k4a_sync_gate(unit);
+		if (!ret)
+			ret = k4a_sync_send(unit);
+	}
+	if (!ret && id == K4A_SID_DEPTH)
+		ret = k4a_depth_hw_start(unit);
+	if (!ret) {
+		spin_lock_irq(&unit->slock);
+		s->running = true;
+		s->sequence = 0;
+		s->frames = 0;
+		s->dropped = 0;
+		if (first || id == K4A_SID_COLOR)
+			k4a_clock_reset(&unit->clock);
+		spin_unlock_irq(&unit->slock);
+		unit->streams |= BIT(id);
+		dev_dbg(&unit->dev, "%s started, unit %s\n",
+			k4a_stream_name(id),
+			k4a_state_word(k4a_unit_state_locked(unit)));
+	}
+	mutex_unlock(&unit->lock);
+	return ret;
+}
+
+static void k4a_stream_stop_locked(struct k4a_unit *unit,
+				   enum k4a_stream_id id)
+{
+	struct k4a_stream *s = &unit->stream[id];
+
+	lockdep_assert_held(&unit->lock);
+
+	if (!(unit->streams & BIT(id)))
+		return;
+	spin_lock_irq(&unit->slock);
+	s->running = false;
+	spin_unlock_irq(&unit->slock);
+	usb_kill_anchored_urbs(&s->urbs);
+	if (id == K4A_SID_DEPTH)
+		k4a_depth_hw_stop(unit);
+	unit->streams &= ~BIT(id);
+}
+
+/**
+ * k4a_stream_stop() - stop one stream of a unit
+ * @unit: unit
+ * @id: stream; stopping a stream that does not run does nothing
+ *
+ * Context: process context; takes unit->lock.
+ */
+void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id)
+{
+	if ((unsigned int)id >= K4A_SID_COUNT)
+		return;
+	mutex_lock(&unit->lock);
+	k4a_stream_stop_locked(unit, id);
+	mutex_unlock(&unit->lock);
+}
+
+/**
+ * k4a_stream_stop_all() - stop every stream of a unit
+ * @unit: unit
+ *
+ * Used by teardown: afterwards no URB of the unit is in flight on either
+ * half.
+ *
+ * Context: process context; takes unit->lock.
+ */
+void k4a_stream_stop_all(struct k4a_unit *unit)
+{
+	unsigned int i;
+
+	mutex_lock(&unit->lock);
+	for (i = 0; i < K4A_SID_COUNT; i++)
+		k4a_stream_stop_locked(unit, i);
+	mutex_unlock(&unit->lock);
+}
+
+/**
+ * k4a_stream_set_fps() - frame rate of the unit's streams
+ * @unit: unit
+ * @fps: 5, 15 or 30
+ *
+ * One rate per unit while anything streams: asking for the rate in use
+ * succeeds, another rate is refused.
+ *
+ * Context: process context; takes unit->lock.
+ * Return: 0; -EINVAL for an unsupported rate; -EBUSY for a different rate
+ * while a stream runs; -ENODEV once the unit is torn down.
+ */
+int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps)
+{
+	int ret = 0;
+
+	if (!k4a_fps_valid(fps))
+		return -EINVAL;
+	mutex_lock(&unit->lock);
+	if (k4a_unit_dead(unit))
+		ret = -ENODEV;
+	else if (unit->streams && fps != unit->fps)
+		ret = -EBUSY;
+	else
+		unit->fps = fps;
+	mutex_unlock(&unit->lock);
+	return ret;
+}
+
+/* The depth half was reset: power and stream as before; unit->lock held. */
+static int k4a_depth_restore(struct k4a_unit *unit)
+{
+	struct k4a_half *depth = unit->depth;
+	int ret = 0;
+
+	mutex_lock(&depth->power_lock);
+	if (unit->streams & K4A_STREAM_DEPTH)
+		ret = k4a_depth_program(unit);
+	else if (depth->power)
+		ret = k4a_mcu_write(&depth->mcu, K4A_OP_DEPTH_POWER_ON, NULL,
+				    0);
+	mutex_unlock(&depth->power_lock);
+	return ret;
+}
+
+/**
+ * k4a_stream_restore() - bring a reset half back to what the unit runs
+ * @unit: unit
+ * @kind: the half that was reset
+ *
+ * After a USB reset the device forgot the sync configuration and the depth
+ * stream: the colour half gets SET_SYS_CFG again, the depth half its start
+ * sequence, if the unit runs streams.
+ *
+ * Context: process context; takes unit->lock.
+ * Return: 0 or the transport error.
+ */
+int k4a_stream_restore(struct k4a_unit *unit, enum k4a_half_kind kind)
+{
+	int ret = 0;
+
+	mutex_lock(&unit->lock);
+	if (k4a_unit_dead(unit))
+		ret = -ENODEV;
+	else if (kind == K4A_HALF_COLOR && unit->streams)
+		ret = k4a_sync_send(unit);
+	else if (kind == K4A_HALF_DEPTH)
+		ret = k4a_depth_restore(unit);
+	mutex_unlock(&unit->lock);
+	return ret;
+}

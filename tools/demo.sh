@@ -1,11 +1,16 @@
 #!/bin/bash
 # make demo: install what is needed, build, boot the bench guest on Debian's kernel and show
 # k4a at work there (tools/vm/guest/demo.sh). KVER= picks the kernel (default: the newest).
+# Any step that fails says which one (tools/vm/common.sh); `make check` runs the guest part too.
 set -euo pipefail
 . "$(dirname "$0")/vm/common.sh"
 "$K4A_ROOT/tools/vm/setup.sh"
 make -s -C "$K4A_ROOT" all
 kver=${KVER:-$("$K4A_ROOT/tools/vm/kernels.sh" list | tail -n1)}
+[ -n "$kver" ] || k4a_die "no bench kernel in $K4A_CACHE/kernels (tools/vm/kernels.sh fetch)"
+rundir=$K4A_BUILD/runs/demo-$kver
 echo "demo: booting Debian kernel $kver under QEMU"
-RUNDIR=$K4A_BUILD/runs/demo-$kver TIMEOUT=${TIMEOUT:-900} \
-	"$K4A_ROOT/tools/vm/vm-run.sh" "$kver" "$K4A_ROOT/tools/vm/guest/demo.sh"
+rc=0
+RUNDIR=$rundir TIMEOUT=${TIMEOUT:-900} \
+	"$K4A_ROOT/tools/vm/vm-run.sh" "$kver" "$K4A_ROOT/tools/vm/guest/demo.sh" || rc=$?
+[ "$rc" = 0 ] || k4a_die "the demo failed in the guest (vm-run exit $rc; console log: $rundir/console.log)"

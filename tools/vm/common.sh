@@ -13,3 +13,17 @@ export K4A_ROOT K4A_BUILD K4A_CACHE
 
 k4a_log() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 k4a_die() { k4a_log "$*"; exit 1; }
+
+# A script running under `set -e` that stops on a failed command says which one and where,
+# instead of exiting without a word. errtrace (-E) reaches failures inside functions; the
+# report is made only in the script's own shell (not inside $(...) or a pipeline element,
+# where a failure need not stop the script): when such a failure does stop it, the command
+# that received it is the one reported.
+k4a_on_err() {
+	[ "$BASH_SUBSHELL" = 0 ] && [[ $- == *e* ]] || return 0
+	printf '%s: FAILED (exit %s) at %s:%s: %s\n' "${0##*/}" "$1" "${4##*/}" "$3" "$2" >&2
+}
+if [[ $- == *e* ]]; then
+	set -E
+	trap 'k4a_on_err $? "$BASH_COMMAND" "$LINENO" "${BASH_SOURCE[0]}"' ERR
+fi

@@ -118,7 +118,7 @@ list() {
 		[ -f "$d" ] || continue
 		d=$(dirname "$d")
 		r=$(cat "$d/role" 2>/dev/null || echo build)
-		[ "$r" = "$1" ] && basename "$d"
+		if [ "$r" = "$1" ]; then basename "$d"; fi
 	done | sort -V
 }
 

@@ -4,6 +4,7 @@
 # something is missing. Extra suites (bookworm-backports for the 6.12 kernel, trixie for the
 # guest rootfs, trixie-backports for the reference kernel) are added with the mirror taken from the machine's existing apt sources.
 set -euo pipefail
+. "$(dirname "$0")/common.sh"
 
 PKGS=(
 	# kernel module build and static checks

@@ -2,6 +2,7 @@
 # k4a_load [PARAM=VALUE...]  load the stock modules k4a.ko depends on, then k4a.ko itself
 # k4a_unload                 remove k4a (fails if it is in use)
 # ktap_* helpers             KTAP output for shell tests
+# k4a_wait / k4a_now         waiting for a condition, timing it
 
 k4a_load() {
 	for dep in $(modinfo -F depends "$K4A_KO" | tr ',' ' '); do
@@ -12,6 +13,38 @@ k4a_load() {
 
 k4a_unload() {
 	rmmod k4a
+}
+
+# Tests assert what must hold on any machine; how long something took is a figure, printed.
+# A wait is for a condition, polled, with an upper bound (K4A_WAIT_S, 300 s) that only a hang
+# reaches: a slow or busy host makes a wait longer, never a test fail.
+K4A_WAIT_S=${K4A_WAIT_S:-300}
+# k4a_now: uptime in centiseconds
+k4a_now() { awk '{printf "%d", $1 * 100}' /proc/uptime; }
+# k4a_secs FROM [TO]: seconds between two k4a_now values (TO: now), as "1.23"
+k4a_secs() {
+	awk -v a="$1" -v b="${2:-$(k4a_now)}" 'BEGIN {printf "%.2f", (b - a) / 100}'
+}
+# k4a_wait WHAT COMMAND [ARGS...]: run COMMAND every 0.2 s until it succeeds, at most
+# K4A_WAIT_S seconds. Prints "# WHAT: after N s" (or "# WHAT: not after N s") unless WHAT is
+# empty; returns 0 when COMMAND succeeded. K4A_WAITED holds the seconds it took.
+k4a_wait() {
+	_w_what=$1
+	shift
+	_w_t0=$(k4a_now)
+	_w_end=$((_w_t0 + K4A_WAIT_S * 100))
+	while :; do
+		if "$@"; then
+			K4A_WAITED=$(k4a_secs "$_w_t0")
+			[ -z "$_w_what" ] || echo "# $_w_what: after $K4A_WAITED s"
+			return 0
+		fi
+		[ "$(k4a_now)" -lt "$_w_end" ] || break
+		sleep 0.2
+	done
+	K4A_WAITED=$(k4a_secs "$_w_t0")
+	echo "# ${_w_what:-wait for '$*'}: not after $K4A_WAITED s"
+	return 1
 }
 
 # KTAP for shell tests: ktap_plan N; ktap_result 0|1|skip NAME [REASON]; ktap_totals

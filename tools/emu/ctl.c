@@ -120,13 +120,14 @@ static void dump_unit(struct out *o, struct unit *u, int64_t now)
 		struct counters *n = &u->h[k].cnt;
 
 		say(o, "usb %u %s submits=%llu completes=%llu unlinks=%llu unlink_late=%llu "
-		    "stalls=%llu bytes_in=%llu bytes_out=%llu ctrl=%llu cmds=%llu bad_cmds=%llu\n",
+		    "stalls=%llu bytes_in=%llu bytes_out=%llu ctrl=%llu cmds=%llu bad_cmds=%llu "
+		    "unlink_early=%llu\n",
 		    u->index, k ? "color" : "depth", (unsigned long long)n->submits,
 		    (unsigned long long)n->completes, (unsigned long long)n->unlinks,
 		    (unsigned long long)n->unlink_miss, (unsigned long long)n->stalls,
 		    (unsigned long long)n->bytes_in, (unsigned long long)n->bytes_out,
 		    (unsigned long long)n->ctrl, (unsigned long long)n->cmds,
-		    (unsigned long long)n->bad_cmds);
+		    (unsigned long long)n->bad_cmds, (unsigned long long)n->unlink_early);
 	}
 #ifndef EMU_NO_UVC
 	if (u->uvc) {

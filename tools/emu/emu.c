@@ -301,6 +301,12 @@ static void complete_later(struct half *h, struct urb *r, int64_t now)
 
 /* ---- feeding IN URBs from transfer items --------------------------------- */
 
+static unsigned int rsp_ep(const struct half *h)
+{
+	return h->which == HALF_DEPTH ? (EP_DEPTH_RSP_IN & 0xf) : (EP_COLOR_RSP_IN & 0xf);
+}
+
+
 /*
  * Put as much of @x as fits into the next pending URB on @epnum. Returns 1
  * when @x is finished (its last packet was short, or a zero-length packet
@@ -360,7 +366,7 @@ static int feed_one(struct half *h, unsigned int epnum, struct xitem *x, int64_t
 
 void deliver_rsp(struct half *h, int64_t now)
 {
-	unsigned int ep = h->which == HALF_DEPTH ? (EP_DEPTH_RSP_IN & 0xf) : (EP_COLOR_RSP_IN & 0xf);
+	unsigned int ep = rsp_ep(h);
 
 	while (h->rsp_n) {
 		int r = feed_one(h, ep, &h->rsp[h->rsp_head], now);
@@ -784,14 +790,65 @@ static void iso_fill(struct half *h, struct urb *r, int64_t now)
 	complete_later(h, r, now);
 }
 
+/* serial number arithmetic: seqnum @a comes after @b (they wrap at 2^32) */
+static bool seq_after(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+/*
+ * vhci_hcd can send the CMD_UNLINK of a URB before its CMD_SUBMIT: its
+ * transmit thread sends every queued submit, then every queued unlink, so a
+ * URB submitted and unlinked between those two steps goes out unlink first.
+ * Answering that unlink at once with status 0 ("already completed") makes
+ * vhci give the URB back, and the RET_SUBMIT that follows later is a protocol
+ * error for it: vhci logs "cannot find a urb" and drops the device. So such an
+ * unlink waits in @h->early until its URB's CMD_SUBMIT arrives (it follows on
+ * the same stream); the URB is then not carried out but answered by the
+ * RET_UNLINK with -ECONNRESET, which vhci gives back as an unlinked URB.
+ * Submits arrive in seqnum order, so an unlink whose target was passed over
+ * will not find it any more: it gets status 0 then.
+ * Returns true if the URB of @c was answered that way.
+ */
+static bool early_unlink_match(struct half *h, const struct usbip_cmd *c)
+{
+	unsigned int i = 0;
+	bool hit = false;
+
+	while (i < h->nearly) {
+		struct early_unlink e = h->early[i];
+
+		if (e.target != c->seqnum && !seq_after(c->seqnum, e.target)) {
+			i++;
+			continue;
+		}
+		memmove(&h->early[i], &h->early[i + 1], (h->nearly - i - 1) * sizeof(e));
+		h->nearly--;
+		if (e.target == c->seqnum && !hit) {
+			hit = true;
+			h->cnt.unlink_early++;
+			send_unlink(h, e.seqnum, -104);	/* -ECONNRESET */
+		} else {
+			h->cnt.unlink_miss++;
+			send_unlink(h, e.seqnum, 0);
+		}
+	}
+	return hit;
+}
+
 static void handle_submit(struct half *h, const struct usbip_cmd *c, const uint8_t *tail,
 			  int64_t now)
 {
-	struct urb *r = urb_get(h);
+	struct urb *r;
 	int type;
 	uint32_t bit = 1u << (c->ep + (c->direction == USBIP_DIR_IN ? 0 : 16));
 
 	h->cnt.submits++;
+	h->last_seq = c->seqnum;
+	h->seq_seen = true;
+	if (h->nearly && early_unlink_match(h, c))
+		return;
+	r = urb_get(h);
 	if (!r) {
 		/* pool exhausted: refuse this URB */
 		uint8_t hdr[USBIP_HDR_SIZE];
@@ -881,13 +938,26 @@ static void handle_unlink(struct half *h, const struct usbip_cmd *c)
 		unlink_from(&h->isoq, c->unlink_seqnum);
 	if (!r && (r = find_in(&h->doneq, c->unlink_seqnum)))
 		unlink_from(&h->doneq, c->unlink_seqnum);
-	if (!r) {
-		h->cnt.unlink_miss++;
-		send_unlink(h, c->seqnum, 0);
+	if (r) {
+		/* not answered yet (waiting for data, for its service interval,
+		 * or held back by the delivery model): it never will be */
+		urb_put(h, r);
+		send_unlink(h, c->seqnum, -104);	/* -ECONNRESET */
 		return;
 	}
-	urb_put(h, r);
-	send_unlink(h, c->seqnum, -104);	/* -ECONNRESET: never answered */
+	if ((!h->seq_seen || seq_after(c->unlink_seqnum, h->last_seq)) &&
+	    h->nearly < EARLY_UNLINKS) {
+		/* its CMD_SUBMIT is still to come: see early_unlink_match() */
+		h->early[h->nearly].seqnum = c->seqnum;
+		h->early[h->nearly++].target = c->unlink_seqnum;
+		return;
+	}
+	/*
+	 * Already answered: every reply is written whole before the next
+	 * command is read, so its RET_SUBMIT is on the stream ahead of this.
+	 */
+	h->cnt.unlink_miss++;
+	send_unlink(h, c->seqnum, 0);
 }
 
 /* parse as many complete commands as the receive buffer holds */
@@ -937,7 +1007,7 @@ static int half_parse(struct half *h, int64_t now)
 	return 0;
 }
 
-static void half_readable(struct half *h)
+void half_readable(struct half *h)
 {
 	int64_t now = now_ns();
 
@@ -985,6 +1055,8 @@ static void half_reset_state(struct half *h)
 	memset(h->pend, 0, sizeof(h->pend));
 	memset(&h->isoq, 0, sizeof(h->isoq));
 	memset(&h->doneq, 0, sizeof(h->doneq));
+	h->nearly = 0;
+	h->seq_seen = false;
 	memset(h->ep_last_due, 0, sizeof(h->ep_last_due));
 	h->iso_next_ns = 0;
 	h->halted = 0;
@@ -995,16 +1067,12 @@ static void half_reset_state(struct half *h)
 	h->rxlen = 0;
 }
 
-int half_plug(struct half *h)
+/* Descriptors, buffers and power-on state for a plug of @h. */
+static int half_prepare(struct half *h)
 {
 	struct unit *u = h->u;
 	struct desc_ident id;
-	struct epoll_event ev;
-	int sv[2], port, sz = 8 << 20;
-	struct timeval snd_tmo = { 5, 0 };
 
-	if (h->plugged)
-		return 0;
 	memset(&id, 0, sizeof(id));
 	id.pid = h->which == HALF_DEPTH ? K4A_PID_DEPTH : K4A_PID_COLOR;
 	id.serial = u->serial;
@@ -1034,19 +1102,17 @@ int half_plug(struct half *h)
 	}
 	half_reset_state(h);
 	ep_types_update(h);
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		return -1;
-	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &snd_tmo, sizeof(snd_tmo));
-	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	h->devid = (uint32_t)((u->index + 1) << 16 | (h->which + 2));
-	port = usbip_attach(sv[0], h->devid, 5 /* USB_SPEED_SUPER */);
-	close(sv[0]);
-	if (port < 0) {
-		close(sv[1]);
-		return -1;
-	}
-	h->fd = sv[1];
+	return 0;
+}
+
+/* @h is now connected through @fd (our end of the stream) on vhci port @port. */
+static void half_connect(struct half *h, int fd, int port)
+{
+	struct unit *u = h->u;
+	struct epoll_event ev;
+
+	h->fd = fd;
 	h->port = port;
 	h->plugged = true;
 	h->dead = false;
@@ -1056,6 +1122,41 @@ int half_plug(struct half *h)
 	ev.events = EPOLLIN | EPOLLRDHUP;
 	ev.data.ptr = &src_half[u->index][h->which];
 	epoll_ctl(epfd, EPOLL_CTL_ADD, h->fd, &ev);
+}
+
+int half_plug(struct half *h)
+{
+	int sv[2], port, sz = 8 << 20;
+	struct timeval snd_tmo = { 5, 0 };
+
+	if (h->plugged)
+		return 0;
+	if (half_prepare(h) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &snd_tmo, sizeof(snd_tmo));
+	setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	port = usbip_attach(sv[0], h->devid, 5 /* USB_SPEED_SUPER */);
+	close(sv[0]);
+	if (port < 0) {
+		close(sv[1]);
+		return -1;
+	}
+	half_connect(h, sv[1], port);
+	return 0;
+}
+
+/*
+ * Host tests: plug @h on a stream socket the caller plays vhci_hcd on (no
+ * attach; unplug it with half_unplug(h, true)).
+ */
+int half_plug_fd(struct half *h, int fd)
+{
+	if (h->plugged || half_prepare(h) < 0)
+		return -1;
+	half_connect(h, fd, 0);
 	return 0;
 }
 
@@ -1409,7 +1510,21 @@ static uint8_t *pattern_alloc(void)
 	return malloc(DEPTH_PATTERN_SIZE);
 }
 
-int main(int argc, char **argv)
+int emu_pattern_init(void)
+{
+	uint32_t i;
+
+	if (depth_pattern)
+		return 0;
+	depth_pattern = pattern_alloc();
+	if (!depth_pattern)
+		return -1;
+	for (i = 0; i < DEPTH_PATTERN_SIZE; i++)
+		depth_pattern[i] = (uint8_t)((i * 7) ^ (i >> 10));
+	return 0;
+}
+
+int emu_main(int argc, char **argv)
 {
 	struct epoll_event ev, evs[32];
 	sigset_t ss;
@@ -1426,11 +1541,8 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	depth_pattern = pattern_alloc();
-	if (!depth_pattern)
+	if (emu_pattern_init() < 0)
 		return 1;
-	for (i = 0; i < DEPTH_PATTERN_SIZE; i++)
-		depth_pattern[i] = (uint8_t)((i * 7) ^ (i >> 10));
 	if (opts.log_path) {
 		sidelog = fopen(opts.log_path, "we");
 		if (!sidelog) {

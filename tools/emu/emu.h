@@ -26,6 +26,7 @@
 #define IMU_PKT_MAX	252
 #define TRIG_RING	8
 #define LASER_HIST	64
+#define EARLY_UNLINKS	32
 
 enum half_id { HALF_DEPTH, HALF_COLOR };
 
@@ -94,13 +95,22 @@ struct xitem {
 	enum done_kind done;
 };
 
+/**
+ * struct early_unlink - a CMD_UNLINK whose target URB was not submitted yet
+ * @seqnum:     seqnum of the CMD_UNLINK (echoed in its RET_UNLINK)
+ * @target:     seqnum of the URB to unlink
+ */
+struct early_unlink {
+	uint32_t seqnum, target;
+};
+
 struct unit;
 
 /**
  * struct counters - per USB device statistics
  */
 struct counters {
-	uint64_t submits, completes, unlinks, unlink_miss, stalls;
+	uint64_t submits, completes, unlinks, unlink_miss, unlink_early, stalls;
 	uint64_t bytes_in, bytes_out, ctrl, cmds, bad_cmds;
 };
 
@@ -118,6 +128,8 @@ struct counters {
  * @pend:       IN URBs waiting for data, per endpoint number
  * @isoq:       iso URBs in service order
  * @doneq:      answered URBs waiting for their completion time (sorted)
+ * @early:      CMD_UNLINKs that arrived before the CMD_SUBMIT of their URB
+ * @last_seq:   seqnum of the last CMD_SUBMIT (@seq_seen: there was one)
  * @ep_last_due: last completion time per endpoint (keeps completions ordered)
  * @iso_next_ns: end of the last scheduled iso service interval
  * @halted:     halted endpoints (bit = epnum, IN + 16 * OUT)
@@ -142,6 +154,10 @@ struct half {
 	struct urbq pend[16];
 	struct urbq isoq;
 	struct urbq doneq;
+	struct early_unlink early[EARLY_UNLINKS];
+	unsigned int nearly;
+	uint32_t last_seq;
+	bool seq_seen;
 	int64_t ep_last_due[32];
 	int64_t iso_next_ns;
 	uint32_t halted;
@@ -299,6 +315,11 @@ void deliver_depth(struct unit *u, int64_t now);
 void deliver_imu(struct unit *u, int64_t now);
 void set_stall(struct half *h, uint8_t ep_addr);
 void emu_quit(void);
+int emu_main(int argc, char **argv);
+/* for host tests: the transport without vhci_hcd (@fd is our end of a stream socket) */
+int emu_pattern_init(void);
+int half_plug_fd(struct half *h, int fd);
+void half_readable(struct half *h);
 
 /* model.c */
 void ev_push(const struct event *e);

@@ -1,0 +1,945 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host tests of the emulator's USB/IP transport: emu.c with the model and the
+ * control commands, the test playing vhci_hcd on the other end of a
+ * socketpair (no kernel involved).
+ *
+ * Every reply the emulator writes is checked by a model of how vhci_hcd takes
+ * it (struct peer): a RET_SUBMIT must find its URB still in flight, a
+ * RET_UNLINK must answer a pending unlink, and a RET_UNLINK that finds its
+ * URB still in flight gives it back, which is only right with -ECONNRESET
+ * (status 0 means "already answered": its RET_SUBMIT must have come first).
+ * URBs are unlinked at every stage: before their CMD_SUBMIT arrived, pending
+ * without data, answered but held back by the delivery model, while their
+ * reply is being written (writev and sendfile), and after it was written.
+ * Prints one line per case and ends with "N passed, N failed".
+ */
+#include <poll.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "emu.h"
+#include "le.h"
+
+#define ECONNRESET_NEG	(-104)
+
+static int passed, failed;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s: ", cond ? "PASS" : "FAIL");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (cond)
+		passed++;
+	else
+		failed++;
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+static uint64_t fnv(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	while (n--)
+		h = (h ^ *p++) * 0x100000001b3ull;
+	return h;
+}
+
+/* ---- vhci_hcd, as far as the replies are concerned ---- */
+
+#define PEER_MAX	8192
+
+struct vurb {
+	uint32_t seq;
+	uint8_t dir, ep;
+	bool sent;		/* CMD_SUBMIT written (else still in vhci's transmit queue) */
+	bool done;		/* given back */
+	bool unlinking;
+	bool by_unlink;		/* given back by a RET_UNLINK */
+	int32_t status, actual;
+	uint64_t hash;		/* of the data received */
+};
+
+struct vunl {
+	uint32_t seq, target;
+	bool answered;
+	int32_t status;
+};
+
+struct pdu {
+	uint32_t cmd, seq;
+	int32_t status, actual;
+};
+
+struct peer {
+	int fd;			/* vhci's end of the stream */
+	struct half *h;
+	uint32_t next_seq;
+	struct vurb urb[PEER_MAX];
+	unsigned int nurb;
+	struct vunl unl[PEER_MAX];
+	unsigned int nunl;
+	struct pdu trace[PEER_MAX];
+	unsigned int ntrace;
+	uint8_t *rx;
+	size_t rxlen, rxcap;
+	unsigned int errors;
+	char why[200];		/* the first error */
+};
+
+static void perr(struct peer *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!p->errors++) {
+		va_start(ap, fmt);
+		vsnprintf(p->why, sizeof(p->why), fmt, ap);
+		va_end(ap);
+	}
+}
+
+static struct vurb *vurb_find(struct peer *p, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nurb; i++)
+		if (p->urb[i].seq == seq)
+			return &p->urb[i];
+	return NULL;
+}
+
+static struct vunl *vunl_find(struct peer *p, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nunl; i++)
+		if (p->unl[i].seq == seq)
+			return &p->unl[i];
+	return NULL;
+}
+
+static void peer_pdu(struct peer *p, const uint8_t *hdr, const uint8_t *data, size_t dlen)
+{
+	uint32_t cmd = be32(hdr), seq = be32(hdr + 4);
+	int32_t status = (int32_t)be32(hdr + 20), actual = (int32_t)be32(hdr + 24);
+	struct vurb *v;
+	struct vunl *u;
+
+	if (p->ntrace < PEER_MAX)
+		p->trace[p->ntrace++] = (struct pdu){ cmd, seq, status, actual };
+	if (cmd == USBIP_RET_SUBMIT) {
+		v = vurb_find(p, seq);
+		if (!v || !v->sent || v->done) {
+			perr(p, "cannot find a urb of seqnum %u (RET_SUBMIT after its URB was given back)",
+			     seq);
+			return;
+		}
+		v->done = true;
+		v->status = status;
+		v->actual = actual;
+		v->hash = fnv(data, v->dir == USBIP_DIR_IN && actual > 0 ? (size_t)actual : 0);
+		(void)dlen;
+		return;
+	}
+	if (cmd != USBIP_RET_UNLINK) {
+		perr(p, "unknown reply %u", cmd);
+		return;
+	}
+	u = vunl_find(p, seq);
+	if (!u || u->answered) {
+		perr(p, "RET_UNLINK %u answers no pending unlink", seq);
+		return;
+	}
+	u->answered = true;
+	u->status = status;
+	v = vurb_find(p, u->target);
+	if (!v || v->done)
+		return;		/* "already given back": fine */
+	if (!v->sent) {
+		perr(p, "RET_UNLINK %u before the CMD_SUBMIT of %u left: that URB is never given back",
+		     seq, u->target);
+		return;
+	}
+	if (status != ECONNRESET_NEG)
+		perr(p, "RET_UNLINK %u with status %d gave back URB %u before its RET_SUBMIT",
+		     seq, status, u->target);
+	v->done = true;
+	v->by_unlink = true;
+	v->status = status;
+	v->actual = 0;
+}
+
+static void peer_parse(struct peer *p)
+{
+	size_t pos = 0;
+
+	while (p->rxlen - pos >= USBIP_HDR_SIZE) {
+		const uint8_t *hdr = p->rx + pos;
+		size_t need = USBIP_HDR_SIZE;
+
+		if (be32(hdr) == USBIP_RET_SUBMIT) {
+			int32_t actual = (int32_t)be32(hdr + 24), npk = (int32_t)be32(hdr + 32);
+
+			if (be32(hdr + 12) == USBIP_DIR_IN && actual > 0)
+				need += (size_t)actual;
+			if (npk > 0)
+				need += (size_t)npk * USBIP_ISO_DESC_SIZE;
+		}
+		if (p->rxlen - pos < need)
+			break;
+		peer_pdu(p, hdr, hdr + USBIP_HDR_SIZE, need - USBIP_HDR_SIZE);
+		pos += need;
+	}
+	memmove(p->rx, p->rx + pos, p->rxlen - pos);
+	p->rxlen -= pos;
+}
+
+static void peer_take(struct peer *p, const uint8_t *b, size_t n)
+{
+	if (p->rxlen + n > p->rxcap) {
+		p->rxcap = (p->rxlen + n) * 2;
+		p->rx = realloc(p->rx, p->rxcap);
+		if (!p->rx)
+			abort();
+	}
+	memcpy(p->rx + p->rxlen, b, n);
+	p->rxlen += n;
+	peer_parse(p);
+}
+
+/* read what the emulator wrote so far */
+static void peer_drain(struct peer *p)
+{
+	static uint8_t b[1 << 16];
+
+	for (;;) {
+		ssize_t n = recv(p->fd, b, sizeof(b), MSG_DONTWAIT);
+
+		if (n <= 0)
+			return;
+		peer_take(p, b, (size_t)n);
+	}
+}
+
+static void peer_write(struct peer *p, const void *b, size_t n)
+{
+	const uint8_t *c = b;
+
+	while (n) {
+		ssize_t w = write(p->fd, c, n);
+
+		if (w <= 0) {
+			perr(p, "write to the emulator failed");
+			return;
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+}
+
+/* one emulator pass: read commands, feed replies, complete what is due by @horizon */
+static void pump(struct peer *p, int64_t horizon)
+{
+	struct half *h = p->h;
+	int64_t now = now_ns();
+
+	if (h->plugged)
+		half_readable(h);
+	if (h->plugged) {
+		deliver_rsp(h, now);
+		deliver_depth(h->u, now);
+		deliver_imu(h->u, now);
+		half_service(h, horizon);
+	}
+	peer_drain(p);
+}
+
+/* only read commands (nothing becomes due) */
+static void pump_rx(struct peer *p)
+{
+	if (p->h->plugged)
+		half_readable(p->h);
+	peer_drain(p);
+}
+
+static int64_t far(void)
+{
+	return now_ns() + 3600 * 1000000000ll;
+}
+
+static uint32_t seq_new(struct peer *p)
+{
+	struct vurb *v = &p->urb[p->nurb++];
+
+	memset(v, 0, sizeof(*v));
+	v->seq = p->next_seq++;
+	return v->seq;
+}
+
+/* CMD_SUBMIT of URB @seq (from seq_new) */
+static void submit_seq(struct peer *p, uint32_t seq, uint8_t dir, uint8_t ep, uint32_t len,
+		       const void *out, const uint8_t *setup, int npk)
+{
+	uint8_t hdr[USBIP_HDR_SIZE], d[USBIP_ISO_DESC_SIZE];
+	struct vurb *v = vurb_find(p, seq);
+	int i;
+
+	memset(hdr, 0, sizeof(hdr));
+	put_be32(hdr, USBIP_CMD_SUBMIT);
+	put_be32(hdr + 4, seq);
+	put_be32(hdr + 8, p->h->devid);
+	put_be32(hdr + 12, dir);
+	put_be32(hdr + 16, ep);
+	put_be32(hdr + 24, len);
+	put_be32(hdr + 32, (uint32_t)npk);
+	put_be32(hdr + 36, npk > 0 ? 1 : 0);
+	if (setup)
+		memcpy(hdr + 40, setup, 8);
+	peer_write(p, hdr, sizeof(hdr));
+	if (dir == USBIP_DIR_OUT && len)
+		peer_write(p, out, len);
+	for (i = 0; i < npk; i++) {
+		memset(d, 0, sizeof(d));
+		put_be32(d, (uint32_t)i * (len / (uint32_t)npk));
+		put_be32(d + 4, len / (uint32_t)npk);
+		peer_write(p, d, sizeof(d));
+	}
+	v->dir = dir;
+	v->ep = ep;
+	v->sent = true;
+}
+
+static uint32_t submit(struct peer *p, uint8_t dir, uint8_t ep, uint32_t len, const void *out)
+{
+	uint32_t seq = seq_new(p);
+
+	submit_seq(p, seq, dir, ep, len, out, NULL, 0);
+	return seq;
+}
+
+/* CMD_UNLINK of URB @target: the PDU in @pdu; written unless @pdu is given */
+static uint32_t unlink_urb(struct peer *p, uint32_t target, uint8_t *pdu)
+{
+	uint8_t hdr[USBIP_HDR_SIZE];
+	struct vunl *u = &p->unl[p->nunl++];
+	struct vurb *v = vurb_find(p, target);
+
+	memset(u, 0, sizeof(*u));
+	u->seq = p->next_seq++;
+	u->target = target;
+	if (v)
+		v->unlinking = true;
+	memset(hdr, 0, sizeof(hdr));
+	put_be32(hdr, USBIP_CMD_UNLINK);
+	put_be32(hdr + 4, u->seq);
+	put_be32(hdr + 8, p->h->devid);
+	put_be32(hdr + 20, target);
+	if (pdu)
+		memcpy(pdu, hdr, sizeof(hdr));
+	else
+		peer_write(p, hdr, sizeof(hdr));
+	return u->seq;
+}
+
+/* an MCU command on the half's command endpoint */
+static uint32_t command(struct peer *p, uint32_t tid, uint32_t op, uint32_t payload,
+			const void *arg, size_t alen)
+{
+	uint8_t pkt[MCU_HDR_SIZE + MCU_MAX_CMD_DATA];
+	size_t n = mcu_pack_cmd(pkt, tid, op, payload, arg, alen);
+	uint8_t ep = p->h->which == HALF_DEPTH ? EP_DEPTH_CMD_OUT : EP_COLOR_CMD_OUT;
+
+	return submit(p, USBIP_DIR_OUT, ep, (uint32_t)n, pkt);
+}
+
+static uint8_t rsp_ep_of(const struct peer *p)
+{
+	return (p->h->which == HALF_DEPTH ? EP_DEPTH_RSP_IN : EP_COLOR_RSP_IN) & 0xf;
+}
+
+/* every URB given back once, every unlink answered once, nothing vhci would refuse */
+static bool settled(const struct peer *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nurb; i++)
+		if (p->urb[i].sent && !p->urb[i].done)
+			return false;
+	for (i = 0; i < p->nunl; i++)
+		if (!p->unl[i].answered)
+			return false;
+	return p->errors == 0;
+}
+
+/* index of the first reply in the trace matching (@cmd, @seq), -1 if none */
+static int trace_at(const struct peer *p, uint32_t cmd, uint32_t seq)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->ntrace; i++)
+		if (p->trace[i].cmd == cmd && p->trace[i].seq == seq)
+			return (int)i;
+	return -1;
+}
+
+static unsigned int trace_count(const struct peer *p, uint32_t cmd, uint32_t seq)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->ntrace; i++)
+		n += p->trace[i].cmd == cmd && p->trace[i].seq == seq;
+	return n;
+}
+
+/* ---- setup ---- */
+
+static struct peer *peer_new(enum half_id which, uint32_t first_seq)
+{
+	struct peer *p = calloc(1, sizeof(*p));
+	struct unit *u = &units[0];
+	struct timeval tmo = { 10, 0 };
+	int sv[2], sz = 8 << 20;
+
+	if (!p || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		abort();
+	/* as half_plug(), with a send timeout that ends a stuck test */
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &tmo, sizeof(tmo));
+	p->fd = sv[0];
+	p->h = &u->h[which];
+	p->next_seq = first_seq;
+	if (half_plug_fd(p->h, sv[1]) < 0)
+		abort();
+	return p;
+}
+
+static void peer_free(struct peer *p)
+{
+	half_unplug(p->h, true);
+	close(p->fd);
+	free(p->rx);
+	free(p);
+}
+
+/* the unit as the emulator starts it, for every test */
+static void unit_fresh(void)
+{
+	struct unit *u = &units[0];
+
+	memset(&u->f, 0, sizeof(u->f));
+	memset(&u->jit, 0, sizeof(u->jit));
+	u->jit.rng = 0x9e3779b97f4a7c15ull;
+	u->dn = 0;
+}
+
+static void set_jitter(const char *spec)
+{
+	struct jitter j = units[0].jit;
+
+	if (jitter_parse(spec, &j))
+		abort();
+	units[0].jit = j;
+}
+
+/* ---- unlink at every stage ---- */
+
+/* DEPTH: READ_PRODUCT_SN (data stage + status) */
+static void read_sn(struct peer *p, uint32_t tid)
+{
+	command(p, tid, OP_D_READ_SN, 255, NULL, 0);
+}
+
+static void test_unlink_before_submit(void)
+{
+	struct peer *p;
+	uint32_t x, u, d, s, c;
+	uint64_t cmds;
+
+	unit_fresh();
+	p = peer_new(HALF_DEPTH, 17700);
+	/* as vhci sends it: CMD_UNLINK, then the CMD_SUBMIT, data waiting for the URB */
+	read_sn(p, 1);
+	pump(p, far());
+	x = seq_new(p);
+	u = unlink_urb(p, x, NULL);
+	submit_seq(p, x, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL, NULL, 0);
+	d = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(p->errors == 0 && vurb_find(p, x)->by_unlink && trace_count(p, USBIP_RET_SUBMIT, x) == 0 &&
+	   vurb_find(p, d)->actual == 12 && vurb_find(p, s)->actual == MCU_STATUS_SIZE,
+	   "CMD_UNLINK right before its URB's CMD_SUBMIT: one RET_UNLINK -ECONNRESET, the data "
+	   "goes to the next URB%s%s", p->errors ? ": " : "", p->why);
+	/* the same with the emulator running in between */
+	read_sn(p, 2);
+	pump(p, far());
+	x = seq_new(p);
+	u = unlink_urb(p, x, NULL);
+	pump(p, far());
+	ok(trace_at(p, USBIP_RET_UNLINK, u) < 0,
+	   "CMD_UNLINK before its URB's CMD_SUBMIT: not answered while the URB is not there");
+	submit_seq(p, x, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL, NULL, 0);
+	pump(p, far());
+	ok(trace_count(p, USBIP_RET_SUBMIT, x) == 0 && trace_at(p, USBIP_RET_UNLINK, u) >= 0 &&
+	   p->trace[trace_at(p, USBIP_RET_UNLINK, u)].status == ECONNRESET_NEG &&
+	   vurb_find(p, x)->by_unlink,
+	   "the URB, when it arrives, is answered by RET_UNLINK -ECONNRESET and never by RET_SUBMIT");
+	d = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(vurb_find(p, d)->actual == 12 && vurb_find(p, s)->actual == MCU_STATUS_SIZE,
+	   "the reply it would have taken goes to the next URBs (serial, then status)");
+	/* an OUT command unlinked before its submit is not carried out */
+	cmds = p->h->cnt.cmds;
+	c = seq_new(p);
+	u = unlink_urb(p, c, NULL);
+	{
+		uint8_t pkt[MCU_HDR_SIZE];
+
+		mcu_pack_cmd(pkt, 2, OP_D_POWER_ON, 0, NULL, 0);
+		submit_seq(p, c, USBIP_DIR_OUT, EP_DEPTH_CMD_OUT, sizeof(pkt), pkt, NULL, 0);
+	}
+	pump(p, far());
+	ok(p->h->cnt.cmds == cmds && !p->h->mcu.powered && vurb_find(p, c)->by_unlink &&
+	   p->h->cnt.unlink_early == 3,
+	   "an OUT command unlinked before its submit is not carried out (unlink_early=%llu)",
+	   (unsigned long long)p->h->cnt.unlink_early);
+	/* an unlink whose URB never comes: answered with 0 once a later URB shows it was passed */
+	x = seq_new(p);
+	vurb_find(p, x)->done = true;	/* vhci never sends it */
+	u = unlink_urb(p, x, NULL);
+	pump(p, far());
+	ok(trace_at(p, USBIP_RET_UNLINK, u) < 0, "unlink of a seqnum not seen yet waits");
+	d = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(trace_at(p, USBIP_RET_UNLINK, u) >= 0 && p->trace[trace_at(p, USBIP_RET_UNLINK, u)].status == 0,
+	   "a later seqnum passes it over: RET_UNLINK status 0");
+	unlink_urb(p, d, NULL);
+	pump(p, far());
+	ok(settled(p), "vhci takes every reply, every URB given back once%s%s",
+	   p->errors ? ": " : "", p->why);
+	peer_free(p);
+}
+
+static void test_unlink_pending(void)
+{
+	struct peer *p;
+	uint32_t a, b, u, s;
+
+	unit_fresh();
+	p = peer_new(HALF_DEPTH, 100);
+	a = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	b = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(p->ntrace == 0, "IN URBs without data stay pending");
+	u = unlink_urb(p, a, NULL);
+	pump(p, far());
+	ok(p->ntrace == 1 && p->trace[0].cmd == USBIP_RET_UNLINK && p->trace[0].seq == u &&
+	   p->trace[0].status == ECONNRESET_NEG, "pending URB unlinked: RET_UNLINK -ECONNRESET");
+	read_sn(p, 7);
+	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(trace_count(p, USBIP_RET_SUBMIT, a) == 0 && vurb_find(p, b)->actual == 12 &&
+	   vurb_find(p, s)->actual == MCU_STATUS_SIZE,
+	   "the unlinked URB never gets data; the next pending one does");
+	ok(settled(p), "vhci takes every reply%s%s", p->errors ? ": " : "", p->why);
+	peer_free(p);
+}
+
+static void test_unlink_held(void)
+{
+	struct peer *p;
+	uint32_t a, b, c, u, s;
+	int ia, ic;
+
+	unit_fresh();
+	/* jitter on, long enough that nothing is due unless the test says so */
+	set_jitter("60000000,100000,uniform");
+	p = peer_new(HALF_DEPTH, 5000);
+	read_sn(p, 1);
+	a = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	b = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, now_ns());
+	ok(p->ntrace == 1 && !vurb_find(p, a)->done && !vurb_find(p, b)->done &&
+	   p->h->doneq.n == 2, "both replies answered but held back by the delivery model");
+	u = unlink_urb(p, b, NULL);
+	pump(p, now_ns());
+	ok(p->trace[p->ntrace - 1].cmd == USBIP_RET_UNLINK &&
+	   p->trace[p->ntrace - 1].status == ECONNRESET_NEG && p->h->doneq.n == 1,
+	   "held URB unlinked: RET_UNLINK -ECONNRESET, taken off the done queue");
+	pump(p, far());
+	ok(trace_count(p, USBIP_RET_SUBMIT, b) == 0 && vurb_find(p, a)->actual == 12,
+	   "its RET_SUBMIT never follows; the one before it completes");
+	/* the status went with the unlinked URB; the next command's reply is whole */
+	read_sn(p, 2);
+	c = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, now_ns());
+	u = unlink_urb(p, c, NULL);
+	pump(p, far());
+	ia = trace_at(p, USBIP_RET_UNLINK, u);
+	ic = trace_at(p, USBIP_RET_SUBMIT, s);
+	ok(ia >= 0 && ic > ia && vurb_find(p, s)->actual == MCU_STATUS_SIZE,
+	   "unlink of the first of two held URBs: the second still completes, after the unlink");
+	ok(settled(p), "vhci takes every reply%s%s", p->errors ? ": " : "", p->why);
+	peer_free(p);
+}
+
+static void test_unlink_written(void)
+{
+	struct peer *p;
+	uint32_t a, u;
+	int ia, iu;
+
+	uint64_t miss;
+
+	unit_fresh();
+	set_jitter("100,50,uniform");
+	p = peer_new(HALF_DEPTH, 0xfffffffcu);	/* seqnums wrap during this test */
+	miss = p->h->cnt.unlink_miss;
+	read_sn(p, 3);
+	a = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(vurb_find(p, a)->done && vurb_find(p, a)->actual == 12, "reply written and read");
+	u = unlink_urb(p, a, NULL);
+	pump(p, far());
+	ia = trace_at(p, USBIP_RET_SUBMIT, a);
+	iu = trace_at(p, USBIP_RET_UNLINK, u);
+	ok(iu > ia && p->trace[iu].status == 0 && p->h->cnt.unlink_miss == miss + 1,
+	   "unlink after the reply was written: RET_UNLINK 0 after the RET_SUBMIT");
+	/* the same while the RET_SUBMIT is still unread in the socket */
+	a = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	half_readable(p->h);
+	deliver_rsp(p->h, now_ns());
+	half_service(p->h, far());
+	u = unlink_urb(p, a, NULL);
+	pump(p, far());
+	ia = trace_at(p, USBIP_RET_SUBMIT, a);
+	iu = trace_at(p, USBIP_RET_UNLINK, u);
+	ok(ia >= 0 && iu > ia && p->trace[iu].status == 0,
+	   "unlink while its RET_SUBMIT is in flight to vhci: RET_UNLINK 0 behind it");
+	ok(settled(p) && p->next_seq < 0x10, "vhci takes every reply across the seqnum wrap%s%s",
+	   p->errors ? ": " : "", p->why);
+	peer_free(p);
+}
+
+/*
+ * vhci's receive side reading slowly: reads @first bytes, sends @pdu (a
+ * CMD_UNLINK), reads the rest. The emulator's write is necessarily still in
+ * progress when the unlink goes out (its socket holds far less than remains).
+ */
+struct slow_reader {
+	int fd;
+	size_t first, want, len;
+	int avail;		/* bytes readable when the unlink went out */
+	uint8_t pdu[USBIP_HDR_SIZE];
+	uint8_t *buf;
+	int err;
+};
+
+static void *slow_read(void *arg)
+{
+	struct slow_reader *s = arg;
+
+	while (s->len < s->want) {
+		struct pollfd pf = { s->fd, POLLIN, 0 };
+		size_t n = (s->len < s->first ? s->first : s->want) - s->len;
+		ssize_t r;
+
+		if (n > 4096)
+			n = 4096;
+		if (poll(&pf, 1, 10000) <= 0) {
+			s->err = 1;
+			break;
+		}
+		r = read(s->fd, s->buf + s->len, n);
+		if (r <= 0) {
+			s->err = 2;
+			break;
+		}
+		s->len += (size_t)r;
+		if (s->len == s->first) {
+			if (write(s->fd, s->pdu, sizeof(s->pdu)) != sizeof(s->pdu) ||
+			    ioctl(s->fd, FIONREAD, &s->avail) < 0) {
+				s->err = 3;
+				break;
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Unlink @x while its reply of @reply bytes is being written: @start feeds
+ * it (the emulator blocks in the write until the reader has taken it).
+ */
+static void unlink_mid_write(struct peer *p, uint32_t x, size_t before, size_t reply,
+			     void (*start)(struct peer *p), const char *what, uint64_t want_hash)
+{
+	struct slow_reader s;
+	pthread_t th;
+	int small = 16384, ix, iu;
+	uint32_t u;
+
+	memset(&s, 0, sizeof(s));
+	s.fd = p->fd;
+	s.first = before + USBIP_HDR_SIZE + 10000;
+	s.want = before + USBIP_HDR_SIZE + reply + USBIP_HDR_SIZE;
+	s.buf = malloc(s.want);
+	if (!s.buf)
+		abort();
+	u = unlink_urb(p, x, s.pdu);
+	setsockopt(p->h->fd, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	if (pthread_create(&th, NULL, slow_read, &s))
+		abort();
+	start(p);		/* returns once the whole reply is in the socket */
+	half_readable(p->h);	/* the CMD_UNLINK, sent while it was written */
+	pthread_join(th, NULL);
+	peer_take(p, s.buf, s.len);
+	ix = trace_at(p, USBIP_RET_SUBMIT, x);
+	iu = trace_at(p, USBIP_RET_UNLINK, u);
+	/* the reply was not all in the socket yet when the unlink went out */
+	ok(!s.err && s.first + (size_t)s.avail < s.want - USBIP_HDR_SIZE && ix >= 0 && iu == ix + 1 &&
+	   p->trace[iu].status == 0 && vurb_find(p, x)->actual == (int32_t)reply &&
+	   vurb_find(p, x)->hash == want_hash && p->errors == 0,
+	   "%s: unlink sent after %zu of %zu bytes, %d more written: whole RET_SUBMIT, "
+	   "then RET_UNLINK 0%s%s", what, s.first - before, USBIP_HDR_SIZE + reply, s.avail,
+	   p->errors ? ": " : "", p->why);
+	free(s.buf);
+}
+
+static void start_rsp(struct peer *p)
+{
+	deliver_rsp(p->h, now_ns());
+}
+
+static void start_depth(struct peer *p)
+{
+	deliver_depth(p->h->u, now_ns());
+}
+
+static void test_unlink_mid_write(void)
+{
+	struct unit *un = &units[0];
+	struct peer *p;
+	uint32_t tag = 2, x, s;
+	struct xitem *fr;
+	const uint32_t flen = 1000000;
+	uint8_t *expect;
+	uint32_t i;
+
+	unit_fresh();
+	p = peer_new(HALF_DEPTH, 40000);
+	/* NV tag 2 (1,153,433 bytes) needs the sensor powered */
+	command(p, 1, OP_D_POWER_ON, 0, NULL, 0);
+	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(vurb_find(p, s)->actual == MCU_STATUS_SIZE && p->errors == 0, "DEPTH_POWER_ON answered");
+	command(p, 2, OP_D_NV_DATA_GET, 2000000, &tag, 4);
+	x = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 2000000, NULL);
+	half_readable(p->h);
+	peer_drain(p);		/* the command's own RET_SUBMIT */
+	unlink_mid_write(p, x, 0, NV_BLOB_SIZE, start_rsp, "writev of a 1,153,433-byte NV read",
+			 fnv(un->nvblob, NV_BLOB_SIZE));
+	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+	pump(p, far());
+	ok(vurb_find(p, s)->actual == MCU_STATUS_SIZE, "its status packet follows");
+
+	/* a raw depth frame: ground truth slice, then the pattern by sendfile */
+	fr = &un->dring[(un->dhead + un->dn) % DEPTH_RING_MAX];
+	memset(fr, 0, sizeof(*fr));
+	fr->len = flen;
+	memset(fr->gtb, 0x5a, sizeof(fr->gtb));
+	un->dn++;
+	expect = malloc(flen);
+	if (!expect)
+		abort();
+	memset(expect, 0x5a, EMU_GT_SIZE);
+	for (i = EMU_GT_SIZE; i < flen; i++)
+		expect[i] = (uint8_t)((i * 7) ^ (i >> 10));
+	x = submit(p, USBIP_DIR_IN, EP_DEPTH_STREAM_IN & 0xf, 1 << 20, NULL);
+	half_readable(p->h);
+	unlink_mid_write(p, x, 0, flen, start_depth, "sendfile of a 1,000,000-byte depth frame",
+			 fnv(expect, flen));
+	free(expect);
+	ok(settled(p), "vhci takes every reply%s%s", p->errors ? ": " : "", p->why);
+	peer_free(p);
+}
+
+static void test_unlink_iso(void)
+{
+	struct peer *p;
+	uint8_t setup[8] = { 0x01, 11, 1, 0, 1, 0, 0, 0 };	/* SET_INTERFACE(1, alt 1) */
+	uint32_t c, a[4], u, v;
+	int i;
+
+	unit_fresh();
+	p = peer_new(HALF_COLOR, 900);
+	c = seq_new(p);
+	submit_seq(p, c, USBIP_DIR_OUT, 0, 0, NULL, setup, 0);
+	pump(p, now_ns());
+	ok(vurb_find(p, c)->done && vurb_find(p, c)->status == 0, "SET_INTERFACE alt 1");
+	for (i = 0; i < 4; i++) {
+		a[i] = seq_new(p);
+		submit_seq(p, a[i], USBIP_DIR_IN, EP_COLOR_VIDEO_IN & 0xf, 8 * 3072, NULL, NULL, 8);
+	}
+	pump_rx(p);
+	ok(p->h->isoq.n == 4, "four iso URBs waiting for their service intervals");
+	u = unlink_urb(p, a[1], NULL);
+	pump_rx(p);
+	ok(trace_at(p, USBIP_RET_UNLINK, u) >= 0 &&
+	   p->trace[trace_at(p, USBIP_RET_UNLINK, u)].status == ECONNRESET_NEG && p->h->isoq.n == 3,
+	   "iso URB unlinked before its interval: RET_UNLINK -ECONNRESET");
+	set_jitter("60000000,1000,uniform");
+	/* the rest: filled, then held by the delivery model */
+	half_service(p->h, now_ns() + 10 * 1000000);
+	peer_drain(p);
+	v = unlink_urb(p, a[2], NULL);
+	pump_rx(p);
+	ok(trace_at(p, USBIP_RET_UNLINK, v) >= 0 &&
+	   p->trace[trace_at(p, USBIP_RET_UNLINK, v)].status ==
+	   (vurb_find(p, a[2])->by_unlink ? ECONNRESET_NEG : 0),
+	   "iso URB unlinked while held back: answered once");
+	pump(p, far());
+	ok(trace_count(p, USBIP_RET_SUBMIT, a[1]) == 0 && vurb_find(p, a[0])->done &&
+	   vurb_find(p, a[3])->done && trace_at(p, USBIP_RET_SUBMIT, a[0]) <
+	   trace_at(p, USBIP_RET_SUBMIT, a[3]), "the others complete in order");
+	ok(settled(p), "vhci takes every reply%s%s", p->errors ? ": " : "", p->why);
+	peer_free(p);
+}
+
+/*
+ * A vhci_hcd that submits, unlinks (also before the submit went out, and
+ * while replies are still unread in the socket) and reads at random moments,
+ * with jitter on. Every URB must be given back exactly once, every unlink
+ * answered once, and nothing may be refused.
+ */
+static void test_unlink_random(void)
+{
+	struct peer *p;
+	uint64_t rng = 0x1234567887654321ull;
+	unsigned int step, early = 0, unlinks = 0;
+	uint32_t pend_seq = 0;
+	bool pend = false;
+	uint32_t tid = 100;
+
+	uint64_t early0;
+
+	unit_fresh();
+	set_jitter("300,2000,pareto,20000,5000");
+	p = peer_new(HALF_DEPTH, 0xffffff00u);
+	early0 = p->h->cnt.unlink_early;
+	for (step = 0; step < 3000 && p->nurb < PEER_MAX - 8 && p->nunl < PEER_MAX - 8; step++) {
+		unsigned int r = (unsigned int)(xorshift64(&rng) % 100);
+
+		if (pend && r < 60) {
+			/* the URB whose unlink went first */
+			submit_seq(p, pend_seq, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL, NULL, 0);
+			pend = false;
+		} else if (r < 25) {
+			submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
+		} else if (r < 40) {
+			if ((tid & 1))
+				read_sn(p, tid);
+			else
+				command(p, tid, OP_D_COMPONENT_VERSION, 18, NULL, 0);
+			tid++;
+		} else if (r < 62) {
+			/* unlink a URB vhci still holds (maybe answered, unread) */
+			unsigned int i = 0, k = (unsigned int)xorshift64(&rng), n;
+
+			for (n = 0; n < p->nurb; n++) {
+				i = (k + n) % p->nurb;	/* nurb > 0 inside the loop */
+				if (p->urb[i].sent && !p->urb[i].done && !p->urb[i].unlinking)
+					break;
+			}
+			if (n < p->nurb) {
+				unlink_urb(p, p->urb[i].seq, NULL);
+				unlinks++;
+			}
+		} else if (r < 67 && !pend) {
+			/* vhci's transmit race: the unlink of a new URB goes out first */
+			pend_seq = seq_new(p);
+			unlink_urb(p, pend_seq, NULL);
+			pend = true;
+			early++;
+		} else if (r < 85) {
+			pump(p, now_ns() + (int64_t)(xorshift64(&rng) % 4000000));
+		} else if (r < 95) {
+			/* the emulator works, vhci does not read yet */
+			half_readable(p->h);
+			deliver_rsp(p->h, now_ns());
+			half_service(p->h, now_ns() + (int64_t)(xorshift64(&rng) % 4000000));
+		} else {
+			peer_drain(p);
+		}
+	}
+	if (pend)
+		submit_seq(p, pend_seq, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL, NULL, 0);
+	/* stop: unlink everything still held */
+	{
+		unsigned int i;
+
+		for (i = 0; i < p->nurb; i++)
+			if (p->urb[i].sent && !p->urb[i].done && !p->urb[i].unlinking)
+				unlink_urb(p, p->urb[i].seq, NULL);
+	}
+	pump(p, far());
+	pump(p, far());
+	ok(settled(p) && p->errors == 0,
+	   "random submit/unlink/read with jitter: %u URBs, %u unlinks (%u before their submit), "
+	   "every URB given back once, every unlink answered%s%s",
+	   p->nurb, p->nunl, early, p->errors ? ": " : "", p->why);
+	ok(p->h->cnt.unlink_early - early0 == early,
+	   "each unlink that overtook its submit was answered -ECONNRESET (%llu)",
+	   (unsigned long long)(p->h->cnt.unlink_early - early0));
+	(void)unlinks;
+	peer_free(p);
+}
+
+int main(void)
+{
+	opts.units = 1;
+	snprintf(opts.serial_base, sizeof(opts.serial_base), "000123456701");
+	opts.topology = "none";
+	opts.depth_buffer = 2;
+	opts.sub_skip = 1;
+	opts.color_exposure_us = 10000;
+	nunits = 1;
+	unit_init(&units[0], 0);
+	model_init();
+	if (emu_pattern_init() < 0)
+		return 1;
+	test_unlink_before_submit();
+	test_unlink_pending();
+	test_unlink_held();
+	test_unlink_written();
+	test_unlink_mid_write();
+	test_unlink_iso();
+	test_unlink_random();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

@@ -253,6 +253,26 @@ static int cmd_fault(struct out *o, struct unit *u, int argc, char **argv)
 	return -1;
 }
 
+/*
+ * "cmdlog U": "total T", then the last CMDLOG_SIZE commands, oldest first, as
+ * "SEQ HALF 0xOPCODE NAME" (SEQ counts from 1 since the last clear).
+ */
+static void cmdlog_print(struct out *o, const struct unit *u)
+{
+	uint64_t t = u->cmdlog_total;
+	uint64_t i = t > CMDLOG_SIZE ? t - CMDLOG_SIZE : 0;
+
+	say(o, "total %llu\n", (unsigned long long)t);
+	for (; i < t; i++) {
+		const struct cmdlog_ent *e = &u->cmdlog[i % CMDLOG_SIZE];
+		enum mcu_kind kind = e->half == HALF_DEPTH ? MCU_DEPTH : MCU_COLOR;
+
+		say(o, "%llu %s 0x%08X %s\n", (unsigned long long)i + 1,
+		    e->half == HALF_DEPTH ? "depth" : "color", e->opcode,
+		    e->valid ? mcu_opcode_name(kind, e->opcode) : "INVALID");
+	}
+}
+
 static void help(struct out *o)
 {
 	say(o, "commands:\n"
@@ -269,13 +289,15 @@ static void help(struct out *o)
 	    "  jitter U SPEC                 BASE_US[,JIT_US[,uniform|pareto[,SPIKE_PPM[,SPIKE_US]]]]\n"
 	    "  stall U depth|color EPADDR    halt an endpoint until CLEAR_FEATURE(HALT)\n"
 	    "  firmware U rgb|depth|audio|sensor VERSION   reported firmware (read at bind)\n"
+	    "  cmdlog U [clear]              MCU commands received: \"total T\", then\n"
+	    "                                \"SEQ depth|color 0xOPCODE NAME\" (last %u), oldest first\n"
 	    "  fault U NAME [ARG] [COUNT]    COUNT frames/commands (default 1, -1 forever)\n"
 	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
 	    "     depth.short BYTES, depth.long BYTES, depth.zero, imu.count, imu.mismatch,\n"
 	    "     iso.err, uvc.NAME, desc.malformed|nobos|nocid|dupcid|serial|clear, clear\n"
 	    "  laser [SECONDS]               overlapping laser pulses between units (last 64 depth\n"
 	    "                                exposures each, or those of the last SECONDS)\n"
-	    "  quit\n");
+	    "  quit\n", CMDLOG_SIZE);
 }
 
 int ctl_exec(char *line, char *buf, size_t cap)
@@ -446,6 +468,17 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		if (argc < 3)
 			return -1;
 		return cmd_fault(&o, u, argc - 2, argv + 2);
+	}
+	if (!strcmp(argv[0], "cmdlog")) {
+		if (argc == 2) {
+			cmdlog_print(&o, u);
+			return 0;
+		}
+		if (argc == 3 && !strcmp(argv[2], "clear")) {
+			u->cmdlog_total = 0;
+			return 0;
+		}
+		return -1;
 	}
 	say(&o, "# unknown command (try: help)\n");
 	return -1;

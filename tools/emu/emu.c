@@ -6,6 +6,7 @@
  * earliest due event, and the control socket.
  */
 #include "emu.h"
+#include "le.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -455,6 +456,16 @@ static void queue_status(struct half *h, uint32_t tid, uint32_t status)
 		x->len = MCU_STATUS_SIZE - 4;	/* 12-byte status packet */
 }
 
+void cmdlog_add(struct unit *u, enum half_id which, const uint8_t *pkt, size_t len, bool valid)
+{
+	struct cmdlog_ent *e = &u->cmdlog[u->cmdlog_total % CMDLOG_SIZE];
+
+	e->opcode = len >= 16 ? get32(pkt + 12) : 0;
+	e->half = (uint8_t)which;
+	e->valid = valid;
+	u->cmdlog_total++;
+}
+
 static void mcu_env_fill(struct half *h, struct mcu_env *env, int64_t now)
 {
 	struct unit *u = h->u;
@@ -485,6 +496,7 @@ static void handle_cmd(struct half *h, const uint8_t *pkt, size_t len, int64_t n
 	}
 	mcu_env_fill(h, &env, now);
 	mcu_command(&h->mcu, &env, pkt, len, &r);
+	cmdlog_add(u, h->which, pkt, len, r.valid);
 	if (!r.valid) {
 		h->cnt.bad_cmds++;
 		return;
@@ -1231,17 +1243,23 @@ static int64_t half_next_due(const struct half *h)
 
 /* ---- control socket ------------------------------------------------------ */
 
+/* largest answer: a full command log (4096 lines) */
+#define CTL_OUT_MAX	(512u << 10)
+
 static void ctl_accept(void)
 {
+	static char out[CTL_OUT_MAX];
+
 	for (;;) {
 		int c = accept4(ctlfd, NULL, NULL, SOCK_CLOEXEC);
-		char line[1024], out[65536];
+		char line[1024];
 		size_t len = 0;
 		struct timeval tv = { 2, 0 };
 
 		if (c < 0)
 			return;
 		setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 		while (len < sizeof(line) - 1) {
 			ssize_t n = read(c, line + len, sizeof(line) - 1 - len);
 
@@ -1263,8 +1281,15 @@ static void ctl_accept(void)
 			rc = ctl_exec(line, out, sizeof(out) - 64);
 			ol = strlen(out);
 			snprintf(out + ol, sizeof(out) - ol, "%s\n", rc ? "ERR" : "OK");
-			if (write(c, out, strlen(out)) < 0) {
-				/* client went away */
+			ol = strlen(out);
+			for (len = 0; len < ol;) {
+				ssize_t w = write(c, out + len, ol - len);
+
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0)
+					break;	/* client went away or stopped reading */
+				len += (size_t)w;
 			}
 		}
 		close(c);

@@ -27,6 +27,7 @@
 #define TRIG_RING	8
 #define LASER_HIST	64
 #define EARLY_UNLINKS	32
+#define CMDLOG_SIZE	4096
 
 enum half_id { HALF_DEPTH, HALF_COLOR };
 
@@ -190,6 +191,18 @@ struct faults {
 	unsigned int desc;	/* DESC_F_* for the next plug */
 };
 
+/**
+ * struct cmdlog_ent - one packet a unit's MCU received as a command
+ * @opcode:     opcode field (0 if the packet was too short to carry one)
+ * @half:       enum half_id of the MCU
+ * @valid:      a well-formed command packet (else counted in bad_cmds)
+ */
+struct cmdlog_ent {
+	uint32_t opcode;
+	uint8_t half;
+	bool valid;
+};
+
 /* source of a unit's Sync In */
 #define SYNC_SRC_NONE	(-1)
 #define SYNC_SRC_GEN	(-2)
@@ -251,6 +264,10 @@ struct unit {
 	unsigned int laser_n;
 
 	struct faults f;
+
+	/* every command the two MCUs received since the last "cmdlog U clear" */
+	struct cmdlog_ent cmdlog[CMDLOG_SIZE];
+	uint64_t cmdlog_total;
 };
 
 /* configuration from the command line */
@@ -320,6 +337,7 @@ int emu_main(int argc, char **argv);
 int emu_pattern_init(void);
 int half_plug_fd(struct half *h, int fd);
 void half_readable(struct half *h);
+void cmdlog_add(struct unit *u, enum half_id which, const uint8_t *pkt, size_t len, bool valid);
 
 /* model.c */
 void ev_push(const struct event *e);

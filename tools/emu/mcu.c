@@ -117,21 +117,62 @@ static bool color_is_read(uint32_t op)
 	return op == OP_C_GET_JACK_STATE || op == OP_C_GET_SYS_CFG;
 }
 
-static bool is_known(enum mcu_kind k, uint32_t op)
+struct opname {
+	uint32_t op;
+	const char *name;
+};
+
+/* names as in k4a-protocol.md, sections 4 and 5 */
+static const struct opname depth_ops[] = {
+	{ OP_D_RESET, "RESET" },
+	{ OP_D_VERSION_GET, "VERSION_GET" },
+	{ OP_D_DEPTH_START, "DEPTH_START" },
+	{ OP_D_DEPTH_STOP, "DEPTH_STOP" },
+	{ OP_D_NV_DATA_GET, "NV_DATA_GET" },
+	{ OP_D_MODE_SET, "DEPTH_MODE_SET" },
+	{ OP_D_POWER_OFF, "DEPTH_POWER_OFF" },
+	{ OP_D_POWER_ON, "DEPTH_POWER_ON" },
+	{ OP_D_STREAM_START, "DEPTH_STREAM_START" },
+	{ OP_D_STREAM_STOP, "DEPTH_STREAM_STOP" },
+	{ OP_D_FPS_SET, "DEPTH_FPS_SET" },
+	{ OP_D_READ_CALIB, "READ_CALIBRATION_DATA" },
+	{ OP_D_READ_SN, "READ_PRODUCT_SN" },
+	{ OP_D_COMPONENT_VERSION, "COMPONENT_VERSION_GET" },
+	{ OP_D_DOWNLOAD_FW, "DOWNLOAD_FIRMWARE" },
+	{ OP_D_FW_UPDATE_STATUS, "GET_FIRMWARE_UPDATE_STATUS" },
+};
+
+static const struct opname color_ops[] = {
+	{ OP_C_RESET, "RESET" },
+	{ OP_C_SET_SYS_CFG, "SET_SYS_CFG" },
+	{ OP_C_GET_SYS_CFG, "GET_SYS_CFG" },
+	{ OP_C_IMU_START, "IMU_STREAM_START" },
+	{ OP_C_IMU_STOP, "IMU_STREAM_STOP" },
+	{ OP_C_GET_JACK_STATE, "GET_JACK_STATE" },
+};
+
+static const char *op_lookup(enum mcu_kind k, uint32_t op)
 {
-	static const uint32_t d[] = { OP_D_RESET, OP_D_VERSION_GET, OP_D_DEPTH_START,
-		OP_D_DEPTH_STOP, OP_D_NV_DATA_GET, OP_D_MODE_SET, OP_D_POWER_OFF, OP_D_POWER_ON,
-		OP_D_STREAM_START, OP_D_STREAM_STOP, OP_D_FPS_SET, OP_D_READ_CALIB, OP_D_READ_SN,
-		OP_D_COMPONENT_VERSION, OP_D_DOWNLOAD_FW, OP_D_FW_UPDATE_STATUS };
-	static const uint32_t c[] = { OP_C_RESET, OP_C_SET_SYS_CFG, OP_C_GET_SYS_CFG,
-		OP_C_IMU_START, OP_C_IMU_STOP, OP_C_GET_JACK_STATE };
-	const uint32_t *t = k == MCU_DEPTH ? d : c;
-	size_t n = k == MCU_DEPTH ? sizeof(d) / sizeof(d[0]) : sizeof(c) / sizeof(c[0]), i;
+	const struct opname *t = k == MCU_DEPTH ? depth_ops : color_ops;
+	size_t n = k == MCU_DEPTH ? sizeof(depth_ops) / sizeof(depth_ops[0]) :
+		   sizeof(color_ops) / sizeof(color_ops[0]), i;
 
 	for (i = 0; i < n; i++)
-		if (t[i] == op)
-			return true;
-	return false;
+		if (t[i].op == op)
+			return t[i].name;
+	return NULL;
+}
+
+const char *mcu_opcode_name(enum mcu_kind kind, uint32_t opcode)
+{
+	const char *n = op_lookup(kind, opcode);
+
+	return n ? n : "UNKNOWN";
+}
+
+static bool is_known(enum mcu_kind k, uint32_t op)
+{
+	return op_lookup(k, op) != NULL;
 }
 
 static void depth_cmd(struct mcu_state *s, const struct mcu_env *env, uint32_t op,

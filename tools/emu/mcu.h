@@ -178,6 +178,9 @@ void mcu_pack_status(uint8_t out[MCU_STATUS_SIZE], uint32_t type, uint32_t tid, 
 size_t mcu_pack_cmd(uint8_t *out, uint32_t tid, uint32_t opcode, uint32_t payload_size,
 		    const void *data, size_t data_len);
 
+/* Name of an opcode as in k4a-protocol.md (e.g. "NV_DATA_GET"), "UNKNOWN" if none. */
+const char *mcu_opcode_name(enum mcu_kind kind, uint32_t opcode);
+
 /* Raw depth frame bytes of a sensor mode, 0 if unknown. */
 uint32_t mcu_raw_frame_size(uint32_t sensor_mode);
 

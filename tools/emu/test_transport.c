@@ -12,6 +12,7 @@
  * URBs are unlinked at every stage: before their CMD_SUBMIT arrived, pending
  * without data, answered but held back by the delivery model, while their
  * reply is being written (writev and sendfile), and after it was written.
+ * Then the command log.
  * Prints one line per case and ends with "N passed, N failed".
  */
 #include <poll.h>
@@ -452,6 +453,7 @@ static void unit_fresh(void)
 	memset(&u->f, 0, sizeof(u->f));
 	memset(&u->jit, 0, sizeof(u->jit));
 	u->jit.rng = 0x9e3779b97f4a7c15ull;
+	u->cmdlog_total = 0;
 	u->dn = 0;
 }
 
@@ -462,6 +464,15 @@ static void set_jitter(const char *spec)
 	if (jitter_parse(spec, &j))
 		abort();
 	units[0].jit = j;
+}
+
+static int ctl(const char *cmd, char *out, size_t cap)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "%s", cmd);
+	out[0] = 0;
+	return ctl_exec(line, out, cap);
 }
 
 /* ---- unlink at every stage ---- */
@@ -920,6 +931,101 @@ static void test_unlink_random(void)
 	peer_free(p);
 }
 
+/* ---- command log ---- */
+
+static unsigned int lines(const char *s)
+{
+	unsigned int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static void test_cmdlog(void)
+{
+	static char out[1 << 20];
+	struct peer *d, *c;
+	uint8_t cfg[13] = { 1 }, bad[24];
+	uint32_t mode = SENSOR_MODE_NFOV, fps = 30, tag = 2, i;
+	const char *want =
+		"total 8\n"
+		"1 color 0x80000001 SET_SYS_CFG\n"
+		"2 depth 0x000000E1 DEPTH_MODE_SET\n"
+		"3 depth 0x00000022 NV_DATA_GET\n"
+		"4 depth 0x00000103 DEPTH_FPS_SET\n"
+		"5 depth 0x00000009 DEPTH_START\n"
+		"6 depth 0x000000F1 DEPTH_STREAM_START\n"
+		"7 color 0x80000006 GET_JACK_STATE\n"
+		"8 color 0x00000000 INVALID\n";
+	char *l;
+	unsigned long long first = 0, total = 0;
+	unsigned int n;
+	int rc;
+
+	unit_fresh();
+	d = peer_new(HALF_DEPTH, 1);
+	c = peer_new(HALF_COLOR, 10000);
+	command(d, 1, OP_D_READ_SN, 255, NULL, 0);
+	pump(d, far());
+	ok(ctl("cmdlog 0", out, sizeof(out)) == 0 &&
+	   !strcmp(out, "total 1\n1 depth 0x00000115 READ_PRODUCT_SN\n"),
+	   "cmdlog before a clear: counts from the start");
+	ok(ctl("cmdlog 0 clear", out, sizeof(out)) == 0 &&
+	   ctl("cmdlog 0", out, sizeof(out)) == 0 && !strcmp(out, "total 0\n"), "cmdlog 0 clear");
+	command(c, 1, OP_C_SET_SYS_CFG, 0, cfg, sizeof(cfg));
+	pump(c, far());
+	command(d, 2, OP_D_MODE_SET, 0, &mode, 4);
+	command(d, 3, OP_D_NV_DATA_GET, 2000000, &tag, 4);
+	command(d, 4, OP_D_FPS_SET, 0, &fps, 4);
+	command(d, 5, OP_D_DEPTH_START, 0, NULL, 0);
+	command(d, 6, OP_D_STREAM_START, 0, NULL, 0);
+	pump(d, far());
+	command(c, 7, OP_C_GET_JACK_STATE, 1, NULL, 0);
+	memset(bad, 0, sizeof(bad));
+	submit(c, USBIP_DIR_OUT, EP_COLOR_CMD_OUT, sizeof(bad), bad);
+	pump(c, far());
+	ok(ctl("cmdlog 0", out, sizeof(out)) == 0 && !strcmp(out, want),
+	   "vendor command order, both halves interleaved as received, a broken packet as INVALID");
+	if (strcmp(out, want))
+		printf("# got:\n%s", out);
+	ok(ctl("cmdlog 0 junk", out, sizeof(out)) != 0 && ctl("cmdlog 9", out, sizeof(out)) != 0 &&
+	   ctl("cmdlog", out, sizeof(out)) != 0, "cmdlog refuses a bad unit or argument");
+	/* overflow: the last CMDLOG_SIZE of 5000 */
+	for (i = 0; i < 5000; i++) {
+		command(c, 100 + i, OP_C_GET_JACK_STATE, 1, NULL, 0);
+		if (i % 64 == 63)
+			pump(c, far());
+	}
+	pump(c, far());
+	rc = ctl("cmdlog 0", out, sizeof(out));
+	n = lines(out);
+	ok(rc == 0 && sscanf(out, "total %llu", &total) == 1 && total == 5008 &&
+	   n == CMDLOG_SIZE + 1, "5008 commands: total 5008 and the last %u (%u lines)",
+	   CMDLOG_SIZE, n);
+	l = strchr(out, '\n');
+	if (l)
+		sscanf(l + 1, "%llu", &first);
+	ok(first == 5008 - CMDLOG_SIZE + 1 &&
+	   strstr(out, "\n5008 color 0x80000006 GET_JACK_STATE\n") && !strstr(out, "\n912 "),
+	   "oldest kept is %llu, the newest 5008", first);
+	ok(units[0].h[HALF_COLOR].cnt.cmds == 5003 && c->errors == 0 && d->errors == 0,
+	   "every command got through");
+	peer_free(d);
+	peer_free(c);
+}
+
+static void test_opcode_names(void)
+{
+	ok(!strcmp(mcu_opcode_name(MCU_DEPTH, OP_D_MODE_SET), "DEPTH_MODE_SET") &&
+	   !strcmp(mcu_opcode_name(MCU_DEPTH, OP_D_NV_DATA_GET), "NV_DATA_GET") &&
+	   !strcmp(mcu_opcode_name(MCU_COLOR, OP_C_GET_JACK_STATE), "GET_JACK_STATE") &&
+	   !strcmp(mcu_opcode_name(MCU_COLOR, OP_C_RESET), "RESET") &&
+	   !strcmp(mcu_opcode_name(MCU_DEPTH, OP_D_RESET), "RESET") &&
+	   !strcmp(mcu_opcode_name(MCU_COLOR, OP_D_MODE_SET), "UNKNOWN"),
+	   "opcode names as in the protocol reference, per MCU");
+}
+
 int main(void)
 {
 	opts.units = 1;
@@ -933,6 +1039,7 @@ int main(void)
 	model_init();
 	if (emu_pattern_init() < 0)
 		return 1;
+	test_opcode_names();
 	test_unlink_before_submit();
 	test_unlink_pending();
 	test_unlink_held();
@@ -940,6 +1047,7 @@ int main(void)
 	test_unlink_mid_write();
 	test_unlink_iso();
 	test_unlink_random();
+	test_cmdlog();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

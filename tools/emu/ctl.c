@@ -121,13 +121,14 @@ static void dump_unit(struct out *o, struct unit *u, int64_t now)
 
 		say(o, "usb %u %s submits=%llu completes=%llu unlinks=%llu unlink_late=%llu "
 		    "stalls=%llu bytes_in=%llu bytes_out=%llu ctrl=%llu cmds=%llu bad_cmds=%llu "
-		    "unlink_early=%llu\n",
+		    "unlink_early=%llu mcu_delay_ms=%u\n",
 		    u->index, k ? "color" : "depth", (unsigned long long)n->submits,
 		    (unsigned long long)n->completes, (unsigned long long)n->unlinks,
 		    (unsigned long long)n->unlink_miss, (unsigned long long)n->stalls,
 		    (unsigned long long)n->bytes_in, (unsigned long long)n->bytes_out,
 		    (unsigned long long)n->ctrl, (unsigned long long)n->cmds,
-		    (unsigned long long)n->bad_cmds, (unsigned long long)n->unlink_early);
+		    (unsigned long long)n->bad_cmds, (unsigned long long)n->unlink_early,
+		    u->mcu_delay_ms[k]);
 	}
 #ifndef EMU_NO_UVC
 	if (u->uvc) {
@@ -291,6 +292,7 @@ static void help(struct out *o)
 	    "  firmware U rgb|depth|audio|sensor VERSION   reported firmware (read at bind)\n"
 	    "  cmdlog U [clear]              MCU commands received: \"total T\", then\n"
 	    "                                \"SEQ depth|color 0xOPCODE NAME\" (last %u), oldest first\n"
+	    "  mcudelay U depth|color MS     MCU replies complete >= MS after their URB's submit\n"
 	    "  fault U NAME [ARG] [COUNT]    COUNT frames/commands (default 1, -1 forever)\n"
 	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
 	    "     depth.short BYTES, depth.long BYTES, depth.zero, imu.count, imu.mismatch,\n"
@@ -479,6 +481,19 @@ int ctl_exec(char *line, char *buf, size_t cap)
 			return 0;
 		}
 		return -1;
+	}
+	if (!strcmp(argv[0], "mcudelay")) {
+		char *end;
+		long ms;
+
+		m = get_halves(argc > 2 ? argv[2] : NULL);
+		if (argc != 4 || (m != 1 && m != 2))
+			return -1;
+		ms = strtol(argv[3], &end, 10);
+		if (!*argv[3] || *end || ms < 0 || ms > 600000)
+			return -1;
+		u->mcu_delay_ms[m - 1] = (uint32_t)ms;
+		return 0;
 	}
 	say(&o, "# unknown command (try: help)\n");
 	return -1;

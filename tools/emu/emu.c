@@ -38,6 +38,12 @@ static int pattern_fd = -1;	/* memfd behind depth_pattern, -1: plain memory */
 #define DEPTH_PATTERN_SIZE (9438664u + 65536u)
 static bool quitting;
 
+/*
+ * Work due within this much of now is done in the current pass: completions
+ * of several units and endpoints share one wake-up instead of one each.
+ */
+#define SERVICE_SLACK_NS	500000
+
 enum src_kind { SRC_TIMER, SRC_CTL, SRC_SIG, SRC_HALF };
 struct src {
 	enum src_kind kind;
@@ -283,12 +289,17 @@ static void complete_now(struct half *h, struct urb *r, int32_t status, int32_t 
 	send_ret(h, r, now_ns());
 }
 
-/* Data for an IN URB is ready: schedule its completion per the delivery model. */
-static void complete_later(struct half *h, struct urb *r, int64_t now)
+/*
+ * Data for an IN URB is ready: schedule its completion per the delivery model,
+ * not before @not_before (the slow-MCU knob).
+ */
+static void complete_later(struct half *h, struct urb *r, int64_t now, int64_t not_before)
 {
 	unsigned int key = r->epnum + (r->dir == USBIP_DIR_OUT ? 16 : 0);
 	int64_t due = now + jitter_sample(&h->u->jit);
 
+	if (due < not_before)
+		due = not_before;
 	if (due < h->ep_last_due[key])
 		due = h->ep_last_due[key];
 	h->ep_last_due[key] = due;
@@ -307,6 +318,19 @@ static unsigned int rsp_ep(const struct half *h)
 	return h->which == HALF_DEPTH ? (EP_DEPTH_RSP_IN & 0xf) : (EP_COLOR_RSP_IN & 0xf);
 }
 
+/*
+ * "mcudelay": a reply piece on the MCU response endpoint completes no earlier
+ * than the delay after its URB was submitted. The loop serves what is due
+ * within SERVICE_SLACK_NS of now, so the slack is added to keep the promise.
+ */
+static int64_t reply_not_before(const struct half *h, const struct urb *r)
+{
+	uint32_t ms = h->u->mcu_delay_ms[h->which];
+
+	if (!ms || r->epnum != rsp_ep(h))
+		return INT64_MIN;
+	return r->submit_ns + (int64_t)ms * 1000000 + SERVICE_SLACK_NS;
+}
 
 /*
  * Put as much of @x as fits into the next pending URB on @epnum. Returns 1
@@ -361,7 +385,7 @@ static int feed_one(struct half *h, unsigned int epnum, struct xitem *x, int64_t
 		r->done = x->done;
 		r->gt = x->gt;
 	}
-	complete_later(h, r, now);
+	complete_later(h, r, now, reply_not_before(h, r));
 	return done;
 }
 
@@ -799,7 +823,7 @@ static void iso_fill(struct half *h, struct urb *r, int64_t now)
 	r->niov = 1;
 	r->status = 0;
 	r->actual = (int32_t)cur;
-	complete_later(h, r, now);
+	complete_later(h, r, now, INT64_MIN);
 }
 
 /* serial number arithmetic: seqnum @a comes after @b (they wrap at 2^32) */
@@ -877,6 +901,7 @@ static void handle_submit(struct half *h, const struct usbip_cmd *c, const uint8
 	r->npk = c->npackets;
 	r->interval = c->interval;
 	r->start_frame = 0;
+	r->submit_ns = now;
 	r->niov = 0;
 	r->done = DK_NONE;
 	r->error_count = 0;
@@ -1323,12 +1348,6 @@ void emu_quit(void)
 {
 	quitting = true;
 }
-
-/*
- * Work due within this much of now is done in the current pass: completions
- * of several units and endpoints share one wake-up instead of one each.
- */
-#define SERVICE_SLACK_NS	500000
 
 static void arm_timer(int64_t t)
 {

@@ -46,6 +46,7 @@ enum done_kind { DK_NONE, DK_DEPTH_END, DK_IMU, DK_COLOR_END };
  * @len:        transfer_buffer_length
  * @npk:        iso packets
  * @interval:   URB interval (microframes at SuperSpeed)
+ * @submit_ns:  when its CMD_SUBMIT was read
  * @due_ns:     when it completes (done queue) / when its service interval ends (iso)
  * @status:     completion status (negative errno)
  * @actual:     actual_length
@@ -62,7 +63,7 @@ struct urb {
 	uint32_t seqnum;
 	uint8_t epnum, dir, type;
 	int32_t len, npk, interval, start_frame;
-	int64_t due_ns;
+	int64_t submit_ns, due_ns;
 	int32_t status, actual, error_count;
 	struct iovec iov[4];
 	int niov;
@@ -264,6 +265,9 @@ struct unit {
 	unsigned int laser_n;
 
 	struct faults f;
+
+	/* slow MCU: replies complete no earlier than this after their URB was submitted */
+	uint32_t mcu_delay_ms[2];
 
 	/* every command the two MCUs received since the last "cmdlog U clear" */
 	struct cmdlog_ent cmdlog[CMDLOG_SIZE];

@@ -12,7 +12,7 @@
  * URBs are unlinked at every stage: before their CMD_SUBMIT arrived, pending
  * without data, answered but held back by the delivery model, while their
  * reply is being written (writev and sendfile), and after it was written.
- * Then the command log.
+ * Then the command log and the slow-MCU knob.
  * Prints one line per case and ends with "N passed, N failed".
  */
 #include <poll.h>
@@ -453,6 +453,7 @@ static void unit_fresh(void)
 	memset(&u->f, 0, sizeof(u->f));
 	memset(&u->jit, 0, sizeof(u->jit));
 	u->jit.rng = 0x9e3779b97f4a7c15ull;
+	u->mcu_delay_ms[0] = u->mcu_delay_ms[1] = 0;
 	u->cmdlog_total = 0;
 	u->dn = 0;
 }
@@ -1015,6 +1016,88 @@ static void test_cmdlog(void)
 	peer_free(c);
 }
 
+/* ---- slow MCU ---- */
+
+static void test_mcudelay(void)
+{
+	static char out[1 << 16];
+	struct peer *d, *c;
+	uint32_t cd, cs, dd, ds, x[3], s, tag = 2;
+	int64_t t0, t1;
+	int i;
+	const int64_t ms = 1000000;
+
+	unit_fresh();
+	d = peer_new(HALF_DEPTH, 1);
+	c = peer_new(HALF_COLOR, 5000);
+	ok(ctl("mcudelay 0 color 300", out, sizeof(out)) == 0 &&
+	   units[0].mcu_delay_ms[HALF_COLOR] == 300 && units[0].mcu_delay_ms[HALF_DEPTH] == 0,
+	   "mcudelay 0 color 300");
+	ok(ctl("mcudelay 0 both 3", out, sizeof(out)) && ctl("mcudelay 0 color -1", out, sizeof(out)) &&
+	   ctl("mcudelay 0 color 1x", out, sizeof(out)) && ctl("mcudelay 0 color", out, sizeof(out)) &&
+	   ctl("mcudelay 3 depth 1", out, sizeof(out)) && units[0].mcu_delay_ms[HALF_COLOR] == 300,
+	   "bad mcudelay arguments refused, setting unchanged");
+	ok(ctl("dump 0", out, sizeof(out)) == 0 && strstr(out, "usb 0 color ") &&
+	   strstr(strstr(out, "usb 0 color "), "mcu_delay_ms=300"), "dump shows mcu_delay_ms=300");
+	t0 = now_ns();
+	command(c, 1, OP_C_GET_JACK_STATE, 1, NULL, 0);
+	cd = submit(c, USBIP_DIR_IN, rsp_ep_of(c), 512, NULL);
+	cs = submit(c, USBIP_DIR_IN, rsp_ep_of(c), 512, NULL);
+	command(d, 1, OP_D_READ_SN, 255, NULL, 0);
+	dd = submit(d, USBIP_DIR_IN, rsp_ep_of(d), 512, NULL);
+	ds = submit(d, USBIP_DIR_IN, rsp_ep_of(d), 512, NULL);
+	pump(c, t0 + 300 * ms - 1);
+	pump(d, now_ns());
+	t1 = now_ns();
+	ok(!vurb_find(c, cd)->done && !vurb_find(c, cs)->done && c->ntrace == 1,
+	   "colour reply and status not complete before 300 ms after their submit");
+	ok(vurb_find(d, dd)->actual == 12 && vurb_find(d, ds)->actual == MCU_STATUS_SIZE,
+	   "the depth MCU of the same unit answers meanwhile");
+	ok(ctl("dump", out, sizeof(out)) == 0 && strstr(out, "emu units=1"),
+	   "the control socket answers meanwhile");
+	pump(c, t1 + 300 * ms + 1 * ms);
+	ok(vurb_find(c, cd)->actual == 1 && vurb_find(c, cs)->actual == MCU_STATUS_SIZE &&
+	   trace_at(c, USBIP_RET_SUBMIT, cd) < trace_at(c, USBIP_RET_SUBMIT, cs),
+	   "then both complete, in order");
+
+	/* a long read in 64 KiB pieces: each piece waits from its own submit */
+	ok(ctl("mcudelay 0 depth 200", out, sizeof(out)) == 0, "mcudelay 0 depth 200");
+	command(d, 2, OP_D_POWER_ON, 0, NULL, 0);
+	s = submit(d, USBIP_DIR_IN, rsp_ep_of(d), 512, NULL);
+	pump(d, far());
+	command(d, 3, OP_D_NV_DATA_GET, 2000000, &tag, 4);
+	for (i = 0; i < 3; i++) {
+		t0 = now_ns();
+		x[i] = submit(d, USBIP_DIR_IN, rsp_ep_of(d), 65536, NULL);
+		pump(d, t0 + 200 * ms - 1);
+		ok(!vurb_find(d, x[i])->done, "piece %d not complete before 200 ms after its submit", i);
+		pump(d, now_ns() + 200 * ms + 1 * ms);
+		ok(vurb_find(d, x[i])->actual == 65536, "piece %d complete after", i);
+	}
+	ok(ctl("mcudelay 0 depth 0", out, sizeof(out)) == 0, "mcudelay 0 depth 0");
+	/* the test ran the clock ahead: the endpoint's last completion is the earliest */
+	t0 = d->h->ep_last_due[rsp_ep_of(d)];
+	x[0] = submit(d, USBIP_DIR_IN, rsp_ep_of(d), 2000000, NULL);
+	pump(d, t0);
+	ok(vurb_find(d, x[0])->actual == (int32_t)NV_BLOB_SIZE - 3 * 65536,
+	   "off again: the rest completes right behind the piece before it");
+	/* an unlink of a delayed reply is answered at once, and exactly once */
+	ctl("mcudelay 0 depth 500", out, sizeof(out));
+	x[1] = submit(d, USBIP_DIR_IN, rsp_ep_of(d), 512, NULL);
+	pump(d, now_ns());
+	unlink_urb(d, x[1], NULL);
+	pump(d, now_ns());
+	ok(vurb_find(d, x[1])->by_unlink && vurb_find(d, x[1])->status == ECONNRESET_NEG,
+	   "a delayed reply unlinked: RET_UNLINK -ECONNRESET");
+	ctl("mcudelay 0 depth 0", out, sizeof(out));
+	ctl("mcudelay 0 color 0", out, sizeof(out));
+	(void)s;
+	ok(settled(d) && settled(c), "vhci takes every reply%s%s%s", d->why, c->errors ? " " : "",
+	   c->why);
+	peer_free(d);
+	peer_free(c);
+}
+
 static void test_opcode_names(void)
 {
 	ok(!strcmp(mcu_opcode_name(MCU_DEPTH, OP_D_MODE_SET), "DEPTH_MODE_SET") &&
@@ -1048,6 +1131,7 @@ int main(void)
 	test_unlink_iso();
 	test_unlink_random();
 	test_cmdlog();
+	test_mcudelay();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -154,8 +154,8 @@ static void peer_pdu(struct peer *p, const uint8_t *hdr, const uint8_t *data, si
 	if (cmd == USBIP_RET_SUBMIT) {
 		v = vurb_find(p, seq);
 		if (!v || !v->sent || v->done) {
-			perr(p, "cannot find a urb of seqnum %u (RET_SUBMIT after its URB was given back)",
-			     seq);
+			perr(p, "cannot find a urb of seqnum %u (RET_SUBMIT after its URB was "
+			     "given back)", seq);
 			return;
 		}
 		v->done = true;
@@ -180,8 +180,8 @@ static void peer_pdu(struct peer *p, const uint8_t *hdr, const uint8_t *data, si
 	if (!v || v->done)
 		return;		/* "already given back": fine */
 	if (!v->sent) {
-		perr(p, "RET_UNLINK %u before the CMD_SUBMIT of %u left: that URB is never given back",
-		     seq, u->target);
+		perr(p, "RET_UNLINK %u before the CMD_SUBMIT of %u left: that URB is never "
+		     "given back", seq, u->target);
 		return;
 	}
 	if (status != ECONNRESET_NEG)
@@ -501,8 +501,9 @@ static void test_unlink_before_submit(void)
 	d = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
 	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
 	pump(p, far());
-	ok(p->errors == 0 && vurb_find(p, x)->by_unlink && trace_count(p, USBIP_RET_SUBMIT, x) == 0 &&
-	   vurb_find(p, d)->actual == 12 && vurb_find(p, s)->actual == MCU_STATUS_SIZE,
+	ok(p->errors == 0 && vurb_find(p, x)->by_unlink &&
+	   trace_count(p, USBIP_RET_SUBMIT, x) == 0 && vurb_find(p, d)->actual == 12 &&
+	   vurb_find(p, s)->actual == MCU_STATUS_SIZE,
 	   "CMD_UNLINK right before its URB's CMD_SUBMIT: one RET_UNLINK -ECONNRESET, the data "
 	   "goes to the next URB%s%s", p->errors ? ": " : "", p->why);
 	/* the same with the emulator running in between */
@@ -518,7 +519,8 @@ static void test_unlink_before_submit(void)
 	ok(trace_count(p, USBIP_RET_SUBMIT, x) == 0 && trace_at(p, USBIP_RET_UNLINK, u) >= 0 &&
 	   p->trace[trace_at(p, USBIP_RET_UNLINK, u)].status == ECONNRESET_NEG &&
 	   vurb_find(p, x)->by_unlink,
-	   "the URB, when it arrives, is answered by RET_UNLINK -ECONNRESET and never by RET_SUBMIT");
+	   "the URB, when it arrives, is answered by RET_UNLINK -ECONNRESET, never by "
+	   "RET_SUBMIT");
 	d = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
 	s = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
 	pump(p, far());
@@ -547,7 +549,8 @@ static void test_unlink_before_submit(void)
 	ok(trace_at(p, USBIP_RET_UNLINK, u) < 0, "unlink of a seqnum not seen yet waits");
 	d = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
 	pump(p, far());
-	ok(trace_at(p, USBIP_RET_UNLINK, u) >= 0 && p->trace[trace_at(p, USBIP_RET_UNLINK, u)].status == 0,
+	ok(trace_at(p, USBIP_RET_UNLINK, u) >= 0 &&
+	   p->trace[trace_at(p, USBIP_RET_UNLINK, u)].status == 0,
 	   "a later seqnum passes it over: RET_UNLINK status 0");
 	unlink_urb(p, d, NULL);
 	pump(p, far());
@@ -734,8 +737,8 @@ static void unlink_mid_write(struct peer *p, uint32_t x, size_t before, size_t r
 	ix = trace_at(p, USBIP_RET_SUBMIT, x);
 	iu = trace_at(p, USBIP_RET_UNLINK, u);
 	/* the reply was not all in the socket yet when the unlink went out */
-	ok(!s.err && s.first + (size_t)s.avail < s.want - USBIP_HDR_SIZE && ix >= 0 && iu == ix + 1 &&
-	   p->trace[iu].status == 0 && vurb_find(p, x)->actual == (int32_t)reply &&
+	ok(!s.err && s.first + (size_t)s.avail < s.want - USBIP_HDR_SIZE && ix >= 0 &&
+	   iu == ix + 1 && p->trace[iu].status == 0 && vurb_find(p, x)->actual == (int32_t)reply &&
 	   vurb_find(p, x)->hash == want_hash && p->errors == 0,
 	   "%s: unlink sent after %zu of %zu bytes, %d more written: whole RET_SUBMIT, "
 	   "then RET_UNLINK 0%s%s", what, s.first - before, USBIP_HDR_SIZE + reply, s.avail,
@@ -1033,8 +1036,10 @@ static void test_mcudelay(void)
 	ok(ctl("mcudelay 0 color 300", out, sizeof(out)) == 0 &&
 	   units[0].mcu_delay_ms[HALF_COLOR] == 300 && units[0].mcu_delay_ms[HALF_DEPTH] == 0,
 	   "mcudelay 0 color 300");
-	ok(ctl("mcudelay 0 both 3", out, sizeof(out)) && ctl("mcudelay 0 color -1", out, sizeof(out)) &&
-	   ctl("mcudelay 0 color 1x", out, sizeof(out)) && ctl("mcudelay 0 color", out, sizeof(out)) &&
+	ok(ctl("mcudelay 0 both 3", out, sizeof(out)) &&
+	   ctl("mcudelay 0 color -1", out, sizeof(out)) &&
+	   ctl("mcudelay 0 color 1x", out, sizeof(out)) &&
+	   ctl("mcudelay 0 color", out, sizeof(out)) &&
 	   ctl("mcudelay 3 depth 1", out, sizeof(out)) && units[0].mcu_delay_ms[HALF_COLOR] == 300,
 	   "bad mcudelay arguments refused, setting unchanged");
 	ok(ctl("dump 0", out, sizeof(out)) == 0 && strstr(out, "usb 0 color ") &&
@@ -1070,7 +1075,7 @@ static void test_mcudelay(void)
 		t0 = now_ns();
 		x[i] = submit(d, USBIP_DIR_IN, rsp_ep_of(d), 65536, NULL);
 		pump(d, t0 + 200 * ms - 1);
-		ok(!vurb_find(d, x[i])->done, "piece %d not complete before 200 ms after its submit", i);
+		ok(!vurb_find(d, x[i])->done, "piece %d held until 200 ms after its submit", i);
 		pump(d, now_ns() + 200 * ms + 1 * ms);
 		ok(vurb_find(d, x[i])->actual == 65536, "piece %d complete after", i);
 	}

@@ -206,10 +206,8 @@ TEST_F_TIMEOUT(xfer, depth_probe, 300)
 			continue;
 		}
 		/* The probe fails: nothing new bound, no unit. */
-		ret = 0;
-		while (!core_kmsg_count(mark, "cannot read firmware versions", 3, false) &&
-		       ret++ < 300)
-			core_sleep_ms(50);
+		ret = core_wait_kmsg(mark, "cannot read firmware versions", 3, 1, 15);
+		EXPECT_EQ(0, ret) TH_LOG("fault %s", faults[i].name);
 		core_sleep_ms(500);
 		EXPECT_EQ(3, core_bound_interfaces()) TH_LOG("fault %s", faults[i].name);
 		EXPECT_EQ(0, core_units());
@@ -262,9 +260,8 @@ TEST_F_TIMEOUT(xfer, firmware_versions, 180)
 		snprintf(line, sizeof(line), "%s firmware %s%s is older than the minimum %s%s",
 			 c[i].word, c[i].old, strcmp(c[i].component, "sensor") ? "" : ".0",
 			 c[i].minimum, strcmp(c[i].component, "sensor") ? "" : ".0");
-		n = 0;
-		while (!core_kmsg_count(mark, "older than the minimum", 3, false) && n++ < 300)
-			core_sleep_ms(50);
+		n = core_wait_kmsg(mark, "older than the minimum", 3, 1, 15);
+		EXPECT_EQ(0, n) TH_LOG("%s %s", c[i].component, c[i].old);
 		core_sleep_ms(500);
 		EXPECT_EQ(1, core_kmsg_count(mark, line, 3, true)) TH_LOG("want '%s'", line);
 		EXPECT_EQ(3, core_bound_interfaces()) TH_LOG("%s %s", c[i].component, c[i].old);

@@ -34,6 +34,29 @@
 
 static pid_t core_emu_pid = -1;
 
+/*
+ * Tests assert what holds on any machine; times are figures, printed. A wait is
+ * for a condition, polled, and ends as soon as it holds: the timeout a caller
+ * passes is what a quiet machine needs (a wait beyond it prints a note with the
+ * time it took), the wait itself only gives up after CORE_WAIT_S, which only a
+ * hang reaches.
+ */
+#define CORE_WAIT_S	300.0
+#define CORE_BOUND(timeout)	((timeout) > CORE_WAIT_S ? (timeout) : CORE_WAIT_S)
+
+/*
+ * The harness kills a test case after its timeout: that too is only for a
+ * hang. Every case gets CORE_SLOW times what it declares (or the default 30 s).
+ */
+#define CORE_SLOW	10
+#ifdef TEST_F_TIMEOUT
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	(30 * CORE_SLOW)
+#undef TEST_F_TIMEOUT
+#define TEST_F_TIMEOUT(fixture_name, test_name, timeout) \
+	__TEST_F_IMPL(fixture_name, test_name, -1, (timeout) * CORE_SLOW)
+#endif
+
 /* A KTAP comment line, flushed at once (test cases run in forked children). */
 __attribute__((format(printf, 1, 2)))
 static inline void core_note(const char *fmt, ...)
@@ -54,6 +77,18 @@ static inline double core_now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* After a wait that ended at once or gave up: a note when it took longer than @expected s. */
+static inline int core_waited(int ret, const char *what, double t0, double expected)
+{
+	double dt = core_now() - t0;
+
+	if (ret)
+		core_note("%s: not after %.1f s", what, dt);
+	else if (dt > expected)
+		core_note("%s: after %.1f s (a quiet machine: within %.0f s)", what, dt, expected);
+	return ret;
 }
 
 static inline void core_sleep_ms(unsigned int ms)
@@ -155,7 +190,7 @@ static inline void core_emu_reap_stale(void)
 		core_sleep_ms(50);
 	if (!kill(pid, 0))
 		kill(pid, SIGKILL);
-	for (i = 0; i < 1500 && access("/sys/class/k4a/k4a0", F_OK) == 0; i++)
+	for (i = 0; i < CORE_WAIT_S * 50 && access("/sys/class/k4a/k4a0", F_OK) == 0; i++)
 		core_sleep_ms(20);
 }
 
@@ -214,7 +249,7 @@ static inline int core_emu_start(unsigned int units, const char *extra)
 			fclose(pf);
 		}
 	}
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < CORE_WAIT_S * 20; i++) {
 		if (!core_ctl(NULL, 0, "dump 0"))
 			return 0;
 		if (waitpid(core_emu_pid, NULL, WNOHANG) == core_emu_pid) {
@@ -327,7 +362,10 @@ static inline int core_units_ready(void)
 	return n;
 }
 
-/* Wait until exactly @n units exist, each complete; returns 0 or -1 after @timeout s. */
+/*
+ * Wait until exactly @n units exist, each complete; returns 0, or -1 after
+ * CORE_BOUND(@timeout) s (@timeout: what a quiet machine needs, see CORE_WAIT_S).
+ */
 static inline int core_wait_units(int n, double timeout, double *elapsed)
 {
 	double t0 = core_now();
@@ -336,10 +374,10 @@ static inline int core_wait_units(int n, double timeout, double *elapsed)
 		if (core_units() == n && core_units_ready() == n) {
 			if (elapsed)
 				*elapsed = core_now() - t0;
-			return 0;
+			return core_waited(0, "units formed", t0, timeout);
 		}
-		if (core_now() - t0 > timeout)
-			return -1;
+		if (core_now() - t0 > CORE_BOUND(timeout))
+			return core_waited(-1, "units formed", t0, timeout);
 		core_sleep_ms(20);
 	}
 }
@@ -497,6 +535,23 @@ static inline int core_kmsg_count(unsigned long long from, const char *needle,
 	return count;
 }
 
+/*
+ * Wait until at least @n kernel log records since @from contain @needle (level
+ * at most @maxlevel); @timeout as for core_wait_units. Returns 0 or -1.
+ */
+static inline int core_wait_kmsg(unsigned long long from, const char *needle,
+				 unsigned int maxlevel, int n, double timeout)
+{
+	double t0 = core_now();
+
+	while (core_kmsg_count(from, needle, maxlevel, false) < n) {
+		if (core_now() - t0 > CORE_BOUND(timeout))
+			return core_waited(-1, needle, t0, timeout);
+		core_sleep_ms(50);
+	}
+	return core_waited(0, needle, t0, timeout);
+}
+
 /* Kernel log records since @from that signal a kernel problem. */
 static inline int core_kmsg_problems(unsigned long long from)
 {
@@ -533,11 +588,11 @@ static inline int core_wait_bound(int n, double timeout)
 	double t0 = core_now();
 
 	while (core_bound_interfaces() != n) {
-		if (core_now() - t0 > timeout)
-			return -1;
+		if (core_now() - t0 > CORE_BOUND(timeout))
+			return core_waited(-1, "interfaces bound", t0, timeout);
 		core_sleep_ms(20);
 	}
-	return 0;
+	return core_waited(0, "interfaces bound", t0, timeout);
 }
 
 /* USB devices 045e:@pid ("097c" or "097d") present, bound or not. */
@@ -574,11 +629,11 @@ static inline int core_wait_usb(int depth, int color, double timeout)
 	double t0 = core_now();
 
 	while (core_usb_count("097c") > depth || core_usb_count("097d") > color) {
-		if (core_now() - t0 > timeout)
-			return -1;
+		if (core_now() - t0 > CORE_BOUND(timeout))
+			return core_waited(-1, "USB devices gone", t0, timeout);
 		core_sleep_ms(20);
 	}
-	return 0;
+	return core_waited(0, "USB devices gone", t0, timeout);
 }
 
 /* Unplug every half of @units units; wait until no unit and no half is left. */

@@ -190,7 +190,8 @@ TEST_F_TIMEOUT(refuse, serial_mismatch, 120)
 	ASSERT_EQ(0, core_wait_bound(IF_DEPTH, 30));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 1 color"));
 	/* The colour probe is refused, so none of its interfaces is bound. */
-	core_sleep_ms(3000);
+	EXPECT_EQ(0, core_wait_kmsg(self->from, "refusing to pair", 7, 1, 3));
+	core_sleep_ms(1000);
 	EXPECT_EQ(IF_DEPTH, core_bound_interfaces());
 	EXPECT_EQ(0, core_units());
 	EXPECT_EQ(1, core_kmsg_count(self->from, "refusing to pair", 7, true));
@@ -243,7 +244,8 @@ TEST_F_TIMEOUT(refuse, no_container_id, 120)
 	ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 desc.nocid"));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 color"));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
-	core_sleep_ms(4000);
+	EXPECT_EQ(0, core_wait_kmsg(self->from, "no BOS Container ID", 7, 2, 4));
+	core_sleep_ms(1000);
 	EXPECT_EQ(0, core_bound_interfaces());
 	EXPECT_EQ(0, core_units());
 	EXPECT_LE(2, core_kmsg_count(self->from, "no BOS Container ID", 7,

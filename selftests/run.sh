@@ -16,13 +16,14 @@ tests=$(
 	} | sort -u | awk '/^module_/ {print "0 " $0; next} {print "1 " $0}' | sort | cut -d' ' -f2
 )
 : > "$K4A_OUT/summary.tsv"
+# Waits are for a condition with a generous bound (K4A_WAIT_S); only a hang reaches it.
+no_emu() { ! pgrep -x k4a-emu > /dev/null; }
+no_device() { [ -z "$(lsusb -d 045e: 2>/dev/null)" ]; }
 baseline() {
 	if pkill -x k4a-emu 2>/dev/null; then
-		i=0
-		while pgrep -x k4a-emu > /dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+		k4a_wait "" no_emu || echo "# baseline: an emulator left by the last test did not exit"
 	fi
-	i=0
-	while [ -n "$(lsusb -d 045e: 2>/dev/null)" ] && [ $i -lt 40 ]; do sleep 0.25; i=$((i + 1)); done
+	k4a_wait "" no_device || echo "# baseline: emulated devices still attached"
 	if grep -q '^k4a ' /proc/modules && ! rmmod k4a; then
 		echo "# baseline: k4a could not be unloaded"
 	fi
@@ -41,7 +42,8 @@ for t in $tests; do
 	baseline
 	echo "# selftest $name"
 	start=$(cut -d' ' -f1 /proc/uptime)
-	timeout -k 10 "${K4A_TEST_TIMEOUT:-600}" $cmd > "$K4A_OUT/$name.log" 2>&1
+	# The bound catches a hung test; how long each took is in summary.tsv and on the last line.
+	timeout -k 10 "${K4A_TEST_TIMEOUT:-3600}" $cmd > "$K4A_OUT/$name.log" 2>&1
 	rc=$?
 	end=$(cut -d' ' -f1 /proc/uptime)
 	sed 's/^/  /' "$K4A_OUT/$name.log"

@@ -39,14 +39,33 @@ ktap_result $? "Container ID shared by a unit's devices, unique per unit ($a $c)
 ktap_result $? "uvcvideo binds each unit's colour function"
 
 count() { lsusb -d "045e:$1" 2>/dev/null | wc -l; }
+has_count() { [ "$(count "$1")" -eq "$2" ]; }
 wait_count() { # pid count
-	i=0
-	while [ $i -lt 40 ]; do
-		[ "$(count "$1")" -eq "$2" ] && return 0
-		sleep 0.25
-		i=$((i + 1))
+	k4a_wait "" has_count "$1" "$2"
+}
+# "PID:BUS-DEVNUM ..." of the emulated devices: a new device number means a device was
+# enumerated again, however briefly it was gone (a slow host may never see it absent). Read
+# without the string attributes (serial takes the device lock, held while it is probed).
+devs() {
+	for d in /sys/bus/usb/devices/*; do
+		[ -f "$d/idVendor" ] || continue
+		read -r v < "$d/idVendor"
+		[ "$v" = 045e ] || continue
+		read -r p < "$d/idProduct"
+		read -r b < "$d/busnum"
+		read -r n < "$d/devnum"
+		echo "$p:$b-$n"
+	done | sort | tr '\n' ' '
+}
+# replaced BEFORE: both units present, exactly one depth and one colour device new since BEFORE
+replaced() {
+	now=$(devs)
+	[ "$(echo "$now" | wc -w)" -eq 4 ] || return 1
+	new=
+	for x in $now; do
+		case " $1 " in *" $x "*) ;; *) new="$new ${x%%:*}" ;; esac
 	done
-	return 1
+	[ "$new" = " 097c 097d" ]
 }
 emu_ctl unplug 1 depth > /dev/null && wait_count 097c 1 && [ "$(count 097d)" -eq 2 ]
 ktap_result $? "clean unplug of one half"
@@ -56,14 +75,21 @@ emu_ctl disconnect 0 both > /dev/null && wait_count 097c 1 && wait_count 097d 1
 ktap_result $? "surprise disconnect of a unit"
 emu_ctl plug 0 > /dev/null && wait_count 097c 2 && wait_count 097d 2
 ktap_result $? "replug after surprise disconnect"
-emu_ctl replug 1 3000 > /dev/null && wait_count 097c 1 && wait_count 097c 2 && wait_count 097d 2
-ktap_result $? "replug command (unplug, plug after 3 s)"
+before=$(devs)
+emu_ctl replug 1 3000 > /dev/null && k4a_wait "unit 1 enumerated again after the replug" replaced "$before"
+ktap_result $? "replug command (unplug, plug after 3 s): both halves enumerated again"
 
 refault() { # fault...
 	emu_ctl fault 1 desc.clear > /dev/null
 	for f in "$@"; do emu_ctl fault 1 "$f" > /dev/null || return 1; done
 	emu_ctl unplug 1 > /dev/null && wait_count 097c 1 && emu_ctl plug 1 > /dev/null &&
-		wait_count 097c 2 && wait_count 097d 2 && sleep 0.5 && $PROBE list > "$K4A_OUT/enum-list.txt"
+		wait_count 097c 2 && wait_count 097d 2 && k4a_wait "" listed
+}
+# the probe (libusb) lists both halves of both units
+listed() {
+	$PROBE list > "$K4A_OUT/enum-list.txt" 2>/dev/null &&
+		[ "$(grep -c '^045e:097c ' "$K4A_OUT/enum-list.txt")" -eq 2 ] &&
+		[ "$(grep -c '^045e:097d ' "$K4A_OUT/enum-list.txt")" -eq 2 ]
 }
 refault desc.nocid && [ "$(cid 097c "$S1")" = none ] && [ "$(cid 097d "$S1")" = none ]
 ktap_result $? "fault desc.nocid: BOS without Container ID"

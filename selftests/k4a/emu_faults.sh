@@ -66,14 +66,21 @@ $PROBE clear-halt depth 0x83 && r2=$($PROBE depth pcm 5 1)
 echo "# $r2"
 echo "$r" | grep -q 'good=0' && echo "$r2" | grep -q 'good=1 '
 ktap_result $? "stall 0x83: reads fail until CLEAR_FEATURE(ENDPOINT_HALT)"
+# depth frames the emulator has sent to the host so far (side log: sent_ns > 0)
+sent_depth() {
+	emu_ctl dump > /dev/null	# a round trip: the side log is written up to here
+	awk -v s="$S" '$1 == s && $2 == "depth" && $6 > 0' "$EMU_LOG" | wc -l
+}
+n0=$(sent_depth)
 K4A_PROBE_TRACE=1 $PROBE depth nfov 5 1000 > "$K4A_OUT/faults-disconnect.log" 2>&1 &
 P=$!
-sleep 3
+# The disconnect comes while frames flow: once two more have been sent to the reader.
+two_more() { [ "$(sent_depth)" -ge $((n0 + 2)) ]; }
+k4a_wait "reader receiving frames" two_more
 echo "# disconnect at $(cut -d' ' -f1 /proc/uptime) s uptime"
 emu_ctl disconnect 0 depth > /dev/null
-i=0
-while kill -0 $P 2>/dev/null && [ $i -lt 240 ]; do sleep 0.25; i=$((i + 1)); done
-echo "# reader exited $((i / 4)) s after the disconnect"
+reader_gone() { ! kill -0 $P 2>/dev/null; }
+k4a_wait "reader exited after the disconnect" reader_gone
 r=0
 if kill -0 $P 2>/dev/null; then
 	kill $P
@@ -83,7 +90,8 @@ grep -q '^depth .* good=[1-9]' "$K4A_OUT/faults-disconnect.log" || r=1
 ktap_result $r "surprise disconnect mid-transfer: the reader sees an error, no hang"
 wait $P 2>/dev/null
 emu_ctl plug 0 depth > /dev/null
-sleep 3
+depth_back() { lsusb -d 045e:097c > /dev/null 2>&1; }
+k4a_wait "depth half enumerated again" depth_back
 $PROBE depth pcm 5 2 > /dev/null
 ktap_result $? "device works again after replug"
 V=$(emu_video "$S")
@@ -96,8 +104,11 @@ ktap_result $ok "every UVC payload fault accepted by the control socket"
 emu_ctl fault 0 uvc.no_eof 3 > /dev/null
 emu_ctl fault 0 iso.err 5 > /dev/null
 v4l2-ctl -d "$V" --set-fmt-video=width=1280,height=720,pixelformat=MJPG --set-parm=15 > /dev/null
-timeout 60 v4l2-ctl -d "$V" --stream-mmap --stream-count=20 > "$K4A_OUT/faults-uvc.log" 2>&1
-ktap_result $? "uvcvideo keeps streaming through missing EOFs and iso packet errors"
+t0=$(k4a_now)
+timeout "$K4A_WAIT_S" v4l2-ctl -d "$V" --stream-mmap --stream-count=20 > "$K4A_OUT/faults-uvc.log" 2>&1
+r=$?
+echo "# 20 frames through the faults in $(k4a_secs "$t0") s"
+ktap_result $r "uvcvideo keeps streaming through missing EOFs and iso packet errors"
 emu_ctl dump > "$K4A_OUT/faults-dump.txt"
 emu_stop
 ktap_totals

@@ -49,12 +49,20 @@ E=$(emu_ctl laser 3 | sed -n 's/^laser 0 1 exposures=\([0-9]*\).*/\1/p')
 [ "${L:-1}" -eq 0 ] && [ "${E:-0}" -gt 0 ]
 ktap_result $? "laser: delays 167 us apart do not overlap ($L pulses over $E exposure pairs)"
 emu_ctl cable 1 none > /dev/null
-sleep 1
-c1=$(grep -c "^$S1 depth" "$EMU_LOG")
-sleep 2
-c2=$(grep -c "^$S1 depth" "$EMU_LOG")
+# Ground truth instead of a pause: after the cut (emulator time), unit 0 goes on exposing on the
+# generator's pulses and unit 1 starts no exposure (a pulse just before the cut may still start
+# one up to its 167 us delay later: 1 ms of slack).
+tcut=$(emu_ctl dump | sed -n 's/^emu .*now_ns=\([0-9]*\).*/\1/p')
+after_cut() { # serial: depth exposures that started after the cut + 1 ms
+	emu_ctl dump > /dev/null	# a round trip: the side log is written up to here
+	awk -v s="$1" -v t="$tcut" '$1 == s && $2 == "depth" && $5 > t + 1000000' "$EMU_LOG" | wc -l
+}
+unit0_goes_on() { [ "$(after_cut "$S0")" -ge 3 ]; }
+k4a_wait "unit 0: three exposures after the cut" unit0_goes_on
+c1=$(after_cut "$S1")
 j0=$(jack "$S0") j1=$(jack "$S1")
-[ "$c1" -eq "$c2" ] && [ "$j0" = 01 ] && [ "$j1" = 00 ]
+echo "# unit 1 exposures after the cut: $c1"
+[ -n "$tcut" ] && [ "$c1" -eq 0 ] && [ "$j0" = 01 ] && [ "$j1" = 00 ]
 ktap_result $? "cable cut: unit 1 silent, jacks $j0 $j1"
 stop "$S0"
 stop "$S1"

@@ -22,37 +22,48 @@ j2=$($PROBE -s "$S2" cmd color 0x80000006 1 | sed -n 's/.*data=//p')
 [ "$j0" = 02 ] && [ "$j1" = 03 ] && [ "$j2" = 01 ]
 ktap_result $? "jack state follows the daisy chain (master 02, middle 03, last 01: $j0 $j1 $j2)"
 
-color() { # serial seconds
+# Readers run until the side log holds enough frames (not for a fixed time: a slow host takes
+# longer to start them); then they are stopped.
+color() { # serial
 	v=$(emu_video "$1") || return 1
 	v4l2-ctl -d "$v" --set-fmt-video=width=1280,height=720,pixelformat=MJPG --set-parm=5 > /dev/null &&
-		exec v4l2-ctl -d "$v" --stream-mmap --stream-count=$(($2 * 5)) > /dev/null 2>&1
+		exec v4l2-ctl -d "$v" --stream-mmap --stream-count=1000000 > /dev/null 2>&1
 }
+has_started() { grep -q '^started' "$1"; }
 started() { # log: wait until the probe configured sync and started depth (SDK order)
-	i=0
-	while [ $i -lt 120 ] && ! grep -q '^started' "$1"; do sleep 0.25; i=$((i + 1)); done
-	grep -q '^started' "$1"
+	k4a_wait "" has_started "$1"
 }
-$PROBE -s "$S1" stream --sync subordinate --sub-delay-us $D1 --mode pcm --fps 5 --seconds 16 \
+$PROBE -s "$S1" stream --sync subordinate --sub-delay-us $D1 --mode pcm --fps 5 --seconds 100000 \
 	> "$K4A_OUT/sync-sub1.log" 2>&1 &
 P1=$!
-$PROBE -s "$S2" stream --sync subordinate --sub-delay-us $D2 --mode pcm --fps 5 --seconds 16 \
+$PROBE -s "$S2" stream --sync subordinate --sub-delay-us $D2 --mode pcm --fps 5 --seconds 100000 \
 	> "$K4A_OUT/sync-sub2.log" 2>&1 &
 P2=$!
 started "$K4A_OUT/sync-sub1.log" && started "$K4A_OUT/sync-sub2.log" || echo "# subordinate start failed"
-color "$S1" 30 & C1=$!
-color "$S2" 30 & C2=$!
+color "$S1" & C1=$!
+color "$S2" & C2=$!
 sleep 5
 emu_ctl dump > "$K4A_OUT/sync-dump-before.txt"
 n=$(grep -c -e "^$S1 " -e "^$S2 " "$EMU_LOG")
 [ "$n" -eq 0 ]
 ktap_result $? "subordinates produce nothing before the master starts ($n frames)"
-$PROBE -s "$S0" stream --sync master --mode pcm --fps 5 --seconds 9 > "$K4A_OUT/sync-master.log" 2>&1 &
+$PROBE -s "$S0" stream --sync master --mode pcm --fps 5 --seconds 100000 > "$K4A_OUT/sync-master.log" 2>&1 &
 P0=$!
 started "$K4A_OUT/sync-master.log" || echo "# master start failed"
-color "$S0" 9 & C0=$!
-wait $P0
-kill $C1 $C2 $C0 2>/dev/null
-wait $P1 $P2 $C0 $C1 $C2 2>/dev/null
+color "$S0" & C0=$!
+# frames of SERIAL STREAM in the side log
+frames() { grep -c "^$1 $2 " "$EMU_LOG"; }
+enough() {
+	emu_ctl dump > /dev/null	# a round trip: the side log is written up to here
+	[ "$(frames "$S0" color)" -ge 25 ] && [ "$(frames "$S1" color)" -ge 10 ] &&
+		[ "$(frames "$S2" color)" -ge 10 ] && [ "$(frames "$S1" depth)" -ge 10 ] &&
+		[ "$(frames "$S2" depth)" -ge 10 ]
+}
+k4a_wait "25 master colour frames, 10 of each subordinate stream" enough
+kill $P0 $C0 2>/dev/null
+wait $P0 $C0 2>/dev/null
+kill $P1 $P2 $C1 $C2 2>/dev/null
+wait $P1 $P2 $C1 $C2 2>/dev/null
 emu_ctl dump > "$K4A_OUT/sync-dump.txt"
 emu_ctl laser > "$K4A_OUT/sync-laser.txt"
 emu_stop

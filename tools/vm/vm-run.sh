@@ -6,7 +6,8 @@
 # Host environment:
 #   RUNDIR   results directory (default build/runs/<time>-<pid>): log, dmesg.txt, console.log,
 #            rc, tainted, uptime-start/end, and whatever the script writes to $K4A_OUT
-#   TIMEOUT  seconds before QEMU is killed (default 600)      MEM, SMP  guest size (2G, 2)
+#   TIMEOUT  seconds before QEMU is killed (default 3600: only for a hung guest; a test's
+#            own waits are for conditions)                     MEM, SMP  guest size (2G, 2)
 #   ACCEL    tcg (default; the only one that works on these machines) | kvm
 #   QUIET=1  do not echo the console
 # Exit status: the script's; 124 on timeout; 125 if the guest never ran it; 99 when the script
@@ -51,7 +52,7 @@ elapsed() {
 	local d=$((${EPOCHREALTIME/./} - t0))
 	printf '%d.%03d' $((d / 1000000)) $(((d % 1000000) / 1000))
 }
-timeout -k 5 "${TIMEOUT:-600}" qemu-system-x86_64 \
+timeout -k 5 "${TIMEOUT:-3600}" qemu-system-x86_64 \
 	"${acc[@]}" -m "${MEM:-2G}" -smp "${SMP:-2}" \
 	-nographic -no-reboot -nic none -pidfile "$RUNDIR/qemu.pid" \
 	-kernel "$K/vmlinux" -initrd "$K/initramfs.cpio.gz" \
@@ -68,7 +69,7 @@ timeout -k 5 "${TIMEOUT:-600}" qemu-system-x86_64 \
 qrc=${PIPESTATUS[0]}
 printf 'vm-run: %s: qemu exited %s after %ss (guest ready at %ss uptime), results in %s\n' \
 	"$KVER" "$qrc" "$(elapsed)" "$(cat "$RUNDIR/uptime-start" 2>/dev/null || echo ?)" "$RUNDIR" >&2
-[ "$qrc" = 124 ] && { echo "vm-run: timeout after ${TIMEOUT:-600}s" >&2; exit 124; }
+[ "$qrc" = 124 ] && { echo "vm-run: timeout after ${TIMEOUT:-3600}s" >&2; exit 124; }
 [ -f "$RUNDIR/rc" ] || { echo "vm-run: the guest script did not run to completion" >&2; exit 125; }
 rc=$(cat "$RUNDIR/rc")
 if ! "$HERE/dmesg-check.sh" "$RUNDIR/dmesg.txt" "$RUNDIR/tainted" >&2; then

@@ -173,6 +173,13 @@ static void log_done(struct half *h, struct urb *r, int64_t now)
 	log_frame(u, &r->gt, now);
 }
 
+/* The URB that ends a frame will never be sent: the frame is lost, and the side log says so. */
+static void drop_done(struct half *h, struct urb *r)
+{
+	if (r->done != DK_NONE)
+		log_frame(h->u, &r->gt, 0);
+}
+
 static bool in_pattern(const struct iovec *v)
 {
 	return pattern_fd >= 0 && (uint8_t *)v->iov_base >= depth_pattern &&
@@ -978,6 +985,7 @@ static void handle_unlink(struct half *h, const struct usbip_cmd *c)
 	if (r) {
 		/* not answered yet (waiting for data, for its service interval,
 		 * or held back by the delivery model): it never will be */
+		drop_done(h, r);
 		urb_put(h, r);
 		send_unlink(h, c->seqnum, -104);	/* -ECONNRESET */
 		return;
@@ -1200,9 +1208,12 @@ int half_plug_fd(struct half *h, int fd)
 void half_unplug(struct half *h, bool surprise)
 {
 	struct unit *u = h->u;
+	struct urb *r;
 
 	if (!h->plugged)
 		return;
+	for (r = h->doneq.head; r; r = r->next)
+		drop_done(h, r);
 	if (!surprise)
 		usbip_detach(h->port);
 	epoll_ctl(epfd, EPOLL_CTL_DEL, h->fd, NULL);

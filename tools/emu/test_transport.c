@@ -846,6 +846,79 @@ static void test_unlink_iso(void)
 	peer_free(p);
 }
 
+/* queue a raw depth frame of @len bytes that ends with a side-log line for @counter */
+static void depth_frame(uint32_t len, uint32_t counter)
+{
+	struct unit *un = &units[0];
+	struct xitem *fr = &un->dring[(un->dhead + un->dn) % DEPTH_RING_MAX];
+
+	memset(fr, 0, sizeof(*fr));
+	fr->len = len;
+	fr->done = DK_DEPTH_END;
+	fr->gt.stream = EMU_GT_DEPTH;
+	fr->gt.frame_counter = counter;
+	memcpy(fr->gt.serial, un->serial, 16);
+	emu_gt_pack(&fr->gt, fr->gtb);
+	un->dn++;
+}
+
+/* the side-log line of depth frame @counter: its SENT_NS, -1 if there is none */
+static long long side_sent(FILE *f, uint32_t counter)
+{
+	char line[256], ser[32], st[16];
+	unsigned int c;
+	unsigned long long ticks;
+	long long soe, sent, r = -1;
+
+	fflush(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %15s %u %llu %lld %lld", ser, st, &c, &ticks, &soe, &sent) == 6 &&
+		    !strcmp(st, "depth") && c == counter)
+			r = sent;
+	fseek(f, 0, SEEK_END);
+	return r;
+}
+
+/*
+ * A frame whose last URB is unlinked or lost to an unplug never reaches the
+ * host: its side-log line says so (SENT_NS 0) instead of going missing.
+ */
+static void test_unlink_side_log(void)
+{
+	struct peer *p;
+	FILE *f = tmpfile();
+	uint32_t a, b;
+
+	if (!f)
+		abort();
+	unit_fresh();
+	sidelog = f;
+	p = peer_new(HALF_DEPTH, 300);
+	set_jitter("60000000,1000,uniform");
+	depth_frame(5000, 41);
+	depth_frame(3000, 42);
+	a = submit(p, USBIP_DIR_IN, EP_DEPTH_STREAM_IN & 0xf, 65536, NULL);
+	b = submit(p, USBIP_DIR_IN, EP_DEPTH_STREAM_IN & 0xf, 65536, NULL);
+	pump(p, now_ns());
+	ok(p->h->doneq.n == 2 && side_sent(f, 41) < 0 && side_sent(f, 42) < 0,
+	   "two depth frames answered, held back: no side-log line yet");
+	unlink_urb(p, a, NULL);
+	pump(p, far());
+	ok(vurb_find(p, a)->by_unlink && side_sent(f, 41) == 0 && vurb_find(p, b)->actual == 3000 &&
+	   side_sent(f, 42) > 0, "frame whose URB was unlinked: SENT_NS 0; the next one sent");
+	depth_frame(4000, 43);
+	a = submit(p, USBIP_DIR_IN, EP_DEPTH_STREAM_IN & 0xf, 65536, NULL);
+	pump(p, now_ns());
+	ok(p->h->doneq.n == 1 && side_sent(f, 43) < 0, "a third frame held back");
+	half_unplug(p->h, true);
+	ok(side_sent(f, 43) == 0, "device unplugged under it: SENT_NS 0");
+	ok(p->errors == 0, "vhci takes every reply%s%s", p->errors ? ": " : "", p->why);
+	sidelog = NULL;
+	fclose(f);
+	peer_free(p);
+}
+
 /*
  * A vhci_hcd that submits, unlinks (also before the submit went out, and
  * while replies are still unread in the socket) and reads at random moments,
@@ -1134,6 +1207,7 @@ int main(void)
 	test_unlink_written();
 	test_unlink_mid_write();
 	test_unlink_iso();
+	test_unlink_side_log();
 	test_unlink_random();
 	test_cmdlog();
 	test_mcudelay();

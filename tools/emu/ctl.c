@@ -79,7 +79,7 @@ static int get_count(const char *s, int def)
 
 static const char *const mode_names[] = { "standalone", "master", "subordinate" };
 static const char *const mf_names[MF_COUNT] = {
-	"reply_type", "reply_id", "reply_len", "status", "no_reply", "data_long"
+	"reply_type", "reply_id", "reply_len", "status", "no_reply", "data_long", "stall"
 };
 
 static void dump_unit(struct out *o, struct unit *u, int64_t now)
@@ -290,6 +290,7 @@ static void help(struct out *o)
 	    "  jitter U SPEC                 BASE_US[,JIT_US[,uniform|pareto[,SPIKE_PPM[,SPIKE_US]]]]\n"
 	    "  stall U depth|color EPADDR    halt an endpoint until CLEAR_FEATURE(HALT)\n"
 	    "  firmware U rgb|depth|audio|sensor VERSION   reported firmware (read at bind)\n"
+	    "  calib U BYTES|default         calibration text padded with blanks to BYTES\n"
 	    "  cmdlog U [clear]              MCU commands received: \"total T\", then\n"
 	    "                                \"SEQ depth|color 0xOPCODE NAME\" (last %u), oldest first\n"
 	    "  mcudelay U depth|color MS     MCU replies complete >= MS after their URB's submit\n"
@@ -458,6 +459,33 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		if (!u->h[m - 1].plugged)
 			return -1;
 		set_stall(&u->h[m - 1], (uint8_t)strtoul(argv[3], NULL, 0));
+		return 0;
+	}
+	if (!strcmp(argv[0], "calib")) {
+		/* the calibration text, padded with blanks to BYTES (the host reads it at bind) */
+		size_t len, want;
+		char *end, *c;
+
+		if (argc != 3)
+			return -1;
+		c = malloc(CALIB_MAX + 64);
+		if (!c)
+			return -1;
+		len = calib_json(u->serial, u->index, c, CALIB_MAX);
+		if (!strcmp(argv[2], "default")) {
+			want = len;
+		} else {
+			want = strtoul(argv[2], &end, 10);
+			if (!*argv[2] || *end || want < len || want > CALIB_MAX) {
+				free(c);
+				return -1;
+			}
+		}
+		memset(c + len, ' ', want - len);
+		memset(c + want, 0, 64);
+		free(u->calib);
+		u->calib = c;
+		u->calib_len = want;
 		return 0;
 	}
 	if (!strcmp(argv[0], "firmware")) {

@@ -528,6 +528,10 @@ static void handle_cmd(struct half *h, const uint8_t *pkt, size_t len, int64_t n
 	mcu_env_fill(h, &env, now);
 	mcu_command(&h->mcu, &env, pkt, len, &r);
 	cmdlog_add(u, h->which, pkt, len, r.valid);
+	if (fault_take(&u->f.mcu[h->which][MF_STALL])) {
+		set_stall(h, h->which == HALF_DEPTH ? EP_DEPTH_RSP_IN : EP_COLOR_RSP_IN);
+		return;
+	}
 	if (!r.valid) {
 		h->cnt.bad_cmds++;
 		return;

@@ -173,9 +173,13 @@ struct half {
 	int64_t plug_ns;
 };
 
+/* Largest calibration text "calib U BYTES" serves. */
+#define CALIB_MAX	(256 * 1024)
+
 /* MCU reply faults */
 enum mcu_fault {
 	MF_REPLY_TYPE, MF_REPLY_ID, MF_REPLY_LEN, MF_STATUS, MF_NO_REPLY, MF_DATA_LONG,
+	MF_STALL,	/* the command is taken, then the response endpoint halts */
 	MF_COUNT
 };
 

@@ -124,6 +124,26 @@ static void k4a_mcu_flush(struct k4a_mcu *mcu, int why)
 	}
 }
 
+/*
+ * A read abandoned between pieces: the device still sends the rest of the
+ * data and the status. Take them (at most what is left of the data stage
+ * and the status) so that the next command starts clean.
+ */
+static void k4a_mcu_drain(struct k4a_mcu *mcu, u32 tid, size_t left)
+{
+	unsigned int i, n = DIV_ROUND_UP(left, K4A_CMD_CHUNK) + 1;
+	size_t got;
+
+	for (i = 0; i < n; i++) {
+		if (k4a_mcu_urb(mcu, mcu->in_pipe, mcu->bounce, K4A_CMD_CHUNK,
+				K4A_CMD_TIMEOUT_MS, &got))
+			break;
+		if (k4a_proto_is_status(mcu->bounce, got, tid))
+			return;
+	}
+	k4a_mcu_flush(mcu, 0);
+}
+
 static int k4a_errno(int ret)
 {
 	switch (ret) {
@@ -158,9 +178,10 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
  *
  * Context: process context, may sleep; takes mcu->lock.
  * Return: 0 on success; -ENODEV when the device is gone, -EAGAIN while the
- * half is quiesced, -ETIMEDOUT when a stage timed out, -EPROTO for a malformed reply (length, packet type,
- * transaction id, over-long data), -EREMOTEIO for a non-zero device status,
- * -EIO for a USB error, -EINVAL for bad arguments.
+ * half is quiesced, -ETIMEDOUT when a stage timed out, -EPROTO for a
+ * malformed reply (length, packet type, transaction id, over-long data),
+ * -EREMOTEIO for a non-zero device status, -EIO for a USB error, -EINVAL
+ * for bad arguments.
  */
 int k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		 size_t data_len, void *rx, size_t rx_len, size_t *actual,
@@ -204,7 +225,7 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 {
 	const char *stage = "command";
 	const char *why = NULL;
-	bool status_seen = false, cancelled = false;
+	bool status_seen = false, cancelled = false, zlp_seen = false;
 	size_t done = 0, got;
 	int n, perr, skips = 0;
 	u32 tid, status = 0;
@@ -281,6 +302,14 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 				  K4A_STATUS_RX_LEN, K4A_CMD_TIMEOUT_MS, &got);
 		if (ret)
 			goto fail;
+		/*
+		 * A data stage that filled the receive size exactly may still
+		 * be ended by a zero length packet: not the status yet.
+		 */
+		if (!got && rx_len && done == rx_len && !zlp_seen) {
+			zlp_seen = true;
+			continue;
+		}
 		if (k4a_proto_is_stale_status(mcu->bounce, got, tid,
 					      K4A_STALE_WINDOW) &&
 		    skips++ < K4A_STALE_SKIPS)
@@ -310,9 +339,10 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 	goto out;
 
 fail:
-	/* A cancelled read leaves the rest of its reply to drain. */
-	if (ret != -ENODEV || cancelled) {
-		if (!(flags & K4A_XFER_QUIET) && !cancelled) {
+	if (cancelled) {
+		k4a_mcu_drain(mcu, tid, rx_len - done);
+	} else if (ret != -ENODEV) {
+		if (!(flags & K4A_XFER_QUIET)) {
 			if (!why)
 				why = ret == -ETIMEDOUT ? "timed out" :
 				      ret == -EPIPE ? "endpoint stalled" :

@@ -373,11 +373,15 @@ static int k4a_depth_restore(struct k4a_unit *unit)
 	int ret = 0;
 
 	mutex_lock(&depth->power_lock);
-	if (unit->streams & K4A_STREAM_DEPTH)
+	if (unit->streams & K4A_STREAM_DEPTH) {
+		/* Whether a reset stops the sensor is the device's business. */
+		k4a_cmd_quiet(depth, K4A_OP_DEPTH_STREAM_STOP);
+		k4a_cmd_quiet(depth, K4A_OP_DEPTH_STOP);
 		ret = k4a_depth_program(unit);
-	else if (depth->power)
+	} else if (depth->power) {
 		ret = k4a_mcu_write(&depth->mcu, K4A_OP_DEPTH_POWER_ON, NULL,
 				    0);
+	}
 	mutex_unlock(&depth->power_lock);
 	return ret;
 }
@@ -387,9 +391,11 @@ static int k4a_depth_restore(struct k4a_unit *unit)
  * @unit: unit
  * @kind: the half that was reset
  *
- * After a USB reset the device forgot the sync configuration and the depth
- * stream: the colour half gets SET_SYS_CFG again, the depth half its start
- * sequence, if the unit runs streams.
+ * After a USB reset the device may have forgotten what it ran: the depth
+ * half gets its power and its start sequence again (after a quiet stop, in
+ * case it did not forget), the colour half the sync configuration if the
+ * unit runs streams - unless the depth camera runs, when the device keeps
+ * its configuration and refuses a new one.
  *
  * Context: process context; takes unit->lock.
  * Return: 0 or the transport error.
@@ -401,7 +407,8 @@ int k4a_stream_restore(struct k4a_unit *unit, enum k4a_half_kind kind)
 	mutex_lock(&unit->lock);
 	if (k4a_unit_dead(unit))
 		ret = -ENODEV;
-	else if (kind == K4A_HALF_COLOR && unit->streams)
+	else if (kind == K4A_HALF_COLOR && unit->streams &&
+		 !(unit->streams & K4A_STREAM_DEPTH))
 		ret = k4a_sync_send(unit);
 	else if (kind == K4A_HALF_DEPTH)
 		ret = k4a_depth_restore(unit);

@@ -26,11 +26,13 @@ enum k4a_sync_mode {
 
 /*
  * state words:
- *   idle       both halves present, no stream started; sync settings writable
- *   armed      the start gate passed and SET_SYS_CFG was sent; streams are
- *              starting (a subordinate stays here until its master's pulses
- *              arrive); sync settings are locked (-EBUSY)
- *   streaming  frames are flowing; sync settings are locked (-EBUSY)
+ *   idle       both halves present, no stream runs; sync settings writable
+ *   armed      a stream runs (the start gate passed, SET_SYS_CFG was sent),
+ *              but a stream the configuration needs does not: a master's
+ *              colour stream, or the second stream a non-zero depth delay
+ *              is measured between; sync settings are locked (-EBUSY)
+ *   streaming  every stream the configuration needs runs; sync settings
+ *              are locked (-EBUSY)
  */
 #define K4A_STATE_WORD_IDLE		"idle"
 #define K4A_STATE_WORD_ARMED		"armed"

@@ -42,6 +42,9 @@ hostname k4a-guest
 # run with the kernel's report, well before any test's own bound, and a slow or busy host (TCG)
 # does not make a working task look hung.
 echo 120 > /proc/sys/kernel/hung_task_timeout_secs 2>/dev/null
+# A soft lockup fails the run anyway (dmesg-check.sh); a CPU that stays stuck wedges the guest
+# until the host's bound (hours): panic instead (panic=-1 ends QEMU), the report on the console.
+echo 1 > /proc/sys/kernel/softlockup_panic 2>/dev/null
 cut -d' ' -f1 /proc/uptime > $R/run/vmout/uptime-start
 say "ready after $(cat $R/run/vmout/uptime-start) s"
 chroot $R /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \

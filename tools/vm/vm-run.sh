@@ -70,7 +70,11 @@ qrc=${PIPESTATUS[0]}
 printf 'vm-run: %s: qemu exited %s after %ss (guest ready at %ss uptime), results in %s\n' \
 	"$KVER" "$qrc" "$(elapsed)" "$(cat "$RUNDIR/uptime-start" 2>/dev/null || echo ?)" "$RUNDIR" >&2
 [ "$qrc" = 124 ] && { echo "vm-run: timeout after ${TIMEOUT:-3600}s" >&2; exit 124; }
-[ -f "$RUNDIR/rc" ] || { echo "vm-run: the guest script did not run to completion" >&2; exit 125; }
+if [ ! -f "$RUNDIR/rc" ]; then
+	echo "vm-run: the guest script did not run to completion" >&2
+	"$HERE/dmesg-check.sh" "$RUNDIR/console.log" >&2 || true	# a panic, a wedged CPU
+	exit 125
+fi
 rc=$(cat "$RUNDIR/rc")
 if ! "$HERE/dmesg-check.sh" "$RUNDIR/dmesg.txt" "$RUNDIR/tainted" >&2; then
 	echo "vm-run: FAILED: guest kernel log has reports (script rc $rc)" >&2

@@ -375,10 +375,9 @@ TEST_F_TIMEOUT(life, usb_reset, 180)
 
 /*
  * A system suspend cycle (freeze, with the pm_test hook ending it after the
- * devices were suspended): the unit stays. The bench's USB/IP host
- * controller may refuse to suspend with devices attached, which aborts the
- * cycle after k4a's halves were suspended and resumes them: the unit must
- * stay either way.
+ * devices were suspended): the unit stays. Skipped when the kernel refuses
+ * the cycle before any device was suspended (as the bench's kernels do with
+ * USB/IP devices attached).
  */
 TEST_F_TIMEOUT(life, system_freeze, 180)
 {
@@ -393,6 +392,10 @@ TEST_F_TIMEOUT(life, system_freeze, 180)
 	ret = core_write_str("/sys/power/state", "freeze");
 	core_write_str("/sys/power/pm_test", "none");
 	core_note("freeze with pm_test=devices: %s", ret ? strerror(-ret) : "completed");
+	/* Only a cycle that reached the devices tests anything. */
+	if (core_kmsg_count(self->from, "PM: suspend entry", 7, false) <= 0)
+		SKIP(return, "the freeze was refused before devices were suspended (%s)",
+		     ret ? strerror(-ret) : "no suspend entry logged");
 	EXPECT_EQ(1, core_units());
 	ASSERT_LT(0, core_read(core_attr(self->unit, "sync_mode"), v, sizeof(v)));
 	EXPECT_STREQ("master", v);

@@ -52,21 +52,32 @@ elapsed() {
 	local d=$((${EPOCHREALTIME/./} - t0))
 	printf '%d.%03d' $((d / 1000000)) $(((d % 1000000) / 1000))
 }
-timeout -k 5 "${TIMEOUT:-3600}" qemu-system-x86_64 \
-	"${acc[@]}" -m "${MEM:-2G}" -smp "${SMP:-2}" \
-	-nographic -no-reboot -nic none -pidfile "$RUNDIR/qemu.pid" \
-	-kernel "$K/vmlinux" -initrd "$K/initramfs.cpio.gz" \
-	-append "console=ttyS0 quiet panic=-1 no_timer_check k4a.repo=$K4A_ROOT" \
-	-virtfs "local,path=$ROOTFS,mount_tag=rootfs,security_model=none,readonly=on,multidevs=remap" \
-	-virtfs "local,path=$K/root/lib/modules,mount_tag=modules,security_model=none,readonly=on" \
-	-virtfs "local,path=$K4A_ROOT,mount_tag=repo,security_model=none,readonly=on,multidevs=remap" \
-	-virtfs "local,path=$RUNDIR,mount_tag=out,security_model=none" \
-	< /dev/null 2>&1 | while IFS= read -r l; do
-		l=${l%$'\r'}
-		printf '[%7s] %s\n' "$(elapsed)" "$l" >> "$RUNDIR/console.log"
-		[ "${QUIET:-0}" = 1 ] || printf '[%7s] %s\n' "$(elapsed)" "$l"
-	done
-qrc=${PIPESTATUS[0]}
+boot() {
+	timeout -k 5 "${TIMEOUT:-3600}" qemu-system-x86_64 \
+		"${acc[@]}" -m "${MEM:-2G}" -smp "${SMP:-2}" \
+		-nographic -no-reboot -nic none -pidfile "$RUNDIR/qemu.pid" \
+		-kernel "$K/vmlinux" -initrd "$K/initramfs.cpio.gz" \
+		-append "console=ttyS0 quiet panic=-1 no_timer_check k4a.repo=$K4A_ROOT" \
+		-virtfs "local,path=$ROOTFS,mount_tag=rootfs,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$K/root/lib/modules,mount_tag=modules,security_model=none,readonly=on" \
+		-virtfs "local,path=$K4A_ROOT,mount_tag=repo,security_model=none,readonly=on,multidevs=remap" \
+		-virtfs "local,path=$RUNDIR,mount_tag=out,security_model=none" \
+		< /dev/null 2>&1 | while IFS= read -r l; do
+			l=${l%$'\r'}
+			printf '[%7s] %s\n' "$(elapsed)" "$l" >> "$RUNDIR/console.log"
+			[ "${QUIET:-0}" = 1 ] || printf '[%7s] %s\n' "$(elapsed)" "$l"
+		done
+	qrc=${PIPESTATUS[0]}
+}
+boot
+# QEMU itself killed by a signal (an assertion in its TCG code under host load has been seen)
+# before the guest reached the script: nothing was tested, so boot once more.
+if [ "$qrc" -gt 128 ] && [ "$qrc" != 137 ] && [ ! -f "$RUNDIR/uptime-start" ]; then
+	echo "vm-run: $KVER: QEMU died (exit $qrc) before the guest was ready: booting again" >&2
+	tail -n 3 "$RUNDIR/console.log" >&2
+	mv "$RUNDIR/console.log" "$RUNDIR/console-qemu-died.log"
+	boot
+fi
 printf 'vm-run: %s: qemu exited %s after %ss (guest ready at %ss uptime), results in %s\n' \
 	"$KVER" "$qrc" "$(elapsed)" "$(cat "$RUNDIR/uptime-start" 2>/dev/null || echo ?)" "$RUNDIR" >&2
 [ "$qrc" = 124 ] && { echo "vm-run: timeout after ${TIMEOUT:-3600}s" >&2; exit 124; }

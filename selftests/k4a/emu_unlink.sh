@@ -29,13 +29,14 @@ cycles() { # fourcc width height fps
 		> /dev/null || return 1
 	i=0
 	bad=0
+	t0=$(k4a_now)
 	while [ $i -lt "$CYCLES" ]; do
-		n=$(timeout 60 v4l2-ctl -d "$V" --stream-mmap --stream-count=2 --stream-to=/dev/null \
+		n=$(timeout "$K4A_WAIT_S" v4l2-ctl -d "$V" --stream-mmap --stream-count=2 --stream-to=/dev/null \
 			--verbose 2>&1 | grep -c 'seq:')
 		[ "$n" -ge 2 ] || bad=$((bad + 1))
 		i=$((i + 1))
 	done
-	echo "# $1 $2x$3 @$4: $CYCLES start/stop cycles, $bad without their 2 frames"
+	echo "# $1 $2x$3 @$4: $CYCLES start/stop cycles in $(k4a_secs "$t0") s, $bad without their 2 frames"
 	[ $bad -eq 0 ]
 }
 u0=$(usb unlinks)

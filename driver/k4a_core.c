@@ -863,17 +863,23 @@ static int k4a_revalidate(struct k4a_half *half)
 	return ret;
 }
 
+/* Commands again, identity checked, the running configuration sent again. */
+static int k4a_after_reset(struct k4a_half *half)
+{
+	int ret;
+
+	k4a_mcu_resume(&half->mcu);
+	ret = k4a_revalidate(half);
+	if (!ret)
+		k4a_restore(half);
+	return ret;
+}
+
 static int k4a_reset_resume(struct usb_interface *intf)
 {
 	struct k4a_half *half = k4a_pm_half(intf);
 
-	if (!half)
-		return 0;
-	k4a_mcu_resume(&half->mcu);
-	if (k4a_revalidate(half))
-		return -ENODEV;
-	k4a_restore(half);
-	return 0;
+	return half && k4a_after_reset(half) ? -ENODEV : 0;
 }
 
 static int k4a_pre_reset(struct usb_interface *intf)
@@ -889,14 +895,8 @@ static int k4a_post_reset(struct usb_interface *intf)
 {
 	struct k4a_half *half = k4a_pm_half(intf);
 
-	if (!half)
-		return 0;
-	k4a_mcu_resume(&half->mcu);
 	/* Non-zero: the USB core unbinds and probes the interface again. */
-	if (k4a_revalidate(half))
-		return 1;
-	k4a_restore(half);
-	return 0;
+	return half && k4a_after_reset(half) ? 1 : 0;
 }
 
 static const struct usb_device_id k4a_id_table[] = {

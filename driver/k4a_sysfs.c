@@ -324,16 +324,19 @@ static int k4a_dbg_stream(const char *word)
 }
 
 /*
- * Parse a list of stream words; bit i of the result is set if stream i is
- * named, and the order of the names goes to @order (@n of them).
+ * Read a debugfs write of stream words ("color", "depth", each at most
+ * once) into @order, in the order written; @n gets their number.
  */
-static int k4a_dbg_streams(char *p, enum k4a_stream_id *order,
-			   unsigned int *n)
+static int k4a_dbg_streams(const char __user *ubuf, size_t count,
+			   enum k4a_stream_id *order, unsigned int *n)
 {
+	char buf[K4A_INPUT_MAX + 1], *p = buf, *word;
 	unsigned int seen = 0;
-	char *word;
-	int id;
+	int id, ret;
 
+	ret = k4a_dbg_input(ubuf, count, buf);
+	if (ret)
+		return ret;
 	*n = 0;
 	while ((word = strsep(&p, " ,\n"))) {
 		if (!*word)
@@ -344,51 +347,38 @@ static int k4a_dbg_streams(char *p, enum k4a_stream_id *order,
 		seen |= BIT(id);
 		order[(*n)++] = id;
 	}
-	return seen;
+	return 0;
 }
 
 static ssize_t k4a_dbg_start_write(struct file *file, const char __user *ubuf,
 				   size_t count, loff_t *ppos)
 {
-	struct k4a_unit *unit = file->private_data;
 	enum k4a_stream_id order[K4A_SID_COUNT];
-	char buf[K4A_INPUT_MAX + 1];
 	unsigned int i, n;
 	int ret;
 
-	ret = k4a_dbg_input(ubuf, count, buf);
-	if (ret)
-		return ret;
-	ret = k4a_dbg_streams(buf, order, &n);
-	if (ret <= 0)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		ret = k4a_stream_start(unit, order[i]);
-		if (ret)
-			return ret;
-	}
-	return count;
+	ret = k4a_dbg_streams(ubuf, count, order, &n);
+	if (!ret && !n)
+		ret = -EINVAL;
+	for (i = 0; !ret && i < n; i++)
+		ret = k4a_stream_start(file->private_data, order[i]);
+	return ret ? ret : count;
 }
 
 static ssize_t k4a_dbg_stop_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
-	struct k4a_unit *unit = file->private_data;
 	enum k4a_stream_id order[K4A_SID_COUNT];
-	char buf[K4A_INPUT_MAX + 1];
 	unsigned int i, n;
 	int ret;
 
-	ret = k4a_dbg_input(ubuf, count, buf);
+	ret = k4a_dbg_streams(ubuf, count, order, &n);
 	if (ret)
 		return ret;
-	ret = k4a_dbg_streams(buf, order, &n);
-	if (ret < 0)
-		return ret;
 	if (!n)
-		k4a_stream_stop_all(unit);
+		k4a_stream_stop_all(file->private_data);
 	for (i = 0; i < n; i++)
-		k4a_stream_stop(unit, order[i]);
+		k4a_stream_stop(file->private_data, order[i]);
 	return count;
 }
 

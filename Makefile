@@ -6,6 +6,7 @@
 #   make            k4a.ko for every bench kernel + userspace + emulator + selftests
 #   make check      every test (static checks, host unit tests, fuzz smoke, VM selftests on
 #                   both kernel series); ends with "N passed, N failed"
+#   make check-debug  the same selftests (core_*, module_*) on a KASAN/lockdep/kmemleak kernel
 #   make demo       the main job in the VM
 #   make soak       3 emulated units streaming depth + colour for 2 minutes (SOAK_ARGS=...)
 #   make modules KVER=x | KDIR=dir   build k4a.ko against one chosen kernel tree
@@ -34,13 +35,13 @@ else
 KTARGETS = $(shell $(ROOT)/tools/vm/kernels.sh list 2>/dev/null)
 endif
 
-.PHONY: soak all setup modules userspace tools selftests unit fuzz lint check demo \
+.PHONY: soak all setup modules userspace tools selftests unit fuzz lint check check-debug demo \
 	vmtest install clean distclean help
 
 all: modules userspace tools selftests
 
 help:
-	@sed -n '3,18p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	$(ROOT)/tools/vm/setup.sh
@@ -73,6 +74,11 @@ vmtest: all
 
 check:
 	$(ROOT)/tools/check.sh
+
+# The debug guest kernel (tools/vm/debug-kernel.sh, built once per machine and cached):
+# the bench self-test of its checkers, then core_* and module_* (K4A_DEBUG_TESTS=...).
+check-debug:
+	$(ROOT)/tools/check.sh --only setup,debug
 
 demo:
 	$(ROOT)/tools/demo.sh

@@ -8,6 +8,8 @@
 #   fuzz    a short run of every fuzz target
 #   vm      per kernel series: bench self-test, then every selftest in the guest; on the
 #           kernel `make demo` boots, the demo's guest part
+#   debug   only when named (--only debug: make check-debug) or K4A_CHECK_DEBUG=1: the debug
+#           kernel (KASAN, lockdep, kmemleak), its bench self-test, core_* and module_* on it
 # Ends with the line "N passed, N failed"; exit status 0 only if nothing failed.
 # Tests assert what holds on any machine; times and rates are printed as figures. The VM
 # bounds below (K4A_VM_TIMEOUT, per guest run) only end a hung guest.
@@ -199,6 +201,15 @@ do_vm() {
 	return $ok
 }
 
+# The debug kernel's tests (tools/vm/debug-check.sh), counted like the other runners'.
+do_debug() {
+	local rc
+	"$K4A_ROOT/tools/vm/debug-check.sh" 2>&1 | tee "$LOG/debug.log"
+	rc=${PIPESTATUS[0]}
+	count_runner "$LOG/debug.log" || { fail 1; echo "check: debug printed no result line"; return 1; }
+	return $rc
+}
+
 t_all=$SECONDS
 overall=0
 want setup && { stage setup do_setup || { overall=1; only=,none,; }; }
@@ -207,6 +218,10 @@ want static && { stage static do_static || overall=1; }
 want unit && { stage unit do_unit || overall=1; }
 want fuzz && { stage fuzz do_fuzz || overall=1; }
 want vm && { stage vm do_vm || overall=1; }
+# Not part of a plain `make check`: its kernel build and slow guests exceed that budget (testing.rst).
+if [[ $only == *,debug,* ]] || { [ -z "$only" ] && [ "${K4A_CHECK_DEBUG:-0}" = 1 ]; }; then
+	stage debug do_debug || overall=1
+fi
 
 echo "=== stage timings"
 printf '%s\n' "${TIMES[@]}"

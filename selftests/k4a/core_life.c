@@ -61,12 +61,12 @@ static int wait_cmd(unsigned int u, const char *name, double timeout)
 	static struct cmdlog log;
 	double t0 = core_now();
 
-	while (core_now() - t0 < timeout) {
+	while (core_now() - t0 < CORE_BOUND(timeout)) {
 		if (!cmdlog_get(u, &log) && cmdlog_count(&log, 0, name))
-			return 0;
+			return core_waited(0, name, t0, timeout);
 		core_sleep_ms(50);
 	}
-	return -1;
+	return core_waited(-1, name, t0, timeout);
 }
 
 FIXTURE(life) {
@@ -252,7 +252,6 @@ TEST_F_TIMEOUT(life, jack_readers, 120)
 TEST_F_TIMEOUT(life, bind_transport_error, 120)
 {
 	unsigned long long mark;
-	unsigned int i;
 
 	ASSERT_EQ(0, core_ctl(NULL, 0, "unplug 0 depth"));
 	ASSERT_EQ(0, core_wait_units(0, 60, NULL));
@@ -262,9 +261,7 @@ TEST_F_TIMEOUT(life, bind_transport_error, 120)
 	ASSERT_EQ(0, core_ctl(NULL, 0, "fault 0 depth.stall"));
 	ASSERT_EQ(0, core_ctl(NULL, 0, "plug 0 depth"));
 	ASSERT_EQ(0, core_wait_usb(1, 1, 60));
-	for (i = 0; i < 1200 && !core_kmsg_count(mark, "cannot read firmware versions", 3, false);
-	     i++)
-		core_sleep_ms(50);
+	EXPECT_EQ(0, core_wait_kmsg(mark, "cannot read firmware versions", 3, 1, 60));
 	EXPECT_EQ(1, core_kmsg_count(mark, "cannot read firmware versions", 3, true));
 	EXPECT_EQ(0, core_units());
 	ASSERT_EQ(0, cmdlog_get(0, &self->log));

@@ -20,8 +20,8 @@
 
 /* the emulator's NV blob */
 #define NV_BLOB_SIZE	((size_t)1153433)
-/* Per piece of a slowed MCU reply; under the driver's 2 s stage timeout. */
-#define SLOW_PIECE_MS	1500
+/* Per piece of a slowed MCU reply; well under the driver's 2 s stage timeout. */
+#define SLOW_PIECE_MS	1000
 
 static int read_blob(const char *path, size_t *got)
 {

@@ -128,7 +128,8 @@ build() {
 				nice -n 10 make -C "$src" O="$obj" -j"$JOBS" vmlinux modules &&
 				kver=$(make -s -C "$src" O="$obj" kernelrelease) &&
 				rm -rf "$dir/root" &&
-				make -s -C "$src" O="$obj" INSTALL_MOD_PATH="$dir/root" modules_install
+				make -s -C "$src" O="$obj" INSTALL_MOD_PATH="$dir/root" \
+					DEPMOD="$(PATH=$PATH:/sbin command -v depmod)" modules_install
 			} > "$dir/build.log" 2>&1 || { tail -n 40 "$dir/build.log" >&2; k4a_die "debug kernel build failed"; }
 			mkdir -p "$dir/root/usr/src"
 			ln -sfn "$obj" "$dir/root/usr/src/linux-headers-$kver"

@@ -388,34 +388,35 @@ static void k4a_unit_dev_release(struct device *dev)
 		wake_up_var(&k4a_live_units);
 }
 
+/* The links between a unit and its halves; the unit's "color" link last. */
 static int k4a_unit_links(struct k4a_unit *unit)
 {
 	int ret;
 
-	ret = sysfs_create_link(&unit->dev.kobj, &unit->depth->intf->dev.kobj,
-				"depth");
-	if (ret)
-		return ret;
-	ret = sysfs_create_link(&unit->dev.kobj, &unit->color->intf->dev.kobj,
-				"color");
-	if (ret)
-		goto err_depth;
 	ret = sysfs_create_link(&unit->depth->intf->dev.kobj, &unit->dev.kobj,
 				"k4a_unit");
 	if (ret)
-		goto err_color;
+		return ret;
 	ret = sysfs_create_link(&unit->color->intf->dev.kobj, &unit->dev.kobj,
 				"k4a_unit");
 	if (ret)
 		goto err_back;
+	ret = sysfs_create_link(&unit->dev.kobj, &unit->depth->intf->dev.kobj,
+				"depth");
+	if (ret)
+		goto err_color_back;
+	ret = sysfs_create_link(&unit->dev.kobj, &unit->color->intf->dev.kobj,
+				"color");
+	if (ret)
+		goto err_depth;
 	return 0;
 
-err_back:
-	sysfs_remove_link(&unit->depth->intf->dev.kobj, "k4a_unit");
-err_color:
-	sysfs_remove_link(&unit->dev.kobj, "color");
 err_depth:
 	sysfs_remove_link(&unit->dev.kobj, "depth");
+err_color_back:
+	sysfs_remove_link(&unit->color->intf->dev.kobj, "k4a_unit");
+err_back:
+	sysfs_remove_link(&unit->depth->intf->dev.kobj, "k4a_unit");
 	return ret;
 }
 
@@ -478,10 +479,11 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 	ret = device_add(&unit->dev);
 	if (ret)
 		goto err_put;
+	/* The "color" link comes last: a unit that has it is complete. */
+	k4a_debugfs_add(unit);
 	ret = k4a_unit_links(unit);
 	if (ret)
 		goto err_del;
-	k4a_debugfs_add(unit);
 	dev_set_uevent_suppress(&unit->dev, false);
 	kobject_uevent(&unit->dev.kobj, KOBJ_ADD);
 
@@ -494,6 +496,7 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 	return 0;
 
 err_del:
+	k4a_debugfs_remove(unit);
 	device_del(&unit->dev);
 err_put:
 	put_device(&unit->dev);

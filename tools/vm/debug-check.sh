@@ -22,7 +22,11 @@ finish() {
 	[ "$FAILED" = 0 ]
 	exit
 }
-[ $# -gt 0 ] || set -- ${K4A_DEBUG_TESTS:-'core_*' 'module_*'}
+if [ $# = 0 ]; then
+	set -f	# patterns for the guest, not file names here
+	set -- ${K4A_DEBUG_TESTS:-core_* module_*}
+	set +f
+fi
 
 # 1. The kernel.
 t0=$SECONDS

@@ -1139,6 +1139,34 @@ static void test_fault(enum emu_uvc_fault fault)
 		      "next frame starts a new FID");
 		break;
 	}
+	case EMU_UVC_F_SHORT:
+	case EMU_UVC_F_LONG: {
+		/* the packets before the one that ended the clean frame are identical */
+		unsigned int keep = fault == EMU_UVC_F_SHORT ? fb->n - 1 : fa->n - 1;
+		size_t want_len = fault == EMU_UVC_F_SHORT ? fa->len / 2 :
+				  fa->len + EMU_UVC_LONG_BYTES;
+		const struct pkt *l = &fb->p[fb->n - 1];
+
+		ok = fb->n > 1 && keep < fa->n && fb->len == want_len;
+		for (unsigned int i = 0; ok && i < keep; i++)
+			ok = fa->p[i].len == fb->p[i].len &&
+			     !memcmp(fa->p[i].d, fb->p[i].d, fa->p[i].len);
+		/* data: a prefix of the clean frame, then junk */
+		ok = ok && !memcmp(fb->data, fa->data, fb->len < fa->len ? fb->len : fa->len);
+		for (size_t k = fa->len; ok && k < fb->len; k++)
+			ok = fb->data[k] == EMU_UVC_JUNK;
+		/* one EOF, on the last payload, which ends the frame */
+		for (unsigned int i = 0; ok && i + 1 < fb->n; i++)
+			ok = !(fb->p[i].d[1] & 0x02) && !fb->p[i].done &&
+			     fb->p[i].d[0] == (i ? 12 : 140);
+		ok = ok && l->done && (l->d[1] & 0x02) && l->d[0] == 12 &&
+		     (l->d[1] & 0x01) == (fb->p[0].d[1] & 0x01) &&
+		     g32(l->d + 2) == g32(fb->p[0].d + 2);
+		CHECK(fault != EMU_UVC_F_SHORT || fb->n < fa->n, "short frame has fewer payloads");
+		CHECK(fault != EMU_UVC_F_LONG || fb->n >= fa->n, "long frame: no fewer payloads");
+		CHECK(same_frame(a.f[2], b.f[2]), "next frame clean");
+		break;
+	}
 	default:
 		break;
 	}
@@ -1159,6 +1187,11 @@ static void test_fault(enum emu_uvc_fault fault)
 			CHECK(f->n && f->p[0].d[0] == 0, "still damaged frame %u", k);
 		if (fault == EMU_UVC_F_ERR_BIT)
 			CHECK(f->n && (f->p[0].d[1] & 0x40), "still damaged frame %u", k);
+		if (fault == EMU_UVC_F_SHORT)
+			CHECK(f->len == 1280 * 720, "still short frame %u", k);
+		if (fault == EMU_UVC_F_LONG)
+			CHECK(f->len == 1280 * 720 * 2 + EMU_UVC_LONG_BYTES, "still long %u", k);
+		CHECK(emu_uvc_frame_fault(bad) == fault, "frame %u reports its fault", k);
 		frame_free(f);
 	}
 	CHECK(emu_uvc_inject(bad, EMU_UVC_F_NONE, 0) == 0, "clear");
@@ -1170,6 +1203,8 @@ static void test_fault(enum emu_uvc_fault fault)
 		emu_uvc_frame_begin(bad, &g.gt, g.pts, g.exp);
 		f = pull_frame(bad, si.bytes_per_interval, 4096);
 		check_frame_headers(f, &g, si.bytes_per_interval);
+		CHECK(f->len == 1280 * 720 * 2, "cleared: whole frame");
+		CHECK(emu_uvc_frame_fault(bad) == EMU_UVC_F_NONE, "cleared: frame reports none");
 		frame_free(f);
 	}
 	CHECK(emu_uvc_fault_parse(emu_uvc_fault_name(fault)) == (int)fault, "name round trip");
@@ -1190,6 +1225,62 @@ FAULT_CASE(test_fault_meta_size0, EMU_UVC_F_META_SIZE0)
 FAULT_CASE(test_fault_meta_overrun, EMU_UVC_F_META_OVERRUN)
 FAULT_CASE(test_fault_pts0, EMU_UVC_F_PTS0)
 FAULT_CASE(test_fault_err_bit, EMU_UVC_F_ERR_BIT)
+FAULT_CASE(test_fault_short, EMU_UVC_F_SHORT)
+FAULT_CASE(test_fault_long, EMU_UVC_F_LONG)
+
+/*
+ * SHORT and LONG on MJPG: the short frame stops in the middle of the entropy
+ * data (no EOI), the long one carries junk after its EOI; the frame counts of
+ * the stats and the per-frame fault follow.
+ */
+static void test_fault_mjpg_short_long(void)
+{
+	struct emu_uvc *u = emu_uvc_new("000123456789", 0);
+	struct emu_uvc_stream si;
+	struct emu_uvc_stats st;
+	struct frame *f[4];
+	struct gt_in g;
+	size_t n;
+
+	CHECK(start_stream(u, 1, 1, 333333, &si) == 0, "start MJPG");
+	CHECK(emu_uvc_frame_fault(u) == EMU_UVC_F_NONE, "no frame yet: none");
+	for (unsigned int k = 0; k < 4; k++) {
+		if (k == 1)
+			CHECK(emu_uvc_inject(u, EMU_UVC_F_SHORT, 1) == 0, "inject short");
+		if (k == 2)
+			CHECK(emu_uvc_inject(u, EMU_UVC_F_LONG, 1) == 0, "inject long");
+		make_gt(&g, 500 + k, false);
+		emu_uvc_frame_begin(u, &g.gt, g.pts, g.exp);
+		CHECK(emu_uvc_frame_fault(u) == (k == 1 ? EMU_UVC_F_SHORT :
+						 k == 2 ? EMU_UVC_F_LONG : EMU_UVC_F_NONE),
+		      "fault of frame %u", k);
+		f[k] = pull_frame(u, si.bytes_per_interval, 100000);
+		CHECK(f[k]->n && f[k]->p[f[k]->n - 1].done && (f[k]->p[f[k]->n - 1].d[1] & 0x02),
+		      "frame %u ends with EOF", k);
+		if (f[k]->len > 60)
+			check_gt(f[k]->data + 6, &g);
+	}
+	/* frames 0 and 3 use different JPEG variants than 1 and 2: compare like with like */
+	n = f[1]->len;
+	CHECK(n > 100 && n < f[0]->len && f[1]->data[n - 2] != 0xff && f[1]->data[n - 1] != 0xd9,
+	      "short JPEG %zu bytes, no EOI at its end", n);
+	n = f[2]->len;
+	CHECK(n > EMU_UVC_LONG_BYTES + 2 && f[2]->data[n - EMU_UVC_LONG_BYTES - 2] == 0xff &&
+	      f[2]->data[n - EMU_UVC_LONG_BYTES - 1] == 0xd9, "long JPEG: EOI, then junk");
+	for (size_t k = n - EMU_UVC_LONG_BYTES; n > EMU_UVC_LONG_BYTES && k < n; k++)
+		if (f[2]->data[k] != EMU_UVC_JUNK) {
+			CHECK(0, "junk byte %zu is %#x", k, f[2]->data[k]);
+			break;
+		}
+	n = f[3]->len;
+	CHECK(n > 2 && f[3]->data[n - 2] == 0xff && f[3]->data[n - 1] == 0xd9, "next frame clean");
+	emu_uvc_get_stats(u, &st);
+	CHECK(st.frames == 4 && st.frames_faulted == 2, "stats: 4 frames, 2 faulted (%llu)",
+	      (unsigned long long)st.frames_faulted);
+	for (unsigned int k = 0; k < 4; k++)
+		frame_free(f[k]);
+	emu_uvc_free(u);
+}
 
 static void test_garbage_requests(void)
 {
@@ -1246,6 +1337,9 @@ static const struct tcase cases[] = {
 	{ "fault_meta_overrun", test_fault_meta_overrun },
 	{ "fault_pts0", test_fault_pts0 },
 	{ "fault_err_bit", test_fault_err_bit },
+	{ "fault_short", test_fault_short },
+	{ "fault_long", test_fault_long },
+	{ "fault_mjpg_short_long", test_fault_mjpg_short_long },
 	{ "garbage_requests", test_garbage_requests },
 };
 

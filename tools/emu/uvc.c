@@ -159,6 +159,8 @@ static struct content *cache;
  * @head_len:    bytes in @head
  * @body:        rest of the frame (points into @content)
  * @body_len:    bytes of @body
+ * @frame_len:   bytes of the frame to send: @head_len + @body_len, changed by
+ *               the SHORT and LONG faults (bytes past @body are EMU_UVC_JUNK)
  * @off:         bytes of the frame already sent
  * @npayload:    payloads of this frame already sent
  * @fid:         FID of the current frame
@@ -193,6 +195,7 @@ struct emu_uvc {
 	size_t head_len;
 	const uint8_t *body;
 	size_t body_len;
+	size_t frame_len;
 	size_t off;
 	unsigned int npayload;
 	uint8_t fid;
@@ -1119,9 +1122,15 @@ void emu_uvc_frame_begin(struct emu_uvc *u, const struct emu_gt *gt, uint64_t fr
 	u->ffault = EMU_UVC_F_NONE;
 	if (u->fault != EMU_UVC_F_NONE && u->fault_count != 0) {
 		u->ffault = u->fault;
+		u->st.frames_faulted++;
 		if (u->fault_count > 0 && --u->fault_count == 0)
 			u->fault = EMU_UVC_F_NONE;
 	}
+	u->frame_len = u->head_len + u->body_len;
+	if (u->ffault == EMU_UVC_F_SHORT)
+		u->frame_len /= 2;
+	else if (u->ffault == EMU_UVC_F_LONG)
+		u->frame_len += EMU_UVC_LONG_BYTES;
 	u->fid ^= 1;
 	u->fid_flipped = false;
 	u->off = 0;
@@ -1157,18 +1166,26 @@ static void put_metadata(struct emu_uvc *u, uint8_t *m, uint32_t stc, uint16_t s
 	put64(m + 72, (uint64_t)fps << 32 | 1);	/* SensorFramerate */
 }
 
+/* Bytes @off..@off+@n-1 of the frame: head, body, then (LONG fault) junk. */
 static void copy_frame(const struct emu_uvc *u, uint8_t *dst, size_t off, size_t n)
 {
-	if (off < u->head_len) {
-		size_t k = u->head_len - off < n ? u->head_len - off : n;
+	size_t body_end = u->head_len + u->body_len, k;
 
+	if (n && off < u->head_len) {
+		k = u->head_len - off < n ? u->head_len - off : n;
 		memcpy(dst, u->head + off, k);
 		dst += k;
 		off += k;
 		n -= k;
 	}
+	if (n && off < body_end) {
+		k = body_end - off < n ? body_end - off : n;
+		memcpy(dst, u->body + (off - u->head_len), k);
+		dst += k;
+		n -= k;
+	}
 	if (n)
-		memcpy(dst, u->body + (off - u->head_len), n);
+		memset(dst, EMU_UVC_JUNK, n);
 }
 
 size_t emu_uvc_fill_packet(struct emu_uvc *u, uint8_t *pkt, size_t max, uint32_t stc,
@@ -1183,7 +1200,7 @@ size_t emu_uvc_fill_packet(struct emu_uvc *u, uint8_t *pkt, size_t max, uint32_t
 	if (!u || !pkt || !u->frame_active || max < EMU_UVC_MIN_PACKET)
 		return 0;
 
-	total = u->head_len + u->body_len;
+	total = u->frame_len;
 	first = u->npayload == 0;
 	hdr = first ? HDR_FIRST : HDR_STD;
 	room = max - hdr;
@@ -1246,6 +1263,8 @@ static const char *const fault_names[EMU_UVC_F_COUNT] = {
 	[EMU_UVC_F_META_OVERRUN] = "meta_overrun",
 	[EMU_UVC_F_PTS0] = "pts0",
 	[EMU_UVC_F_ERR_BIT] = "err_bit",
+	[EMU_UVC_F_SHORT] = "short",
+	[EMU_UVC_F_LONG] = "long",
 };
 
 const char *emu_uvc_fault_name(enum emu_uvc_fault f)
@@ -1279,6 +1298,11 @@ int emu_uvc_inject(struct emu_uvc *u, enum emu_uvc_fault f, int count)
 	u->fault = f;
 	u->fault_count = count;
 	return 0;
+}
+
+enum emu_uvc_fault emu_uvc_frame_fault(const struct emu_uvc *u)
+{
+	return u ? u->ffault : EMU_UVC_F_NONE;
 }
 
 void emu_uvc_get_stats(const struct emu_uvc *u, struct emu_uvc_stats *s)

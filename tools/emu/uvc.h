@@ -136,14 +136,27 @@ uint32_t emu_uvc_exposure_100ns(const struct emu_uvc *u);
  *  META_OVERRUN     CaptureStats item Size field 0xfffffff0
  *  PTS0             FrameAlignInfo FramePTS 0
  *  ERR_BIT          first payload has the ERR bit set
+ *  SHORT            only the first half of the frame's bytes (rounded down) is
+ *                   sent, the payload carrying the last of them has EOF; the
+ *                   rest of the frame is never sent
+ *  LONG             EMU_UVC_LONG_BYTES bytes of EMU_UVC_JUNK follow the frame's
+ *                   bytes (after the image of NV12/YUY2, after the EOI of
+ *                   MJPG) before the payload with EOF
  */
 enum emu_uvc_fault { EMU_UVC_F_NONE, EMU_UVC_F_HLE0, EMU_UVC_F_HLE1, EMU_UVC_F_HLE_BIG,
 	EMU_UVC_F_FID_MIDFRAME, EMU_UVC_F_NO_EOF, EMU_UVC_F_META_SIZE0, EMU_UVC_F_META_OVERRUN,
-	EMU_UVC_F_PTS0, EMU_UVC_F_ERR_BIT, EMU_UVC_F_COUNT };
+	EMU_UVC_F_PTS0, EMU_UVC_F_ERR_BIT, EMU_UVC_F_SHORT, EMU_UVC_F_LONG, EMU_UVC_F_COUNT };
+#define EMU_UVC_LONG_BYTES	4096u
+#define EMU_UVC_JUNK		0xa5
 int emu_uvc_inject(struct emu_uvc *u, enum emu_uvc_fault f, int count);
 const char *emu_uvc_fault_name(enum emu_uvc_fault f);
 /* Reverse of emu_uvc_fault_name(); -1 if unknown. */
 int emu_uvc_fault_parse(const char *name);
+/*
+ * The fault applied to the frame being sent, or to the last one that began
+ * if none is being sent (EMU_UVC_F_NONE: an undamaged frame, or none yet).
+ */
+enum emu_uvc_fault emu_uvc_frame_fault(const struct emu_uvc *u);
 
 /**
  * struct emu_uvc_stats - counters for the dump command
@@ -154,10 +167,11 @@ int emu_uvc_fault_parse(const char *name);
  * @ctrl_stalls:    of those, answered with STALL
  * @frames_skipped: frame starts dropped because the previous frame was still sending
  * @frames_aborted: frames cut off by SET_INTERFACE alt 0
+ * @frames_faulted: frames begun with a payload fault (emu_uvc_inject())
  */
 struct emu_uvc_stats {
 	uint64_t frames, payloads, bytes, ctrl_reqs, ctrl_stalls;
-	uint64_t frames_skipped, frames_aborted;
+	uint64_t frames_skipped, frames_aborted, frames_faulted;
 };
 
 void emu_uvc_get_stats(const struct emu_uvc *u, struct emu_uvc_stats *s);

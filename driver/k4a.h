@@ -15,6 +15,8 @@
  *   unit->lock  ->  unit->slock
  *   unit->jack_refresh  ->  mcu->lock  ->  unit->jack_slock
  *   unit->lock  ->  k4a_cfg_lock
+ *   vnode->lock  ->  unit->lock  ->  unit->slock
+ *   vnode->lock  ->  color->ctrl_lock
  * k4a_lock is held only for list operations and unit creation, never while
  * a unit's files are removed: teardown unlinks the unit under k4a_lock,
  * marks it dead, and does the slow part without it. Sysfs, debugfs and (in
@@ -33,10 +35,16 @@
 #include <linux/types.h>
 #include <linux/usb.h>
 #include <linux/k4a.h>
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-dev.h>
+#include <media/v4l2-device.h>
+#include <media/videobuf2-v4l2.h>
 
 #include "k4a_clock.h"
+#include "k4a_frame.h"
 #include "k4a_modes.h"
 #include "k4a_proto.h"
+#include "k4a_uvcdesc.h"
 
 #define K4A_VID			0x045e
 #define K4A_PID_DEPTH		0x097c
@@ -123,6 +131,121 @@ enum k4a_half_kind {
 };
 
 struct k4a_unit;
+struct k4a_vnode;
+
+/**
+ * struct k4a_buffer - a vb2 buffer of a k4a node
+ * @vb: the vb2 buffer
+ * @list: entry in &struct k4a_vnode.bufs while the driver owns it
+ */
+struct k4a_buffer {
+	struct vb2_v4l2_buffer vb;
+	struct list_head list;
+};
+
+/**
+ * struct k4a_vnode_ops - what differs between the nodes of a unit
+ * @sizeimage: bytes one buffer needs for the current format; vnode->lock
+ * @start: start streaming (vb2 start_streaming); vnode->lock held
+ * @stop: stop streaming (vb2 stop_streaming); vnode->lock held; afterwards
+ *        nothing fills the node's buffers
+ */
+struct k4a_vnode_ops {
+	u32 (*sizeimage)(struct k4a_vnode *node);
+	int (*start)(struct k4a_vnode *node);
+	void (*stop)(struct k4a_vnode *node);
+};
+
+/**
+ * struct k4a_vnode - one V4L2 node of a unit (image or metadata)
+ * @unit: the unit; the node holds a reference on unit->dev from
+ *        registration to its release
+ * @ops: node kind
+ * @link: name of the unit's sysfs link to the node
+ * @vdev: the video device
+ * @queue: its vb2 queue
+ * @lock: serialises the node's ioctls and file operations (the vb2 queue
+ *        lock); protects the node's format
+ * @bufs: buffers queued by the application and owned by the driver;
+ *        unit->slock, since URB completions take buffers from it
+ * @registered: @vdev was registered (and is to be unregistered)
+ * @linked: @link exists
+ */
+struct k4a_vnode {
+	struct k4a_unit *unit;
+	const struct k4a_vnode_ops *ops;
+	const char *link;
+	struct video_device vdev;
+	struct vb2_queue queue;
+	struct mutex lock;	/* see kernel-doc */
+	struct list_head bufs;
+	bool registered;
+	bool linked;
+};
+
+/* Isochronous URBs of the colour stream and packets per URB. */
+#define K4A_COLOR_URBS		5
+#define K4A_COLOR_PACKETS	32
+
+/* Colour controls: UVC entity, selector, V4L2 id (k4a_color.c). */
+#define K4A_COLOR_CTRLS		12
+
+/**
+ * struct k4a_color - the colour camera's V4L2 side
+ * @video: the image node
+ * @meta: the metadata node
+ * @uvcd: modes the device's descriptors offer; constant after creation
+ * @vs: the VideoStreaming interface (a reference is held by the half)
+ * @vc_ifnum: VideoControl interface number
+ * @ep: address of the isochronous video endpoint
+ * @ctrls: control handler of @video
+ * @ctrl_lock: serialises UVC control requests; protects @ctrl_val
+ * @ctrl_val: control values applied to the device, kept across replugs by
+ *            serial (k4a_color.c)
+ * @ctrl_valid: bit i: @ctrl_val[i] holds a value set by the application
+ * @mode: index into k4a_color_mode_get() of the current format; @video.lock
+ *        to change, unit->lock to read at start
+ * @fps: current frame rate; as @mode
+ * @sizeimage: bytes of a buffer for the current format; as @mode
+ * @bytesperline: line stride of the current format (0 for MJPG); as @mode
+ * @urb: the isochronous URBs while streaming; unit->lock
+ * @alt: alternate setting in use while streaming; unit->lock
+ * @psize: bytes per isochronous packet while streaming; unit->lock
+ * @fa: frame assembler; unit->slock
+ * @cur: buffer being filled; unit->slock
+ * @cur_arrival: arrival time of the frame's first payload; unit->slock
+ * @have_scr: @scr holds the newest SCR of the stream; unit->slock
+ * @scr: newest SCR source clock value; unit->slock
+ * @synced: FramePTS marks the start of frame (master/subordinate), not the
+ *          centre of exposure; set at start, unit->slock
+ * @last_ts: newest timestamp handed out; unit->slock
+ */
+struct k4a_color {
+	struct k4a_vnode video;
+	struct k4a_vnode meta;
+	struct k4a_uvcd uvcd;
+	struct usb_interface *vs;
+	u8 vc_ifnum;
+	u8 ep;
+	struct v4l2_ctrl_handler ctrls;
+	struct mutex ctrl_lock;	/* see kernel-doc */
+	s32 ctrl_val[K4A_COLOR_CTRLS];
+	u32 ctrl_valid;
+	u32 mode;
+	u32 fps;
+	u32 sizeimage;
+	u32 bytesperline;
+	struct urb *urb[K4A_COLOR_URBS];
+	unsigned int alt;
+	u32 psize;
+	struct k4a_frame_asm fa;
+	struct k4a_buffer *cur;
+	u64 cur_arrival;
+	bool have_scr;
+	u32 scr;
+	bool synced;
+	u64 last_ts;
+};
 
 /**
  * struct k4a_half - one bound USB device of a camera
@@ -261,8 +384,9 @@ struct k4a_sync_cfg {
  *       delay limits are checked against it
  * @streams: K4A_STREAM_* bits of the running streams
  * @depth_mode: depth sensor mode a depth stream starts in
- * @slock: protects what URB completions touch: @stream counters and
- *         @clock; a spinlock, never held while sleeping
+ * @slock: protects what URB completions touch: @stream counters, @clock,
+ *         the nodes' buffer lists and the streaming fields of @cam; a
+ *         spinlock, never held while sleeping
  * @stream: the streams
  * @clock: device 90 kHz clock to CLOCK_MONOTONIC mapping of the unit
  * @jack_refresh: one jack reader at a time refreshes @jack_*
@@ -271,6 +395,8 @@ struct k4a_sync_cfg {
  * @jack_in: a cable was plugged into Sync In
  * @jack_out: a cable was plugged into Sync Out
  * @jack_stamp: jiffies of the read
+ * @v4l2_dev: V4L2 device of the unit's nodes
+ * @cam: the colour camera's nodes, see &struct k4a_color
  * @node: entry in the list of units; protected by k4a_lock
  * @debugfs: debugfs directory of the unit
  */
@@ -295,6 +421,8 @@ struct k4a_unit {
 	bool jack_in;
 	bool jack_out;
 	unsigned long jack_stamp;
+	struct v4l2_device v4l2_dev;
+	struct k4a_color cam;
 	struct list_head node;
 	struct dentry *debugfs;
 };
@@ -324,6 +452,38 @@ int k4a_depth_power_get(struct k4a_half *depth);
 void k4a_depth_power_put(struct k4a_half *depth);
 enum k4a_unit_state k4a_unit_state(struct k4a_unit *unit);
 const char *k4a_stream_name(enum k4a_stream_id id);
+
+/* k4a_v4l2.c */
+void k4a_vnode_init(struct k4a_vnode *node, struct k4a_unit *unit,
+		    const struct k4a_vnode_ops *ops, const char *link);
+int k4a_vnode_register(struct k4a_vnode *node, struct device *parent,
+		       const char *name, u32 caps,
+		       const struct v4l2_ioctl_ops *ioctl_ops,
+		       enum v4l2_buf_type type, u32 ts_flags);
+void k4a_vnode_unregister(struct k4a_vnode *node);
+void k4a_vnode_disconnect(struct k4a_vnode *node);
+struct k4a_buffer *k4a_vnode_next(struct k4a_vnode *node);
+void k4a_vnode_return_all(struct k4a_vnode *node,
+			  enum vb2_buffer_state state);
+int k4a_vnode_querycap(struct k4a_vnode *node, struct v4l2_capability *cap,
+		       struct k4a_half *half, const char *what);
+int k4a_v4l2_register(struct k4a_unit *unit);
+void k4a_v4l2_unregister(struct k4a_unit *unit);
+void k4a_v4l2_disconnect(struct k4a_unit *unit);
+
+/* k4a_color.c */
+int k4a_color_init(struct k4a_unit *unit);
+void k4a_color_cleanup(struct k4a_unit *unit);
+int k4a_color_hw_start(struct k4a_unit *unit);
+void k4a_color_hw_stop(struct k4a_unit *unit);
+int k4a_color_register(struct k4a_unit *unit);
+void k4a_color_unregister(struct k4a_unit *unit);
+
+/* k4a_meta.c */
+extern const struct k4a_vnode_ops k4a_meta_ops;
+extern const struct v4l2_ioctl_ops k4a_meta_ioctl_ops;
+void k4a_meta_complete(struct k4a_vnode *meta, u32 sequence, u64 ts,
+		       const struct k4a_meta_frame *rec);
 
 /* k4a_sync.c */
 #define K4A_DEFAULT_FPS		30

@@ -382,6 +382,7 @@ static void k4a_unit_dev_release(struct device *dev)
 		k4a_half_put(unit->depth);
 	if (unit->color)
 		k4a_half_put(unit->color);
+	k4a_color_cleanup(unit);
 	ida_free(&k4a_ida, unit->index);
 	kfree(unit);
 	if (atomic_dec_and_test(&k4a_live_units))
@@ -481,9 +482,12 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 		goto err_put;
 	/* The "color" link comes last: a unit that has it is complete. */
 	k4a_debugfs_add(unit);
+	ret = k4a_v4l2_register(unit);
+	if (ret)
+		goto err_debugfs;
 	ret = k4a_unit_links(unit);
 	if (ret)
-		goto err_del;
+		goto err_v4l2;
 	dev_set_uevent_suppress(&unit->dev, false);
 	kobject_uevent(&unit->dev.kobj, KOBJ_ADD);
 
@@ -495,7 +499,9 @@ static int k4a_unit_create(struct k4a_half *depth, struct k4a_half *color)
 		 restored ? ", settings restored" : "");
 	return 0;
 
-err_del:
+err_v4l2:
+	k4a_v4l2_unregister(unit);
+err_debugfs:
 	k4a_debugfs_remove(unit);
 	device_del(&unit->dev);
 err_put:
@@ -527,8 +533,10 @@ static void k4a_unit_shutdown(struct k4a_unit *unit)
 {
 	k4a_debugfs_remove(unit);
 	k4a_unit_unlink(unit);
+	k4a_v4l2_unregister(unit);
 	device_del(&unit->dev);
 	k4a_stream_stop_all(unit);
+	k4a_v4l2_disconnect(unit);
 	dev_info(&unit->dev, "serial %s: unit dissolved\n", unit->serial);
 }
 

@@ -264,9 +264,8 @@ int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
 		if (!ret)
 			ret = k4a_sync_send(unit);
 	}
-	if (!ret && id == K4A_SID_DEPTH)
-		ret = k4a_depth_hw_start(unit);
 	if (!ret) {
+		/* Completions may run as soon as the hardware starts. */
 		spin_lock_irq(&unit->slock);
 		s->running = true;
 		s->sequence = 0;
@@ -275,6 +274,17 @@ int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
 		if (first || id == K4A_SID_COLOR)
 			k4a_clock_reset(&unit->clock);
 		spin_unlock_irq(&unit->slock);
+		if (id == K4A_SID_DEPTH)
+			ret = k4a_depth_hw_start(unit);
+		else
+			ret = k4a_color_hw_start(unit);
+		if (ret) {
+			spin_lock_irq(&unit->slock);
+			s->running = false;
+			spin_unlock_irq(&unit->slock);
+		}
+	}
+	if (!ret) {
 		unit->streams |= BIT(id);
 		dev_dbg(&unit->dev, "%s started, unit %s\n",
 			k4a_stream_name(id),
@@ -299,6 +309,8 @@ static void k4a_stream_stop_locked(struct k4a_unit *unit,
 	usb_kill_anchored_urbs(&s->urbs);
 	if (id == K4A_SID_DEPTH)
 		k4a_depth_hw_stop(unit);
+	else
+		k4a_color_hw_stop(unit);
 	unit->streams &= ~BIT(id);
 }
 

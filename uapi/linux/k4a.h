@@ -8,6 +8,8 @@
 #ifndef _UAPI_LINUX_K4A_H
 #define _UAPI_LINUX_K4A_H
 
+#include <linux/types.h>
+
 /* Values of the wired sync mode, as sent to the device in SET_SYS_CFG. */
 enum k4a_sync_mode {
 	K4A_SYNC_STANDALONE = 0,
@@ -43,5 +45,96 @@ enum k4a_sync_mode {
 
 /* The sysfs class under which every unit appears (/sys/class/k4a/k4aN). */
 #define K4A_CLASS_NAME			"k4a"
+
+/*
+ * Metadata nodes.
+ *
+ * Every image node of a unit (colour, and in time depth) has a metadata
+ * node beside it (V4L2_BUF_TYPE_META_CAPTURE) whose only format is
+ * V4L2_META_FMT_K4A: each buffer holds one struct k4a_meta_frame describing
+ * the image buffer with the same sequence number. See
+ * Documentation/metadata.rst.
+ */
+#define V4L2_META_FMT_K4A	((__u32)'K' | ((__u32)'4' << 8) | \
+				 ((__u32)'A' << 16) | ((__u32)'M' << 24))
+
+#define K4A_META_VERSION	1
+
+/* k4a_meta_frame.stream */
+#define K4A_META_STREAM_COLOR	0
+#define K4A_META_STREAM_DEPTH	1
+
+/* k4a_meta_frame.ts_meaning: the point of the frame device_ticks marks */
+#define K4A_META_TS_NONE	0	/* no device timestamp */
+#define K4A_META_TS_CENTER	1	/* centre of exposure (standalone) */
+#define K4A_META_TS_START	2	/* start of frame (synced modes) */
+
+/*
+ * k4a_meta_frame.clock_state: how soe_ns was obtained.
+ *   K4A_META_CLOCK_BOUND   no clock mapping yet: soe_ns is an upper bound
+ *                          derived from the arrival time and the exposure
+ *   K4A_META_CLOCK_MAPPED  device time mapped to host time
+ */
+#define K4A_META_CLOCK_BOUND	0
+#define K4A_META_CLOCK_MAPPED	1
+
+/*
+ * k4a_meta_frame.flags:
+ *   K4A_META_F_STATS    exposure_ns, iso and white_balance come from the
+ *                       device's capture statistics
+ *   K4A_META_F_META_BAD the device's metadata was malformed or truncated
+ *   K4A_META_F_CLAMPED  soe_ns was raised to keep buffer timestamps from
+ *                       going backwards, or lowered to keep it from lying
+ *                       after arrival_ns
+ */
+#define K4A_META_F_STATS	0x0001
+#define K4A_META_F_META_BAD	0x0002
+#define K4A_META_F_CLAMPED	0x0004
+
+/**
+ * struct k4a_meta_frame - per-frame metadata record (little endian)
+ * @version: K4A_META_VERSION
+ * @size: sizeof(struct k4a_meta_frame) as the driver knows it; later
+ *        versions only append fields
+ * @sequence: sequence number of the image buffer this record describes
+ * @stream: K4A_META_STREAM_*
+ * @ts_meaning: K4A_META_TS_*
+ * @clock_state: K4A_META_CLOCK_*
+ * @reserved0: zero
+ * @device_ticks: the device's timestamp of the frame, 90 kHz ticks of the
+ *                unit's clock, as sent (0 if none)
+ * @soe_ns: start of exposure, CLOCK_MONOTONIC nanoseconds; the image
+ *          buffer's timestamp
+ * @arrival_ns: CLOCK_MONOTONIC nanoseconds of the completion of the USB
+ *              transfer that ended the frame
+ * @exposure_ns: exposure time (0 if unknown)
+ * @iso: ISO speed (0 if unknown)
+ * @white_balance: white balance in kelvin (0 if unknown)
+ * @clock_error_ns: uncertainty of the device-to-host mapping the estimator
+ *                  reports (0 with K4A_META_CLOCK_BOUND)
+ * @clock_ppm_x1000: device clock rate error the estimator measured, in
+ *                   thousandths of a ppm
+ * @flags: K4A_META_F_*
+ * @reserved: zero
+ */
+struct k4a_meta_frame {
+	__u32 version;
+	__u32 size;
+	__u32 sequence;
+	__u8 stream;
+	__u8 ts_meaning;
+	__u8 clock_state;
+	__u8 reserved0;
+	__u64 device_ticks;
+	__u64 soe_ns;
+	__u64 arrival_ns;
+	__u32 exposure_ns;
+	__u32 iso;
+	__u32 white_balance;
+	__u32 clock_error_ns;
+	__s32 clock_ppm_x1000;
+	__u32 flags;
+	__u32 reserved[4];
+};
 
 #endif /* _UAPI_LINUX_K4A_H */

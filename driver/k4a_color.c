@@ -1,0 +1,1079 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * k4a_color: the colour camera as a V4L2 capture node - UVC formats from
+ * the device's descriptors, probe/commit, isochronous streaming, frame
+ * assembly straight into vb2 buffers, device-clock timestamps.
+ *
+ * k4a drives the 097d UVC function itself rather than leaving it to
+ * uvcvideo: a colour start is part of the unit's start (the sync gate and
+ * SET_SYS_CFG come first, a master's sync pulses are its colour frames), and
+ * the frames' FramePTS is mapped to CLOCK_MONOTONIC by the unit's clock
+ * estimator, which colour and depth share.
+ *
+ * Data path: an isochronous URB completes; under unit->slock its newest SCR
+ * (device clock at the time the packet left the device) and the completion
+ * time feed the unit's clock estimator; each packet goes through the frame
+ * assembler (driver/lib/k4a_frame.c), which says where its image bytes go;
+ * they are copied once, into the vb2 buffer. A finished frame gets its
+ * start of exposure from its FramePTS, its sequence number, and a metadata
+ * record for the metadata node. Bad frames (error bit, torn, short,
+ * over-long, lost packets) never reach the application: their buffer is
+ * reused and the sequence number skips them.
+ */
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/usb.h>
+#include <linux/usb/video.h>
+#include <media/v4l2-event.h>
+#include <media/v4l2-ioctl.h>
+
+#include "k4a.h"
+
+#define K4A_UVC_CTRL_TIMEOUT_MS	1000
+
+/* Probe/commit control sizes: UVC 1.0 and UVC 1.1 or later. */
+#define K4A_PROBE_LEN_10	26
+#define K4A_PROBE_LEN_11	34
+
+static const u32 k4a_color_fourcc[] = {
+	[K4A_COLOR_MJPG] = V4L2_PIX_FMT_MJPEG,
+	[K4A_COLOR_NV12] = V4L2_PIX_FMT_NV12,
+	[K4A_COLOR_YUY2] = V4L2_PIX_FMT_YUYV,
+};
+
+static struct k4a_unit *k4a_cam_unit(struct k4a_color *cam)
+{
+	return container_of(cam, struct k4a_unit, cam);
+}
+
+static struct k4a_color *k4a_file_cam(struct file *file)
+{
+	struct k4a_vnode *node = video_drvdata(file);
+
+	return &node->unit->cam;
+}
+
+/* ---- formats ---- */
+
+static u32 k4a_mode_bytesperline(const struct k4a_color_mode *m)
+{
+	switch (m->fmt) {
+	case K4A_COLOR_YUY2:
+		return m->width * 2;
+	case K4A_COLOR_NV12:
+		return m->width;
+	default:
+		return 0;
+	}
+}
+
+/* Exact frame size of an uncompressed mode; 0 for MJPG. */
+static u32 k4a_mode_frame_size(const struct k4a_color_mode *m)
+{
+	switch (m->fmt) {
+	case K4A_COLOR_YUY2:
+		return m->width * m->height * 2;
+	case K4A_COLOR_NV12:
+		return m->width * m->height * 3 / 2;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * Buffer size of a mode: the frame size, or for MJPG the device's
+ * dwMaxVideoFrameBufferSize if it is plausible (no larger than an
+ * uncompressed 4:2:2 frame), else that bound.
+ */
+static u32 k4a_mode_sizeimage(const struct k4a_color *cam, u32 idx)
+{
+	const struct k4a_color_mode *m = k4a_color_mode_get(idx);
+	u32 bound = m->width * m->height * 2;
+	u32 dev = cam->uvcd.mode[idx].max_frame_bytes;
+
+	if (m->fmt != K4A_COLOR_MJPG)
+		return k4a_mode_frame_size(m);
+	return dev >= PAGE_SIZE && dev <= bound ? dev : bound;
+}
+
+static bool k4a_mode_present(const struct k4a_color *cam, u32 idx)
+{
+	return idx < K4A_UVCD_MAX_MODES && k4a_color_mode_get(idx) &&
+	       cam->uvcd.mode[idx].present;
+}
+
+static int k4a_fourcc_fmt(u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(k4a_color_fourcc); i++)
+		if (k4a_color_fourcc[i] == fourcc)
+			return i;
+	return -EINVAL;
+}
+
+static bool k4a_fmt_offered(const struct k4a_color *cam, int fmt)
+{
+	u32 i;
+
+	for (i = 0; k4a_color_mode_get(i); i++)
+		if (k4a_mode_present(cam, i) &&
+		    k4a_color_mode_get(i)->fmt == fmt)
+			return true;
+	return false;
+}
+
+/* The nearest offered rate of a mode to @fps (the highest on a tie). */
+static u32 k4a_mode_fps(const struct k4a_color *cam, u32 idx, u32 fps)
+{
+	u32 mask = cam->uvcd.mode[idx].fps_mask, best = 0, i, f;
+	int d, best_d = INT_MAX;
+
+	for (i = 0; (f = k4a_fps_get(i)); i++) {
+		if (!(mask & BIT(i)))
+			continue;
+		d = abs((int)f - (int)fps);
+		if (d < best_d || (d == best_d && f > best)) {
+			best = f;
+			best_d = d;
+		}
+	}
+	return best;
+}
+
+static void k4a_fill_pix(const struct k4a_color *cam, u32 idx,
+			 struct v4l2_pix_format *pix)
+{
+	const struct k4a_color_mode *m = k4a_color_mode_get(idx);
+
+	memset(pix, 0, sizeof(*pix));
+	pix->width = m->width;
+	pix->height = m->height;
+	pix->pixelformat = k4a_color_fourcc[m->fmt];
+	pix->field = V4L2_FIELD_NONE;
+	pix->bytesperline = k4a_mode_bytesperline(m);
+	pix->sizeimage = k4a_mode_sizeimage(cam, idx);
+	pix->colorspace = V4L2_COLORSPACE_SRGB;
+}
+
+/* The offered mode for a requested format: same fourcc (or the first
+ * offered format), the nearest size.
+ */
+static u32 k4a_pick_mode(const struct k4a_color *cam,
+			 const struct v4l2_pix_format *req)
+{
+	int fmt = k4a_fourcc_fmt(req->pixelformat);
+	u32 i, best = U32_MAX;
+	u64 best_d = U64_MAX;
+
+	if (fmt < 0 || !k4a_fmt_offered(cam, fmt))
+		fmt = k4a_color_mode_get(cam->mode)->fmt;
+	for (i = 0; k4a_color_mode_get(i); i++) {
+		const struct k4a_color_mode *m = k4a_color_mode_get(i);
+		s64 dw = (s64)m->width - req->width;
+		s64 dh = (s64)m->height - req->height;
+		u64 d = dw * dw + dh * dh;
+
+		if (!k4a_mode_present(cam, i) || m->fmt != fmt)
+			continue;
+		if (d < best_d) {
+			best_d = d;
+			best = i;
+		}
+	}
+	return best == U32_MAX ? cam->mode : best;
+}
+
+/* ---- ioctls ---- */
+
+static int k4a_color_querycap(struct file *file, void *fh,
+			      struct v4l2_capability *cap)
+{
+	struct k4a_vnode *node = video_drvdata(file);
+
+	return k4a_vnode_querycap(node, cap, node->unit->color, "color");
+}
+
+static int k4a_color_enum_fmt(struct file *file, void *fh,
+			      struct v4l2_fmtdesc *f)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+	u32 n = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(k4a_color_fourcc); i++) {
+		if (!k4a_fmt_offered(cam, i))
+			continue;
+		if (n++ == f->index) {
+			f->pixelformat = k4a_color_fourcc[i];
+			if (i == K4A_COLOR_MJPG)
+				f->flags = V4L2_FMT_FLAG_COMPRESSED;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int k4a_color_g_fmt(struct file *file, void *fh, struct v4l2_format *f)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+
+	k4a_fill_pix(cam, cam->mode, &f->fmt.pix);
+	return 0;
+}
+
+static int k4a_color_try_fmt(struct file *file, void *fh,
+			     struct v4l2_format *f)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+
+	k4a_fill_pix(cam, k4a_pick_mode(cam, &f->fmt.pix), &f->fmt.pix);
+	return 0;
+}
+
+static bool k4a_color_busy(struct k4a_color *cam)
+{
+	struct k4a_unit *unit = k4a_cam_unit(cam);
+
+	return vb2_is_busy(&cam->video.queue) ||
+	       READ_ONCE(unit->stream[K4A_SID_COLOR].running);
+}
+
+static int k4a_color_s_fmt(struct file *file, void *fh, struct v4l2_format *f)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+	u32 idx;
+
+	if (k4a_color_busy(cam))
+		return -EBUSY;
+	idx = k4a_pick_mode(cam, &f->fmt.pix);
+	cam->mode = idx;
+	cam->fps = k4a_mode_fps(cam, idx, cam->fps);
+	cam->sizeimage = k4a_mode_sizeimage(cam, idx);
+	cam->bytesperline = k4a_mode_bytesperline(k4a_color_mode_get(idx));
+	k4a_fill_pix(cam, idx, &f->fmt.pix);
+	return 0;
+}
+
+static int k4a_color_enum_framesizes(struct file *file, void *fh,
+				     struct v4l2_frmsizeenum *fs)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+	int fmt = k4a_fourcc_fmt(fs->pixel_format);
+	u32 i, n = 0;
+
+	if (fmt < 0)
+		return -EINVAL;
+	for (i = 0; k4a_color_mode_get(i); i++) {
+		const struct k4a_color_mode *m = k4a_color_mode_get(i);
+
+		if (!k4a_mode_present(cam, i) || m->fmt != fmt)
+			continue;
+		if (n++ == fs->index) {
+			fs->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+			fs->discrete.width = m->width;
+			fs->discrete.height = m->height;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int k4a_find_mode(const struct k4a_color *cam, u32 fourcc, u32 width,
+			 u32 height)
+{
+	const struct k4a_color_mode *m;
+	int fmt = k4a_fourcc_fmt(fourcc);
+	u32 i;
+
+	if (fmt < 0)
+		return -EINVAL;
+	for (i = 0; (m = k4a_color_mode_get(i)); i++)
+		if (k4a_mode_present(cam, i) && m->fmt == fmt &&
+		    m->width == width && m->height == height)
+			return i;
+	return -EINVAL;
+}
+
+static int k4a_color_enum_frameintervals(struct file *file, void *fh,
+					 struct v4l2_frmivalenum *fi)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+	int idx = k4a_find_mode(cam, fi->pixel_format, fi->width, fi->height);
+	u32 i, f, n = 0;
+
+	if (idx < 0)
+		return idx;
+	/* Shortest interval first. */
+	for (i = 0; (f = k4a_fps_get(i)); i++)
+		;
+	while (i--) {
+		f = k4a_fps_get(i);
+		if (!(cam->uvcd.mode[idx].fps_mask & BIT(i)))
+			continue;
+		if (n++ == fi->index) {
+			fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+			fi->discrete.numerator = 1;
+			fi->discrete.denominator = f;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int k4a_color_g_parm(struct file *file, void *fh,
+			    struct v4l2_streamparm *p)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+
+	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+		return -EINVAL;
+	memset(&p->parm.capture, 0, sizeof(p->parm.capture));
+	p->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
+	p->parm.capture.timeperframe.numerator = 1;
+	p->parm.capture.timeperframe.denominator = cam->fps;
+	return 0;
+}
+
+static int k4a_color_s_parm(struct file *file, void *fh,
+			    struct v4l2_streamparm *p)
+{
+	struct k4a_color *cam = k4a_file_cam(file);
+	struct v4l2_fract *tpf = &p->parm.capture.timeperframe;
+	u32 want = cam->fps;
+
+	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+		return -EINVAL;
+	if (tpf->numerator && tpf->denominator)
+		want = DIV_ROUND_CLOSEST(tpf->denominator, tpf->numerator);
+	want = k4a_mode_fps(cam, cam->mode, want);
+	if (want != cam->fps && k4a_color_busy(cam))
+		return -EBUSY;
+	cam->fps = want;
+	return k4a_color_g_parm(file, fh, p);
+}
+
+static int k4a_color_enum_input(struct file *file, void *fh,
+				struct v4l2_input *in)
+{
+	if (in->index)
+		return -EINVAL;
+	strscpy(in->name, "Camera", sizeof(in->name));
+	in->type = V4L2_INPUT_TYPE_CAMERA;
+	return 0;
+}
+
+static int k4a_color_g_input(struct file *file, void *fh, unsigned int *i)
+{
+	*i = 0;
+	return 0;
+}
+
+static int k4a_color_s_input(struct file *file, void *fh, unsigned int i)
+{
+	return i ? -EINVAL : 0;
+}
+
+static const struct v4l2_ioctl_ops k4a_color_ioctl_ops = {
+	.vidioc_querycap = k4a_color_querycap,
+	.vidioc_enum_fmt_vid_cap = k4a_color_enum_fmt,
+	.vidioc_g_fmt_vid_cap = k4a_color_g_fmt,
+	.vidioc_s_fmt_vid_cap = k4a_color_s_fmt,
+	.vidioc_try_fmt_vid_cap = k4a_color_try_fmt,
+	.vidioc_enum_framesizes = k4a_color_enum_framesizes,
+	.vidioc_enum_frameintervals = k4a_color_enum_frameintervals,
+	.vidioc_g_parm = k4a_color_g_parm,
+	.vidioc_s_parm = k4a_color_s_parm,
+	.vidioc_enum_input = k4a_color_enum_input,
+	.vidioc_g_input = k4a_color_g_input,
+	.vidioc_s_input = k4a_color_s_input,
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
+	.vidioc_querybuf = vb2_ioctl_querybuf,
+	.vidioc_qbuf = vb2_ioctl_qbuf,
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,
+	.vidioc_expbuf = vb2_ioctl_expbuf,
+	.vidioc_streamon = vb2_ioctl_streamon,
+	.vidioc_streamoff = vb2_ioctl_streamoff,
+	.vidioc_log_status = v4l2_ctrl_log_status,
+	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
+	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+};
+
+/* ---- frames ---- */
+
+/* Device ticks of a 32-bit device time near the newest SCR. */
+static u64 k4a_color_ticks(struct k4a_unit *unit, u32 t32)
+{
+	const struct k4a_clock *c = &unit->clock;
+	s64 d;
+
+	if (!c->have_wrap)
+		return t32;
+	d = (s32)(t32 - (u32)c->wrap_last);
+	return d < 0 && (u64)-d > c->wrap_last ? 0 : c->wrap_last + d;
+}
+
+/* Put a buffer back at the head of the queue: it is filled next. */
+static void k4a_color_reuse(struct k4a_color *cam, struct k4a_buffer *buf)
+{
+	if (buf)
+		list_add(&buf->list, &cam->video.bufs);
+}
+
+/*
+ * A frame ended: decide whether it is good, time it, hand it over with its
+ * metadata record. unit->slock held.
+ */
+static void k4a_color_finish(struct k4a_unit *unit,
+			     const struct k4a_frame_result *r, u64 now)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct k4a_stream *s = &unit->stream[K4A_SID_COLOR];
+	struct k4a_buffer *buf = cam->cur;
+	struct k4a_meta_frame rec = {};
+	u64 ts, exp_ns = 0, soe_ticks;
+	u32 seq;
+
+	cam->cur = NULL;
+	if ((r->flags & K4A_FRAME_BAD) && (r->flags & K4A_FRAME_UNSYNCED)) {
+		/* The tail of a frame sent before the stream was joined. */
+		k4a_color_reuse(cam, buf);
+		return;
+	}
+	seq = s->sequence++;
+	if (!buf || (r->flags & K4A_FRAME_BAD)) {
+		s->dropped++;
+		k4a_color_reuse(cam, buf);
+		dev_dbg_ratelimited(&unit->dev,
+				    "color frame %u dropped (flags %#x, %s)\n",
+				    seq, r->flags,
+				    buf ? "bad" : "no buffer");
+		return;
+	}
+	s->frames++;
+
+	rec.version = K4A_META_VERSION;
+	rec.size = sizeof(rec);
+	rec.sequence = seq;
+	rec.stream = K4A_META_STREAM_COLOR;
+	rec.arrival_ns = now;
+	if (r->meta.have_stats) {
+		rec.flags |= K4A_META_F_STATS;
+		if (r->meta.stats_flags & K4A_MS_STATS_EXPOSURE)
+			exp_ns = min_t(u64, r->meta.exposure_100ns * 100,
+				       U32_MAX);
+		if (r->meta.stats_flags & K4A_MS_STATS_ISO)
+			rec.iso = r->meta.iso;
+		if (r->meta.stats_flags & K4A_MS_STATS_WHITE_BALANCE)
+			rec.white_balance = r->meta.white_balance;
+		rec.exposure_ns = exp_ns;
+	}
+	if (r->flags & K4A_FRAME_META_BAD)
+		rec.flags |= K4A_META_F_META_BAD;
+
+	rec.clock_state = K4A_META_CLOCK_BOUND;
+	/* Colour data flows once the exposure ended. */
+	ts = cam->cur_arrival > exp_ns ? cam->cur_arrival - exp_ns : 0;
+	if (!(r->flags & K4A_FRAME_NO_PTS)) {
+		rec.device_ticks = k4a_color_ticks(unit,
+						   (u32)r->meta.frame_pts);
+		rec.ts_meaning = cam->synced ? K4A_META_TS_START :
+				 K4A_META_TS_CENTER;
+		soe_ticks = rec.device_ticks;
+		if (!cam->synced)
+			soe_ticks -= min_t(u64, soe_ticks,
+					   div_u64(exp_ns * 9, 200000));
+		if (!k4a_clock_map(&unit->clock, soe_ticks, &ts)) {
+			rec.clock_state = K4A_META_CLOCK_MAPPED;
+			rec.clock_error_ns = k4a_clock_error_ns(&unit->clock);
+			rec.clock_ppm_x1000 = k4a_clock_ppm_x1000(&unit->clock);
+		}
+	}
+	if (ts > now) {
+		ts = now;
+		rec.flags |= K4A_META_F_CLAMPED;
+	}
+	if (ts < cam->last_ts) {
+		ts = cam->last_ts;
+		rec.flags |= K4A_META_F_CLAMPED;
+	}
+	cam->last_ts = ts;
+	rec.soe_ns = ts;
+
+	buf->vb.sequence = seq;
+	buf->vb.field = V4L2_FIELD_NONE;
+	buf->vb.vb2_buf.timestamp = ts;
+	vb2_set_plane_payload(&buf->vb.vb2_buf, 0, r->bytes);
+	vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_DONE);
+	k4a_meta_complete(&cam->meta, seq, ts, &rec);
+}
+
+/* One isochronous packet; unit->slock held. */
+static void k4a_color_packet(struct k4a_unit *unit, const u8 *data, u32 len,
+			     u64 now)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct k4a_frame_step st;
+	void *dst;
+
+	k4a_frame_payload(&cam->fa, data, len, &st);
+	if (st.events & K4A_FRAME_EV_END_PREV)
+		k4a_color_finish(unit, &st.prev, now);
+	if (st.events & K4A_FRAME_EV_BEGIN) {
+		cam->cur = k4a_vnode_next(&cam->video);
+		cam->cur_arrival = now;
+	}
+	if (st.data_len && cam->cur) {
+		dst = vb2_plane_vaddr(&cam->cur->vb.vb2_buf, 0);
+		if (dst)
+			memcpy(dst + st.dst_off, st.data, st.data_len);
+	}
+	if (st.events & K4A_FRAME_EV_END)
+		k4a_color_finish(unit, &st.cur, now);
+}
+
+/* The newest SCR of a completed URB, if any packet carried one. */
+static bool k4a_color_urb_scr(struct urb *urb, u32 *scr)
+{
+	struct k4a_uvc_hdr h;
+	bool found = false;
+	int i;
+
+	for (i = 0; i < urb->number_of_packets; i++) {
+		const struct usb_iso_packet_descriptor *d =
+			&urb->iso_frame_desc[i];
+
+		if (d->status || !d->actual_length)
+			continue;
+		if (k4a_uvc_parse_header(urb->transfer_buffer + d->offset,
+					 d->actual_length, &h) ||
+		    !h.has_scr || h.err)
+			continue;
+		*scr = h.scr_stc;
+		found = true;
+	}
+	return found;
+}
+
+static void k4a_color_complete(struct urb *urb)
+{
+	struct k4a_unit *unit = urb->context;
+	struct k4a_color *cam = &unit->cam;
+	struct k4a_stream *s = &unit->stream[K4A_SID_COLOR];
+	u64 now = ktime_get_ns();
+	unsigned long flags;
+	bool resubmit;
+	u32 scr;
+	int i, ret;
+
+	switch (urb->status) {
+	case 0:
+		break;
+	case -ENOENT:
+	case -ECONNRESET:
+	case -ESHUTDOWN:
+	case -ENODEV:
+		return;
+	default:
+		dev_dbg_ratelimited(&unit->dev, "color URB status %d\n",
+				    urb->status);
+		break;
+	}
+
+	spin_lock_irqsave(&unit->slock, flags);
+	resubmit = s->running;
+	if (resubmit && urb->status) {
+		k4a_frame_lost(&cam->fa);
+	} else if (resubmit) {
+		if (k4a_color_urb_scr(urb, &scr))
+			k4a_clock_add(&unit->clock,
+				      k4a_clock_unwrap(&unit->clock, scr), now);
+		for (i = 0; i < urb->number_of_packets; i++) {
+			const struct usb_iso_packet_descriptor *d =
+				&urb->iso_frame_desc[i];
+
+			if (d->status)
+				k4a_frame_lost(&cam->fa);
+			else if (d->actual_length)
+				k4a_color_packet(unit,
+						 urb->transfer_buffer +
+						 d->offset,
+						 min(d->actual_length,
+						     d->length), now);
+		}
+	}
+	if (resubmit)
+		usb_anchor_urb(urb, &s->urbs);
+	spin_unlock_irqrestore(&unit->slock, flags);
+
+	if (!resubmit)
+		return;
+	ret = usb_submit_urb(urb, GFP_ATOMIC);
+	if (ret) {
+		usb_unanchor_urb(urb);
+		if (ret != -EPERM && ret != -ENODEV)
+			dev_err_ratelimited(&unit->dev,
+					    "color URB resubmit failed (%d)\n",
+					    ret);
+	}
+}
+
+/* ---- UVC streaming ---- */
+
+static u16 k4a_vs_ifnum(const struct k4a_color *cam)
+{
+	return cam->vs->altsetting[0].desc.bInterfaceNumber;
+}
+
+static int k4a_vs_ctrl(struct k4a_unit *unit, u8 req, u8 cs, void *data,
+		       u16 len)
+{
+	struct usb_device *udev = unit->color->udev;
+	struct k4a_color *cam = &unit->cam;
+	u16 ifnum = k4a_vs_ifnum(cam);
+	bool in = req & 0x80;
+	int ret;
+
+	ret = usb_control_msg(udev, in ? usb_rcvctrlpipe(udev, 0) :
+			      usb_sndctrlpipe(udev, 0), req,
+			      USB_TYPE_CLASS | USB_RECIP_INTERFACE |
+			      (in ? USB_DIR_IN : USB_DIR_OUT), cs << 8, ifnum,
+			      data, len, K4A_UVC_CTRL_TIMEOUT_MS);
+	if (ret < 0)
+		return ret;
+	return ret == len ? 0 : -EPROTO;
+}
+
+/* bcdUVC of the VideoControl header; 0 if not found. */
+static u16 k4a_uvc_version(struct usb_interface *vc)
+{
+	const u8 *p = vc->altsetting[0].extra;
+	int left = vc->altsetting[0].extralen;
+
+	while (left >= 2 && p[0] >= 2 && p[0] <= left) {
+		if (p[0] >= 5 && p[1] == USB_DT_CS_INTERFACE &&
+		    p[2] == UVC_VC_HEADER)
+			return k4a_get_le16(p + 3);
+		left -= p[0];
+		p += p[0];
+	}
+	return 0;
+}
+
+/*
+ * Probe and commit the current mode. Returns the device's
+ * dwMaxPayloadTransferSize in *payload after checking what it answered.
+ */
+static int k4a_color_commit(struct k4a_unit *unit, u32 *payload)
+{
+	struct k4a_color *cam = &unit->cam;
+	const struct k4a_uvcd_mode *dm = &cam->uvcd.mode[cam->mode];
+	u16 len = k4a_uvc_version(unit->color->intf) >= 0x0110 ?
+		  K4A_PROBE_LEN_11 : K4A_PROBE_LEN_10;
+	u32 frame_size = k4a_mode_frame_size(k4a_color_mode_get(cam->mode));
+	u32 max_frame;
+	u8 *buf;
+	int ret;
+
+	buf = kzalloc(K4A_PROBE_LEN_11, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	k4a_put_le16(buf, 1);	/* bmHint: dwFrameInterval fixed */
+	buf[2] = dm->format_index;
+	buf[3] = dm->frame_index;
+	k4a_put_le32(buf + 4, 10000000 / cam->fps);
+	ret = k4a_vs_ctrl(unit, UVC_SET_CUR, UVC_VS_PROBE_CONTROL, buf, len);
+	if (!ret) {
+		memset(buf, 0, len);
+		ret = k4a_vs_ctrl(unit, UVC_GET_CUR, UVC_VS_PROBE_CONTROL,
+				  buf, len);
+	}
+	if (ret)
+		goto out;
+	max_frame = k4a_get_le32(buf + 18);
+	*payload = k4a_get_le32(buf + 22);
+	if (buf[2] != dm->format_index || buf[3] != dm->frame_index ||
+	    !*payload || !max_frame || max_frame > cam->sizeimage ||
+	    (frame_size && max_frame < frame_size)) {
+		dev_err(&unit->dev,
+			"color: device answered probe with format %u frame %u, max frame %u, max payload %u\n",
+			buf[2], buf[3], max_frame, *payload);
+		ret = -EIO;
+		goto out;
+	}
+	ret = k4a_vs_ctrl(unit, UVC_SET_CUR, UVC_VS_COMMIT_CONTROL, buf, len);
+out:
+	kfree(buf);
+	if (ret)
+		dev_err(&unit->dev, "color: probe/commit failed (%d)\n", ret);
+	return ret;
+}
+
+/* Bytes an isochronous endpoint moves per service interval. */
+static u32 k4a_ep_bpi(struct usb_device *udev, struct usb_host_endpoint *ep)
+{
+	u32 maxp = usb_endpoint_maxp(&ep->desc);
+
+	if (udev->speed >= USB_SPEED_SUPER)
+		return le16_to_cpu(ep->ss_ep_comp.wBytesPerInterval);
+	if (udev->speed == USB_SPEED_HIGH)
+		return maxp * usb_endpoint_maxp_mult(&ep->desc);
+	return maxp;
+}
+
+/* The smallest alternate setting that carries @payload bytes per interval. */
+static int k4a_color_pick_alt(struct k4a_unit *unit, u32 payload,
+			      struct usb_host_endpoint **epp)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct usb_host_endpoint *best_ep = NULL;
+	u32 best = U32_MAX;
+	int alt = -1;
+	unsigned int i, j;
+
+	for (i = 0; i < cam->vs->num_altsetting; i++) {
+		struct usb_host_interface *a = &cam->vs->altsetting[i];
+
+		for (j = 0; j < a->desc.bNumEndpoints; j++) {
+			struct usb_host_endpoint *ep = &a->endpoint[j];
+			u32 bpi;
+
+			if (ep->desc.bEndpointAddress != cam->ep ||
+			    !usb_endpoint_xfer_isoc(&ep->desc))
+				continue;
+			bpi = k4a_ep_bpi(unit->color->udev, ep);
+			if (bpi >= payload && bpi < best) {
+				best = bpi;
+				alt = a->desc.bAlternateSetting;
+				best_ep = ep;
+			}
+		}
+	}
+	if (alt < 0) {
+		dev_err(&unit->dev,
+			"color: no alternate setting carries %u bytes per interval\n",
+			payload);
+		return -EIO;
+	}
+	*epp = best_ep;
+	cam->psize = best;
+	return alt;
+}
+
+static void k4a_color_free_urbs(struct k4a_color *cam)
+{
+	unsigned int i;
+
+	for (i = 0; i < K4A_COLOR_URBS; i++) {
+		if (!cam->urb[i])
+			continue;
+		kfree(cam->urb[i]->transfer_buffer);
+		usb_free_urb(cam->urb[i]);
+		cam->urb[i] = NULL;
+	}
+}
+
+static int k4a_color_alloc_urbs(struct k4a_unit *unit,
+				struct usb_host_endpoint *ep)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct usb_device *udev = unit->color->udev;
+	unsigned int i, j;
+	struct urb *urb;
+
+	for (i = 0; i < K4A_COLOR_URBS; i++) {
+		urb = usb_alloc_urb(K4A_COLOR_PACKETS, GFP_KERNEL);
+		if (!urb)
+			goto nomem;
+		cam->urb[i] = urb;
+		urb->transfer_buffer = kmalloc_array(K4A_COLOR_PACKETS,
+						     cam->psize, GFP_KERNEL);
+		if (!urb->transfer_buffer)
+			goto nomem;
+		urb->dev = udev;
+		urb->pipe = usb_rcvisocpipe(udev, cam->ep);
+		urb->interval = 1 << (ep->desc.bInterval - 1);
+		urb->transfer_flags = URB_ISO_ASAP;
+		urb->transfer_buffer_length = K4A_COLOR_PACKETS * cam->psize;
+		urb->number_of_packets = K4A_COLOR_PACKETS;
+		urb->complete = k4a_color_complete;
+		urb->context = unit;
+		for (j = 0; j < K4A_COLOR_PACKETS; j++) {
+			urb->iso_frame_desc[j].offset = j * cam->psize;
+			urb->iso_frame_desc[j].length = cam->psize;
+		}
+	}
+	return 0;
+nomem:
+	k4a_color_free_urbs(cam);
+	return -ENOMEM;
+}
+
+/**
+ * k4a_color_hw_start() - start the UVC stream in the current mode
+ * @unit: unit; the colour stream is marked running
+ *
+ * Probe/commit, the alternate setting that fits the committed payload size,
+ * the isochronous URBs.
+ *
+ * Context: process context; unit->lock held.
+ * Return: 0 or a negative error; on error nothing streams.
+ */
+int k4a_color_hw_start(struct k4a_unit *unit)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct k4a_stream *s = &unit->stream[K4A_SID_COLOR];
+	const struct k4a_color_mode *m = k4a_color_mode_get(cam->mode);
+	struct usb_host_endpoint *ep = NULL;
+	u16 ifnum;
+	u32 payload;
+	int alt, ret;
+	unsigned int i;
+
+	lockdep_assert_held(&unit->lock);
+	if (!cam->vs || !k4a_mode_present(cam, cam->mode))
+		return -ENODEV;
+	ret = k4a_color_commit(unit, &payload);
+	if (ret)
+		return ret;
+	alt = k4a_color_pick_alt(unit, payload, &ep);
+	if (alt < 0)
+		return alt;
+	ifnum = k4a_vs_ifnum(cam);
+	ret = k4a_color_alloc_urbs(unit, ep);
+	if (ret)
+		return ret;
+	ret = usb_set_interface(unit->color->udev, ifnum, alt);
+	if (ret) {
+		dev_err(&unit->dev, "color: cannot select alternate setting %d (%d)\n",
+			alt, ret);
+		k4a_color_free_urbs(cam);
+		return ret;
+	}
+	cam->alt = alt;
+
+	spin_lock_irq(&unit->slock);
+	k4a_frame_start(&cam->fa, k4a_mode_frame_size(m), cam->sizeimage);
+	cam->cur = NULL;
+	cam->synced = unit->cfg.mode != K4A_SYNC_STANDALONE;
+	cam->last_ts = 0;
+	spin_unlock_irq(&unit->slock);
+
+	for (i = 0; i < K4A_COLOR_URBS; i++) {
+		usb_anchor_urb(cam->urb[i], &s->urbs);
+		ret = usb_submit_urb(cam->urb[i], GFP_KERNEL);
+		if (ret) {
+			usb_unanchor_urb(cam->urb[i]);
+			dev_err(&unit->dev, "color: cannot submit URB (%d)\n",
+				ret);
+			spin_lock_irq(&unit->slock);
+			s->running = false;
+			spin_unlock_irq(&unit->slock);
+			k4a_color_hw_stop(unit);
+			return ret;
+		}
+	}
+	dev_dbg(&unit->dev, "color: %ux%u %p4cc %u fps, alt %d, %u B/interval\n",
+		m->width, m->height, &k4a_color_fourcc[m->fmt], cam->fps, alt,
+		cam->psize);
+	return 0;
+}
+
+/**
+ * k4a_color_hw_stop() - stop the UVC stream
+ * @unit: unit whose colour stream no longer runs
+ *
+ * Kills the URBs, frees them, selects alternate setting 0 (if the colour
+ * device is still there) and returns the buffer being filled to the queue.
+ *
+ * Context: process context; unit->lock held.
+ */
+void k4a_color_hw_stop(struct k4a_unit *unit)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct k4a_stream *s = &unit->stream[K4A_SID_COLOR];
+
+	lockdep_assert_held(&unit->lock);
+	usb_kill_anchored_urbs(&s->urbs);
+	k4a_color_free_urbs(cam);
+	if (cam->alt && !test_bit(K4A_MCU_DEAD, &unit->color->mcu.flags))
+		usb_set_interface(unit->color->udev, k4a_vs_ifnum(cam), 0);
+	cam->alt = 0;
+	spin_lock_irq(&unit->slock);
+	k4a_color_reuse(cam, cam->cur);
+	cam->cur = NULL;
+	spin_unlock_irq(&unit->slock);
+}
+
+/* ---- node ---- */
+
+static u32 k4a_color_sizeimage(struct k4a_vnode *node)
+{
+	return node->unit->cam.sizeimage;
+}
+
+static int k4a_color_start(struct k4a_vnode *node)
+{
+	struct k4a_unit *unit = node->unit;
+	int ret;
+
+	ret = k4a_stream_set_fps(unit, unit->cam.fps);
+	if (!ret)
+		ret = k4a_stream_start(unit, K4A_SID_COLOR);
+	return ret;
+}
+
+static void k4a_color_stop(struct k4a_vnode *node)
+{
+	k4a_stream_stop(node->unit, K4A_SID_COLOR);
+}
+
+static const struct k4a_vnode_ops k4a_color_ops = {
+	.sizeimage = k4a_color_sizeimage,
+	.start = k4a_color_start,
+	.stop = k4a_color_stop,
+};
+
+/* The VideoStreaming interface the colour half claimed, or NULL. */
+static struct usb_interface *k4a_color_vs(struct k4a_half *half)
+{
+	unsigned int i;
+
+	for (i = 0; i < half->n_claimed; i++) {
+		struct usb_interface_descriptor *d =
+			&half->claimed[i]->altsetting[0].desc;
+
+		if (d->bInterfaceClass == USB_CLASS_VIDEO &&
+		    d->bInterfaceSubClass == UVC_SC_VIDEOSTREAMING)
+			return half->claimed[i];
+	}
+	return NULL;
+}
+
+/* The isochronous IN endpoint of the VideoStreaming interface. */
+static int k4a_color_find_ep(struct usb_interface *vs, u8 *addr)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < vs->num_altsetting; i++) {
+		struct usb_host_interface *a = &vs->altsetting[i];
+
+		for (j = 0; j < a->desc.bNumEndpoints; j++) {
+			struct usb_endpoint_descriptor *d =
+				&a->endpoint[j].desc;
+
+			if (usb_endpoint_is_isoc_in(d)) {
+				*addr = d->bEndpointAddress;
+				return 0;
+			}
+		}
+	}
+	return -ENODEV;
+}
+
+/**
+ * k4a_color_init() - read what the colour camera offers, set the nodes up
+ * @unit: new unit
+ *
+ * Return: 0; -ENODEV if the device has no usable UVC streaming function
+ * (the unit then has no colour node).
+ */
+int k4a_color_init(struct k4a_unit *unit)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct usb_interface *vs = k4a_color_vs(unit->color);
+	u32 i, fps;
+	int ret;
+
+	k4a_vnode_init(&cam->video, unit, &k4a_color_ops, "video_color");
+	k4a_vnode_init(&cam->meta, unit, &k4a_meta_ops, "meta_color");
+	mutex_init(&cam->ctrl_lock);
+	if (!vs)
+		return -ENODEV;
+	ret = k4a_uvcd_parse(vs->altsetting[0].extra,
+			     vs->altsetting[0].extralen, &cam->uvcd);
+	if (cam->uvcd.ignored || ret)
+		dev_notice(&unit->dev,
+			   "color: %u stream descriptor(s) ignored%s\n",
+			   cam->uvcd.ignored, ret ? ", list malformed" : "");
+	if (!cam->uvcd.n_modes || k4a_color_find_ep(vs, &cam->ep)) {
+		dev_warn(&unit->dev, "color: no usable video format or endpoint\n");
+		return -ENODEV;
+	}
+	cam->vs = vs;
+	cam->vc_ifnum = unit->color->intf->altsetting[0].desc.bInterfaceNumber;
+
+	/* Default: the first offered mode (MJPG 1280x720 on a real unit). */
+	for (i = 0; !k4a_mode_present(cam, i); i++)
+		;
+	cam->mode = i;
+	fps = k4a_mode_fps(cam, i, K4A_DEFAULT_FPS);
+	cam->fps = fps;
+	cam->sizeimage = k4a_mode_sizeimage(cam, i);
+	cam->bytesperline = k4a_mode_bytesperline(k4a_color_mode_get(i));
+	return 0;
+}
+
+/**
+ * k4a_color_register() - register the colour node and its metadata node
+ * @unit: unit, its device added
+ *
+ * Return: 0 (also when the device has no usable colour function) or a
+ * negative error with nothing registered.
+ */
+int k4a_color_register(struct k4a_unit *unit)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct device *parent = &unit->color->intf->dev;
+	char name[64];
+	int ret;
+
+	if (k4a_color_init(unit))
+		return 0;
+	v4l2_ctrl_handler_init(&cam->ctrls, K4A_COLOR_CTRLS);
+	cam->video.vdev.ctrl_handler = &cam->ctrls;
+	snprintf(name, sizeof(name), "Azure Kinect %s color", unit->serial);
+	ret = k4a_vnode_register(&cam->video, parent, name,
+				 V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING,
+				 &k4a_color_ioctl_ops,
+				 V4L2_BUF_TYPE_VIDEO_CAPTURE,
+				 V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
+				 V4L2_BUF_FLAG_TSTAMP_SRC_SOE);
+	if (ret)
+		goto err;
+	snprintf(name, sizeof(name), "Azure Kinect %s color meta",
+		 unit->serial);
+	ret = k4a_vnode_register(&cam->meta, parent, name,
+				 V4L2_CAP_META_CAPTURE | V4L2_CAP_STREAMING,
+				 &k4a_meta_ioctl_ops,
+				 V4L2_BUF_TYPE_META_CAPTURE,
+				 V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
+				 V4L2_BUF_FLAG_TSTAMP_SRC_SOE);
+	if (ret)
+		goto err;
+	return 0;
+err:
+	k4a_color_unregister(unit);
+	return ret;
+}
+
+/**
+ * k4a_color_unregister() - unregister the colour nodes
+ * @unit: unit
+ */
+void k4a_color_unregister(struct k4a_unit *unit)
+{
+	k4a_vnode_unregister(&unit->cam.meta);
+	k4a_vnode_unregister(&unit->cam.video);
+}
+
+/**
+ * k4a_color_cleanup() - free what the colour side allocated
+ * @unit: unit being released
+ */
+void k4a_color_cleanup(struct k4a_unit *unit)
+{
+	v4l2_ctrl_handler_free(&unit->cam.ctrls);
+}

@@ -121,14 +121,14 @@ static void dump_unit(struct out *o, struct unit *u, int64_t now)
 
 		say(o, "usb %u %s submits=%llu completes=%llu unlinks=%llu unlink_late=%llu "
 		    "stalls=%llu bytes_in=%llu bytes_out=%llu ctrl=%llu cmds=%llu bad_cmds=%llu "
-		    "unlink_early=%llu mcu_delay_ms=%u\n",
+		    "unlink_early=%llu mcu_delay_ms=%u iso_faults=%llu\n",
 		    u->index, k ? "color" : "depth", (unsigned long long)n->submits,
 		    (unsigned long long)n->completes, (unsigned long long)n->unlinks,
 		    (unsigned long long)n->unlink_miss, (unsigned long long)n->stalls,
 		    (unsigned long long)n->bytes_in, (unsigned long long)n->bytes_out,
 		    (unsigned long long)n->ctrl, (unsigned long long)n->cmds,
 		    (unsigned long long)n->bad_cmds, (unsigned long long)n->unlink_early,
-		    u->mcu_delay_ms[k]);
+		    u->mcu_delay_ms[k], (unsigned long long)n->iso_faults);
 	}
 #ifndef EMU_NO_UVC
 	if (u->uvc) {
@@ -139,12 +139,13 @@ static void dump_unit(struct out *o, struct unit *u, int64_t now)
 		memset(&st, 0, sizeof(st));
 		emu_uvc_stream_info(u->uvc, &st);
 		say(o, "uvc %u frames=%llu payloads=%llu bytes=%llu ctrl_reqs=%llu ctrl_stalls=%llu "
-		    "skipped=%llu aborted=%llu fourcc=%.4s width=%u height=%u fps=%u alt=%u\n",
+		    "skipped=%llu aborted=%llu fourcc=%.4s width=%u height=%u fps=%u alt=%u "
+		    "faulted=%llu\n",
 		    u->index, (unsigned long long)s.frames, (unsigned long long)s.payloads,
 		    (unsigned long long)s.bytes, (unsigned long long)s.ctrl_reqs,
 		    (unsigned long long)s.ctrl_stalls, (unsigned long long)s.frames_skipped,
 		    (unsigned long long)s.frames_aborted, st.fourcc ? (char *)&st.fourcc : "----",
-		    st.width, st.height, st.fps, st.alt);
+		    st.width, st.height, st.fps, st.alt, (unsigned long long)s.frames_faulted);
 	}
 #endif
 }
@@ -209,17 +210,25 @@ static int cmd_fault(struct out *o, struct unit *u, int argc, char **argv)
 		u->f.mcu[which][k] = cnt;
 		return 0;
 	}
-	if (!strcmp(name, "imu.count") || !strcmp(name, "imu.mismatch") || !strcmp(name, "iso.err")) {
-		cnt = get_count(argc > 1 ? argv[1] : NULL, 1);
-		if (cnt < -1)
-			return -1;
-		if (name[4] == 'c')
-			u->f.imu_count = cnt;
-		else if (name[4] == 'm')
-			u->f.imu_mismatch = cnt;
-		else
-			u->f.iso_err = cnt;
-		return 0;
+	{
+		/* faults that take only a count */
+		const struct { const char *n; int *f; } cf[] = {
+			{ "imu.count", &u->f.imu_count }, { "imu.mismatch", &u->f.imu_mismatch },
+			{ "iso.err", &u->f.iso_err }, { "iso.stall", &u->f.iso_stall },
+			{ "iso.proto", &u->f.iso_proto },
+		};
+		unsigned int i;
+
+		for (i = 0; i < sizeof(cf) / sizeof(cf[0]); i++)
+			if (!strcmp(name, cf[i].n)) {
+				if (argc > 2)
+					return -1;
+				cnt = get_count(argc > 1 ? argv[1] : NULL, 1);
+				if (cnt < -1)
+					return -1;
+				*cf[i].f = cnt;
+				return 0;
+			}
 	}
 	if (!strncmp(name, "desc.", 5)) {
 		static const struct { const char *n; unsigned int bit; } d[] = {
@@ -297,7 +306,8 @@ static void help(struct out *o)
 	    "  fault U NAME [ARG] [COUNT]    COUNT frames/commands (default 1, -1 forever)\n"
 	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
 	    "     depth.short BYTES, depth.long BYTES, depth.zero, imu.count, imu.mismatch,\n"
-	    "     iso.err, uvc.NAME, desc.malformed|nobos|nocid|dupcid|serial|clear, clear\n"
+	    "     iso.err, iso.stall, iso.proto, uvc.NAME,\n"
+	    "     desc.malformed|nobos|nocid|dupcid|serial|clear, clear\n"
 	    "  laser [SECONDS]               overlapping laser pulses between units (last 64 depth\n"
 	    "                                exposures each, or those of the last SECONDS)\n"
 	    "  quit\n", CMDLOG_SIZE);

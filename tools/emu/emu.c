@@ -170,14 +170,14 @@ static void log_done(struct half *h, struct urb *r, int64_t now)
 		u->depth_sent++;
 	else if (r->done == DK_IMU)
 		u->imu_sent++;
-	log_frame(u, &r->gt, now);
+	log_frame(u, &r->gt, now, r->faults);
 }
 
 /* The URB that ends a frame will never be sent: the frame is lost, and the side log says so. */
 static void drop_done(struct half *h, struct urb *r)
 {
 	if (r->done != DK_NONE)
-		log_frame(h->u, &r->gt, 0);
+		log_frame(h->u, &r->gt, 0, r->faults);
 }
 
 static bool in_pattern(const struct iovec *v)
@@ -391,6 +391,7 @@ static int feed_one(struct half *h, unsigned int epnum, struct xitem *x, int64_t
 	if (done && x->done != DK_NONE) {
 		r->done = x->done;
 		r->gt = x->gt;
+		r->faults = x->faults;
 	}
 	complete_later(h, r, now, reply_not_before(h, r));
 	return done;
@@ -750,37 +751,69 @@ static int ep_type(struct half *h, unsigned int epnum, unsigned int dir)
 	return h->eptype[(epnum & 15) + (dir == USBIP_DIR_IN ? 0 : 16)];
 }
 
-static void iso_queue(struct half *h, struct urb *r, const uint8_t *descs, int64_t now)
+/*
+ * Every packet of iso URB @r failed: no data, packet status @pkt_status,
+ * URB status @status. The reply still carries all its packet descriptors
+ * (vhci_hcd reads number_of_packets of them and gives each status back).
+ */
+static void iso_all_failed(struct urb *r, int32_t status, int32_t pkt_status)
 {
-	int64_t ival = (int64_t)(r->interval > 0 ? r->interval : 1) * 125000;
-	int64_t start;
+	int i;
+
+	for (i = 0; i < r->npk; i++) {
+		r->iso[i].actual = 0;
+		r->iso[i].status = (uint32_t)pkt_status;
+		usbip_pack_iso(r->isowire + (size_t)i * USBIP_ISO_DESC_SIZE, &r->iso[i]);
+	}
+	r->error_count = r->npk;
+	r->niov = 0;
+	r->status = status;
+	r->actual = 0;
+}
+
+/*
+ * Take the packet descriptors of iso URB @r. Returns 0, or -1 after
+ * answering the URB (bad descriptors: -EINVAL; no memory for them: the
+ * reply could not carry its descriptors, so the device goes away).
+ */
+static int iso_prepare(struct half *h, struct urb *r, const uint8_t *descs)
+{
 	size_t need = (size_t)r->npk * (sizeof(struct usbip_iso) + USBIP_ISO_DESC_SIZE);
+	bool bad = false;
 	int i;
 
 	if (r->isocap < need) {
 		void *p = realloc(r->iso, need);
 
 		if (!p) {
-			complete_now(h, r, -12, 0);
-			return;
+			h->dead = true;
+			urb_put(h, r);
+			return -1;
 		}
 		r->iso = p;
-		r->isowire = (uint8_t *)p + (size_t)r->npk * sizeof(struct usbip_iso);
 		r->isocap = need;
 	}
 	r->isowire = (uint8_t *)r->iso + (size_t)r->npk * sizeof(struct usbip_iso);
 	for (i = 0; i < r->npk; i++) {
 		usbip_parse_iso(descs + i * USBIP_ISO_DESC_SIZE, &r->iso[i]);
 		if (r->iso[i].offset > (uint32_t)r->len ||
-		    r->iso[i].length > (uint32_t)r->len - r->iso[i].offset) {
-			complete_now(h, r, -22, 0);
-			return;
-		}
+		    r->iso[i].length > (uint32_t)r->len - r->iso[i].offset)
+			bad = true;
 	}
-	if (urb_buf(r, (size_t)r->len) < 0) {
-		complete_now(h, r, -12, 0);
-		return;
+	if (bad || urb_buf(r, (size_t)r->len) < 0) {
+		iso_all_failed(r, bad ? -22 : -12, -18);
+		send_ret(h, r, now_ns());
+		return -1;
 	}
+	return 0;
+}
+
+/* Schedule iso URB @r (descriptors taken) for its service intervals. */
+static void iso_queue(struct half *h, struct urb *r, int64_t now)
+{
+	int64_t ival = (int64_t)(r->interval > 0 ? r->interval : 1) * 125000;
+	int64_t start;
+
 	start = h->iso_next_ns > now ? h->iso_next_ns : now;
 	r->start_frame = (int32_t)((start / 1000000) & 0x7ff);
 	r->due_ns = start + ival * r->npk;
@@ -788,15 +821,50 @@ static void iso_queue(struct half *h, struct urb *r, const uint8_t *descs, int64
 	q_push(&h->isoq, r);
 }
 
+/* the frame being sent on the iso endpoint met @ff (an FF_ISO_* fault) */
+static void color_frame_hit(struct unit *u, enum frame_fault ff)
+{
+#ifndef EMU_NO_UVC
+	if (u->uvc && emu_uvc_frame_pending(u->uvc) && u->color_gt_valid)
+		u->color_faults |= FF_BIT(ff);
+#else
+	(void)u;
+	(void)ff;
+#endif
+}
+
+/*
+ * The end of @r's service intervals: every packet gets what the UVC function
+ * sends in its interval. Faults: iso.err fails the first packet (-EPROTO, the
+ * device sends nothing in it); iso.stall fails the URB (-EPIPE, every packet
+ * -EXDEV, the device sends nothing); iso.proto fails every packet (-EPROTO,
+ * URB status 0): the device sent its payloads and they are lost.
+ */
 static void iso_fill(struct half *h, struct urb *r, int64_t now)
 {
 	struct unit *u = h->u;
 	int64_t ival = (int64_t)(r->interval > 0 ? r->interval : 1) * 125000;
 	int64_t t0 = r->due_ns - ival * r->npk;
 	size_t cur = 0;
-	bool err = fault_take(&u->f.iso_err);
+	enum { ISO_OK, ISO_ERR, ISO_STALL, ISO_PROTO } f = ISO_OK;
 	int i;
 
+	if (fault_take(&u->f.iso_stall))
+		f = ISO_STALL;
+	else if (fault_take(&u->f.iso_proto))
+		f = ISO_PROTO;
+	else if (fault_take(&u->f.iso_err))
+		f = ISO_ERR;
+	if (f != ISO_OK)
+		h->cnt.iso_faults++;
+	if (f == ISO_STALL) {
+		color_frame_hit(u, FF_ISO_STALL);
+		iso_all_failed(r, -32, -18);		/* -EPIPE, packets -EXDEV */
+		complete_later(h, r, now, INT64_MIN);
+		return;
+	}
+	if (f == ISO_ERR)
+		color_frame_hit(u, FF_ISO_ERR);
 	r->error_count = 0;
 	for (i = 0; i < r->npk; i++) {
 		struct usbip_iso *d = &r->iso[i];
@@ -804,24 +872,33 @@ static void iso_fill(struct half *h, struct urb *r, int64_t now)
 
 		d->status = 0;
 #ifndef EMU_NO_UVC
-		if (u->uvc && !(err && i == 0) && emu_uvc_frame_pending(u->uvc)) {
+		if (u->uvc && !(f == ISO_ERR && i == 0) && emu_uvc_frame_pending(u->uvc)) {
 			int64_t t = t0 + ival * i;
-			bool fdone = false;
+			bool fdone = false, had_frame = u->color_gt_valid;
 
 			n = emu_uvc_fill_packet(u->uvc, r->buf + cur, d->length,
 						(uint32_t)clk_ticks(&u->clk, t),
 						(uint16_t)((t / 1000000) & 0x7ff), &fdone);
 			if (n > d->length)
 				n = d->length;
+			if (f == ISO_PROTO && n && had_frame)
+				u->color_faults |= FF_BIT(FF_ISO_PROTO);
 			if (fdone && u->color_gt_valid) {
-				r->done = DK_COLOR_END;
-				r->gt = u->color_gt;
 				u->color_gt_valid = false;
 				u->color_done++;
+				if (f == ISO_PROTO) {
+					/* its last payload is lost: it never reaches the host */
+					log_frame(u, &u->color_gt, 0, u->color_faults);
+				} else {
+					r->done = DK_COLOR_END;
+					r->gt = u->color_gt;
+					r->faults = u->color_faults;
+				}
 			}
 		}
 #endif
-		if (err && i == 0) {
+		if ((f == ISO_ERR && i == 0) || f == ISO_PROTO) {
+			n = 0;
 			d->status = (uint32_t)-71;	/* -EPROTO */
 			r->error_count++;
 		}
@@ -926,18 +1003,26 @@ static void handle_submit(struct half *h, const struct usbip_cmd *c, const uint8
 		handle_ctrl(h, r, c->setup, tail);
 		return;
 	}
-	if (h->halted & bit) {
-		h->cnt.stalls++;
-		complete_now(h, r, -32, 0);
-		return;
-	}
 	if (type == XT_ISO) {
 		if (c->npackets <= 0 || c->direction != USBIP_DIR_IN) {
 			r->type = XT_BULK;
 			complete_now(h, r, -22, 0);
 			return;
 		}
-		iso_queue(h, r, tail + (c->direction == USBIP_DIR_OUT ? c->length : 0), now);
+		if (iso_prepare(h, r, tail) < 0)
+			return;
+		if (h->halted & bit) {
+			h->cnt.stalls++;
+			iso_all_failed(r, -32, -18);	/* -EPIPE, packets -EXDEV */
+			send_ret(h, r, now_ns());
+			return;
+		}
+		iso_queue(h, r, now);
+		return;
+	}
+	if (h->halted & bit) {
+		h->cnt.stalls++;
+		complete_now(h, r, -32, 0);
 		return;
 	}
 	if (c->direction == USBIP_DIR_OUT) {
@@ -1246,9 +1331,16 @@ void set_stall(struct half *h, uint8_t addr)
 	struct urb *r;
 
 	h->halted |= 1u << (ep + (dir == USBIP_DIR_IN ? 0 : 16));
-	if (dir == USBIP_DIR_IN)
-		while ((r = q_pop(&h->pend[ep])))
-			complete_now(h, r, -32, 0);
+	if (dir != USBIP_DIR_IN)
+		return;
+	while ((r = q_pop(&h->pend[ep])))
+		complete_now(h, r, -32, 0);
+	/* iso URBs waiting for their service intervals fail now, untouched */
+	while (h->isoq.head && h->isoq.head->epnum == ep) {
+		r = q_pop(&h->isoq);
+		iso_all_failed(r, -32, -18);
+		send_ret(h, r, now_ns());
+	}
 }
 
 /* Complete the URBs due by @horizon (sends are stamped with the real time). */
@@ -1609,7 +1701,7 @@ int emu_main(int argc, char **argv)
 			return 1;
 		}
 		setvbuf(sidelog, NULL, _IOFBF, 1 << 16);
-		fprintf(sidelog, "# serial stream counter device_ticks soe_ns sent_ns\n");
+		fprintf(sidelog, "# serial stream counter device_ticks soe_ns sent_ns faults\n");
 	}
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);

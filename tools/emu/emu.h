@@ -57,6 +57,7 @@ enum done_kind { DK_NONE, DK_DEPTH_END, DK_IMU, DK_COLOR_END };
  * @iso:        iso descriptors (owned, grown)
  * @done:       side-log action on send
  * @gt:         ground truth of the frame that ends with this URB
+ * @faults:     faults that frame met (FF_BIT() mask, for the side log)
  */
 struct urb {
 	struct urb *next;
@@ -76,6 +77,7 @@ struct urb {
 	enum done_kind done;
 	struct emu_gt gt;
 	uint32_t gt_len;
+	uint32_t faults;
 };
 
 struct urbq {
@@ -95,6 +97,7 @@ struct xitem {
 	uint8_t gtb[EMU_GT_SIZE];
 	struct emu_gt gt;
 	enum done_kind done;
+	uint32_t faults;	/* FF_BIT() mask of the faults the frame met */
 };
 
 /**
@@ -114,6 +117,7 @@ struct unit;
 struct counters {
 	uint64_t submits, completes, unlinks, unlink_miss, unlink_early, stalls;
 	uint64_t bytes_in, bytes_out, ctrl, cmds, bad_cmds;
+	uint64_t iso_faults;	/* iso URBs hit by iso.err, iso.stall or iso.proto */
 };
 
 /**
@@ -192,9 +196,21 @@ struct faults {
 	int depth_short, depth_long, depth_zero;
 	uint32_t depth_short_bytes, depth_long_bytes;
 	int imu_count, imu_mismatch;
-	int iso_err;
+	int iso_err, iso_stall, iso_proto;
 	unsigned int desc;	/* DESC_F_* for the next plug */
 };
+
+/*
+ * Faults a frame met, for the side log: FF_BIT(FF_*) for the unit's faults,
+ * FF_BIT(FF_UVC + enum emu_uvc_fault) for a UVC payload fault. Printed with
+ * the names the fault command takes (frame_faults_str()).
+ */
+enum frame_fault {
+	FF_DEPTH_SHORT, FF_DEPTH_LONG, FF_DEPTH_ZERO, FF_IMU_COUNT, FF_IMU_MISMATCH,
+	FF_ISO_ERR, FF_ISO_STALL, FF_ISO_PROTO,
+	FF_UVC		/* + enum emu_uvc_fault (at most 23 of them) */
+};
+#define FF_BIT(f)	(1u << (f))
 
 /**
  * struct cmdlog_ent - one packet a unit's MCU received as a command
@@ -262,6 +278,7 @@ struct unit {
 	uint64_t imu_sent, imu_dropped;
 	struct emu_gt color_gt;		/* frame being sent on the iso endpoint */
 	bool color_gt_valid;
+	uint32_t color_faults;		/* FF_BIT() mask of the faults that frame met */
 
 	/* laser history */
 	int64_t laser_soe[LASER_HIST];
@@ -362,7 +379,8 @@ void gen_stop(void);
 double gen_rate(void);
 int topology_apply(const char *t, int64_t now);
 unsigned int laser_report(char *out, size_t cap, int64_t since_ns);
-void log_frame(const struct unit *u, const struct emu_gt *gt, int64_t sent);
+void log_frame(const struct unit *u, const struct emu_gt *gt, int64_t sent, uint32_t faults);
+const char *frame_faults_str(uint32_t faults, char *buf, size_t cap);
 
 /* ctl.c */
 int ctl_exec(char *line, char *out, size_t cap);

@@ -105,16 +105,59 @@ uint8_t unit_jack(const struct unit *u)
 	return j;
 }
 
-void log_frame(const struct unit *u, const struct emu_gt *gt, int64_t sent)
+/*
+ * "-" for no fault, else the fault names as the fault command takes them,
+ * comma-separated in FF_* order ("iso.proto,uvc.no_eof").
+ */
+const char *frame_faults_str(uint32_t faults, char *buf, size_t cap)
+{
+	static const char *const names[FF_UVC] = {
+		"depth.short", "depth.long", "depth.zero", "imu.count", "imu.mismatch",
+		"iso.err", "iso.stall", "iso.proto"
+	};
+	size_t len = 0;
+	unsigned int b;
+
+	if (!cap)
+		return buf;
+	buf[0] = 0;
+	for (b = 0; b < 32; b++) {
+		char one[40];
+
+		if (!(faults & FF_BIT(b)))
+			continue;
+		if (b < FF_UVC)
+			snprintf(one, sizeof(one), "%s", names[b]);
+#ifndef EMU_NO_UVC
+		else
+			snprintf(one, sizeof(one), "uvc.%s",
+				 emu_uvc_fault_name((enum emu_uvc_fault)(b - FF_UVC)));
+#else
+		else
+			snprintf(one, sizeof(one), "uvc.%u", b - FF_UVC);
+#endif
+		len += (size_t)snprintf(buf + len, cap - len, "%s%s", len ? "," : "", one);
+		if (len >= cap) {
+			buf[cap - 1] = 0;
+			return buf;
+		}
+	}
+	if (!len)
+		snprintf(buf, cap, "-");
+	return buf;
+}
+
+void log_frame(const struct unit *u, const struct emu_gt *gt, int64_t sent, uint32_t faults)
 {
 	static const char *const names[] = { "depth", "color", "imu" };
+	char f[256];
 
 	if (!sidelog)
 		return;
-	fprintf(sidelog, "%s %s %u %llu %lld %lld\n", u->serial,
+	fprintf(sidelog, "%s %s %u %llu %lld %lld %s\n", u->serial,
 		gt->stream < 3 ? names[gt->stream] : "?", gt->frame_counter,
 		(unsigned long long)gt->device_ticks, (long long)gt->soe_mono_ns,
-		(long long)sent);
+		(long long)sent, frame_faults_str(faults, f, sizeof(f)));
 }
 
 static int64_t ticks_nonneg(const struct unit *u, int64_t ns)
@@ -284,8 +327,10 @@ static void make_imu_packet(struct unit *u, int64_t t)
 	x = &u->iring[slot];
 	p = u->ipkt[slot];
 	memset(x, 0, sizeof(*x));
-	if (fault_take(&u->f.imu_mismatch))
+	if (fault_take(&u->f.imu_mismatch)) {
 		a = 7;
+		x->faults |= FF_BIT(FF_IMU_MISMATCH);
+	}
 	len = 28 + 14 * (size_t)(g + a);
 #define P16(o, v) do { p[o] = (uint8_t)(v); p[(o) + 1] = (uint8_t)((uint32_t)(v) >> 8); } while (0)
 #define P32(o, v) do { P16(o, v); P16((o) + 2, (uint32_t)(v) >> 16); } while (0)
@@ -323,6 +368,7 @@ static void make_imu_packet(struct unit *u, int64_t t)
 	if (fault_take(&u->f.imu_count)) {
 		P32(14, g + 1);		/* declares more gyro samples than sent */
 		P32(24, a + 1);
+		x->faults |= FF_BIT(FF_IMU_COUNT);
 	}
 #undef P16
 #undef P32
@@ -342,20 +388,27 @@ static void depth_ready(struct unit *u, const struct event *e)
 	struct xitem *f;
 	uint32_t len = mcu_raw_frame_size(depth_mode(u));
 
+	uint32_t faults = 0;
+
 	if (u->dn >= u->dcap) {
 		u->depth_dropped++;
-		log_frame(u, &e->gt, 0);	/* sent 0: dropped in the device */
+		log_frame(u, &e->gt, 0, 0);	/* sent 0: dropped in the device */
 		return;
 	}
-	if (fault_take(&u->f.depth_zero))
+	if (fault_take(&u->f.depth_zero)) {
 		len = 0;
-	else if (fault_take(&u->f.depth_short))
+		faults = FF_BIT(FF_DEPTH_ZERO);
+	} else if (fault_take(&u->f.depth_short)) {
 		len = len > u->f.depth_short_bytes ? len - u->f.depth_short_bytes : 0;
-	else if (fault_take(&u->f.depth_long))
+		faults = FF_BIT(FF_DEPTH_SHORT);
+	} else if (fault_take(&u->f.depth_long)) {
 		len += u->f.depth_long_bytes;
+		faults = FF_BIT(FF_DEPTH_LONG);
+	}
 	f = &u->dring[(u->dhead + u->dn) % DEPTH_RING_MAX];
 	memset(f, 0, sizeof(*f));
 	f->len = len;
+	f->faults = faults;
 	f->gt = e->gt;
 	emu_gt_pack(&e->gt, f->gtb);
 	f->done = DK_DEPTH_END;
@@ -366,7 +419,7 @@ static void depth_ready(struct unit *u, const struct event *e)
 void depth_flush(struct unit *u)
 {
 	while (u->dn) {
-		log_frame(u, &u->dring[u->dhead].gt, 0);
+		log_frame(u, &u->dring[u->dhead].gt, 0, u->dring[u->dhead].faults);
 		u->dhead = (u->dhead + 1) % DEPTH_RING_MAX;
 		u->dn--;
 	}
@@ -379,13 +432,16 @@ static void color_ready(struct unit *u, const struct event *e)
 		return;
 	if (emu_uvc_frame_pending(u->uvc)) {
 		u->color_skipped++;
-		log_frame(u, &e->gt, 0);
+		log_frame(u, &e->gt, 0, 0);
 		emu_uvc_frame_begin(u->uvc, &e->gt, e->pts, e->exp_100ns);	/* counted there too */
 		return;
 	}
 	emu_uvc_frame_begin(u->uvc, &e->gt, e->pts, e->exp_100ns);
 	u->color_gt = e->gt;
 	u->color_gt_valid = true;
+	u->color_faults = 0;
+	if (emu_uvc_frame_fault(u->uvc) != EMU_UVC_F_NONE)
+		u->color_faults = FF_BIT(FF_UVC + emu_uvc_frame_fault(u->uvc));
 	u->color_begun++;
 #else
 	(void)u;
@@ -430,13 +486,13 @@ static void dispatch(struct event *e, int64_t now)
 		if (e->gen == u->gen && u->color_on)
 			color_ready(u, e);
 		else
-			log_frame(u, &e->gt, 0);	/* stream stopped during exposure */
+			log_frame(u, &e->gt, 0, 0);	/* stream stopped during exposure */
 		break;
 	case EV_DREADY:
 		if (e->gen == u->gen && u->depth_on)
 			depth_ready(u, e);
 		else
-			log_frame(u, &e->gt, 0);
+			log_frame(u, &e->gt, 0, 0);
 		break;
 	case EV_IMU:
 		if ((uint32_t)e->n != u->imu_gen || !u->imu_on)
@@ -503,7 +559,7 @@ void unit_color_changed(struct unit *u, int64_t now)
 	if (active && !u->color_on && sync_mode(u) != SYNC_SUBORDINATE)
 		clk_reset(&u->clk, now);	/* colour start resets the device clock */
 	if (u->color_gt_valid)
-		log_frame(u, &u->color_gt, 0);	/* cut off while being sent */
+		log_frame(u, &u->color_gt, 0, u->color_faults);	/* cut off in transfer */
 	u->color_on = active;
 	u->color_fps = fps;
 	u->color_gt_valid = false;

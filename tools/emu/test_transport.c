@@ -12,7 +12,9 @@
  * URBs are unlinked at every stage: before their CMD_SUBMIT arrived, pending
  * without data, answered but held back by the delivery model, while their
  * reply is being written (writev and sendfile), and after it was written.
- * Then the command log and the slow-MCU knob.
+ * Then the faults of the video endpoint (iso.err, iso.stall, iso.proto, a
+ * halt) with the faults each frame's side-log line names, the command log
+ * and the slow-MCU knob.
  * Prints one line per case and ends with "N passed, N failed".
  */
 #include <poll.h>
@@ -27,6 +29,7 @@
 
 #include "emu.h"
 #include "le.h"
+#include "uvc.h"
 
 #define ECONNRESET_NEG	(-104)
 
@@ -82,6 +85,12 @@ struct vurb {
 	bool by_unlink;		/* given back by a RET_UNLINK */
 	int32_t status, actual;
 	uint64_t hash;		/* of the data received */
+	/* iso URBs */
+	int32_t npk;		/* packets submitted (0: not iso) */
+	uint32_t pkt_len;	/* length of each of them */
+	int32_t error_count;	/* as the reply says */
+	int32_t pst0, pst1;	/* status of the first and of the second packet */
+	int32_t nbad;		/* packets with a non-zero status */
 };
 
 struct vunl {
@@ -162,7 +171,37 @@ static void peer_pdu(struct peer *p, const uint8_t *hdr, const uint8_t *data, si
 		v->status = status;
 		v->actual = actual;
 		v->hash = fnv(data, v->dir == USBIP_DIR_IN && actual > 0 ? (size_t)actual : 0);
-		(void)dlen;
+		if (v->npk > 0) {
+			/* as vhci_hcd: usbip_pack_ret_submit(), usbip_recv_iso() */
+			size_t dat = v->dir == USBIP_DIR_IN && actual > 0 ? (size_t)actual : 0;
+			const uint8_t *d = data + dat;
+			int32_t npk = (int32_t)be32(hdr + 32), i, sum = 0;
+
+			v->error_count = (int32_t)be32(hdr + 36);
+			if (npk != v->npk || dlen != dat + (size_t)npk * 16) {
+				perr(p, "iso URB %u: %d packet descriptors in the reply, "
+				     "%d submitted", seq, npk, v->npk);
+				return;
+			}
+			v->nbad = 0;
+			for (i = 0; i < npk; i++, d += 16) {
+				int32_t st = (int32_t)be32(d + 12);
+
+				sum += (int32_t)be32(d + 8);
+				if (be32(d) != (uint32_t)i * v->pkt_len ||
+				    be32(d + 4) != v->pkt_len)
+					perr(p, "iso URB %u: packet %d offset/length changed",
+					     seq, i);
+				if (i == 0)
+					v->pst0 = st;
+				if (i == 1)
+					v->pst1 = st;
+				v->nbad += st != 0;
+			}
+			if (sum != actual)
+				perr(p, "iso URB %u: total length of iso packets %d not equal to "
+				     "actual length %d (vhci drops the device)", seq, sum, actual);
+		}
 		return;
 	}
 	if (cmd != USBIP_RET_UNLINK) {
@@ -331,6 +370,8 @@ static void submit_seq(struct peer *p, uint32_t seq, uint8_t dir, uint8_t ep, ui
 	v->dir = dir;
 	v->ep = ep;
 	v->sent = true;
+	v->npk = npk > 0 ? npk : 0;
+	v->pkt_len = npk > 0 ? len / (uint32_t)npk : 0;
 }
 
 static uint32_t submit(struct peer *p, uint8_t dir, uint8_t ep, uint32_t len, const void *out)
@@ -1008,6 +1049,313 @@ static void test_unlink_random(void)
 	peer_free(p);
 }
 
+/* ---- faults on the video endpoint, and the faults each frame met in the side log ---- */
+
+/* the side-log line of frame @counter of @stream: 0 and its SENT_NS and faults, -1 if none */
+static int side_line(FILE *f, const char *stream, uint32_t counter, long long *sent,
+		     char *faults, size_t cap)
+{
+	char line[512], ser[32], st[16], fl[256];
+	unsigned int c;
+	unsigned long long ticks;
+	long long soe, snt;
+	int r = -1;
+
+	fflush(f);
+	rewind(f);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%31s %15s %u %llu %lld %lld %255s", ser, st, &c, &ticks, &soe,
+			   &snt, fl) == 7 && !strcmp(st, stream) && c == counter) {
+			*sent = snt;
+			snprintf(faults, cap, "%s", fl);
+			r = 0;
+		}
+	fseek(f, 0, SEEK_END);
+	return r;
+}
+
+/* a class or standard control request without data stage (or with @len bytes OUT) */
+static uint32_t ctrl_out(struct peer *p, uint8_t bm, uint8_t rq, uint16_t val, uint16_t idx,
+			 const void *data, uint16_t len)
+{
+	uint8_t setup[8] = { bm, rq, (uint8_t)val, (uint8_t)(val >> 8), (uint8_t)idx,
+			     (uint8_t)(idx >> 8), (uint8_t)len, (uint8_t)(len >> 8) };
+	uint32_t seq = seq_new(p);
+
+	submit_seq(p, seq, USBIP_DIR_OUT, 0, len, data, setup, 0);
+	pump(p, now_ns());
+	return seq;
+}
+
+/* probe and commit MJPG 1280x720 at 30 fps, then alternate setting @alt */
+static bool uvc_stream(struct peer *p, uint8_t alt)
+{
+	uint8_t pc[26] = { 1, 0, 1, 1 };
+	uint32_t a, b, c;
+
+	put32(pc + 4, 333333);
+	a = ctrl_out(p, 0x21, 0x01, 0x0100, 0x0001, pc, sizeof(pc));
+	b = ctrl_out(p, 0x21, 0x01, 0x0200, 0x0001, pc, sizeof(pc));
+	c = ctrl_out(p, 0x01, 11, alt, 1, NULL, 0);
+	return vurb_find(p, a)->status == 0 && vurb_find(p, b)->status == 0 &&
+	       vurb_find(p, c)->status == 0 && units[0].color_on;
+}
+
+/* the model starts colour frame @counter now (its exposure just ended) */
+static void color_frame(uint32_t counter)
+{
+	struct unit *un = &units[0];
+	struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_CREADY;
+	e.u = un;
+	e.gen = un->gen;
+	e.t = now_ns();
+	e.gt.stream = EMU_GT_COLOR;
+	memcpy(e.gt.serial, un->serial, 16);
+	e.gt.frame_counter = counter;
+	e.gt.device_ticks = 3000ull * counter;
+	e.pts = e.gt.device_ticks;
+	e.exp_100ns = 100000;
+	ev_push(&e);
+	model_run_due(e.t);
+}
+
+#define ISO_NPK		8
+#define ISO_PKT		1024
+
+/* one iso URB of ISO_NPK packets of ISO_PKT bytes, served */
+static uint32_t iso_urb(struct peer *p)
+{
+	uint32_t seq = seq_new(p);
+
+	submit_seq(p, seq, USBIP_DIR_IN, EP_COLOR_VIDEO_IN & 0xf, ISO_NPK * ISO_PKT, NULL, NULL,
+		   ISO_NPK);
+	pump(p, far());
+	return seq;
+}
+
+/* iso URBs until the frame being sent is done; returns how many */
+static unsigned int iso_rest(struct peer *p)
+{
+	unsigned int n = 0;
+
+	while (emu_uvc_frame_pending(units[0].uvc) && n < 1000) {
+		iso_urb(p);
+		n++;
+	}
+	return n;
+}
+
+static void test_iso_faults(void)
+{
+	static char out[1 << 16];
+	struct unit *un = &units[0];
+	FILE *f = tmpfile();
+	struct peer *p;
+	struct vurb *v;
+	uint32_t x, y, z;
+	unsigned int n1, n5;
+	long long sent;
+	char fl[256], want[64];
+
+	if (!f)
+		abort();
+	unit_fresh();
+	sidelog = f;
+	p = peer_new(HALF_COLOR, 20000);
+	ok(uvc_stream(p, 1), "probe, commit MJPG 1280x720@30, alt 1: colour streams");
+	un->gen++;		/* the model's frame grid stops: the test starts every frame */
+
+	color_frame(1);
+	n1 = iso_rest(p);
+	ok(n1 >= 3 && side_line(f, "color", 1, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "-"), "a clean frame over %u URBs: sent, faults \"-\"", n1);
+
+	/* iso.proto: every packet -EPROTO, URB status 0; the payloads are lost */
+	color_frame(2);
+	iso_urb(p);
+	ok(ctl("fault 0 iso.proto 1", out, sizeof(out)) == 0, "fault 0 iso.proto 1");
+	x = iso_urb(p);
+	v = vurb_find(p, x);
+	ok(v->done && v->status == 0 && v->actual == 0 && v->nbad == ISO_NPK &&
+	   v->pst0 == -71 && v->error_count == ISO_NPK,
+	   "iso.proto: URB status 0, no data, all %d packets -EPROTO", ISO_NPK);
+	iso_rest(p);
+	ok(side_line(f, "color", 2, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "iso.proto"), "the frame it cut into: sent, faults iso.proto (%s)", fl);
+
+	/* iso.stall: URB -EPIPE, packets -EXDEV; nothing was sent, nothing lost */
+	color_frame(3);
+	iso_urb(p);
+	ok(ctl("fault 0 iso.stall", out, sizeof(out)) == 0, "fault 0 iso.stall");
+	x = iso_urb(p);
+	v = vurb_find(p, x);
+	ok(v->done && v->status == -32 && v->actual == 0 && v->nbad == ISO_NPK && v->pst0 == -18,
+	   "iso.stall: URB -EPIPE, no data, every packet -EXDEV (%d, %d)", v->status, v->pst0);
+	y = iso_urb(p);
+	ok(vurb_find(p, y)->status == 0 && vurb_find(p, y)->nbad == 0 &&
+	   vurb_find(p, y)->actual > 0, "the next URB carries data again");
+	iso_rest(p);
+	ok(side_line(f, "color", 3, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "iso.stall"), "the frame in transfer: sent, faults iso.stall (%s)", fl);
+
+	/* iso.err: the first packet -EPROTO without data, the others carry it */
+	color_frame(4);
+	iso_urb(p);
+	ctl("fault 0 iso.err 1", out, sizeof(out));
+	x = iso_urb(p);
+	v = vurb_find(p, x);
+	ok(v->status == 0 && v->nbad == 1 && v->pst0 == -71 && v->pst1 == 0 &&
+	   v->actual == (ISO_NPK - 1) * ISO_PKT, "iso.err: packet 0 -EPROTO, the other 7 full");
+	iso_rest(p);
+	ok(side_line(f, "color", 4, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "iso.err"), "faults iso.err (%s)", fl);
+
+	/* a frame whose end is lost never reaches the host: SENT_NS 0 */
+	color_frame(5);
+	ctl("fault 0 iso.proto -1", out, sizeof(out));
+	n5 = iso_rest(p);
+	ctl("fault 0 iso.proto 0", out, sizeof(out));
+	ok(side_line(f, "color", 5, &sent, fl, sizeof(fl)) == 0 && sent == 0 &&
+	   !strcmp(fl, "iso.proto"), "every payload lost: SENT_NS 0, faults iso.proto");
+
+	/* between frames a fault hits no frame */
+	ctl("fault 0 iso.proto 1", out, sizeof(out));
+	x = iso_urb(p);
+	color_frame(6);
+	iso_rest(p);
+	ok(vurb_find(p, x)->nbad == ISO_NPK &&
+	   side_line(f, "color", 6, &sent, fl, sizeof(fl)) == 0 && sent > 0 && !strcmp(fl, "-"),
+	   "iso.proto with no frame in transfer: next frame clean");
+
+	/* UVC payload faults, alone and with an iso fault */
+	ctl("fault 0 uvc.short 1", out, sizeof(out));
+	color_frame(7);
+	iso_rest(p);
+	ok(side_line(f, "color", 7, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "uvc.short"), "faults uvc.short (%s)", fl);
+	ctl("fault 0 uvc.long 1", out, sizeof(out));
+	color_frame(8);
+	iso_urb(p);
+	ctl("fault 0 iso.err 1", out, sizeof(out));
+	iso_rest(p);
+	ok(side_line(f, "color", 8, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "iso.err,uvc.long"), "faults iso.err,uvc.long (%s)", fl);
+	color_frame(9);
+	iso_rest(p);
+	ok(side_line(f, "color", 9, &sent, fl, sizeof(fl)) == 0 && !strcmp(fl, "-"),
+	   "the frame after: \"-\"");
+
+	/* URBs hit: one each for frames 2, 3, 4, 8 and between frames, all of frame 5's */
+	snprintf(want, sizeof(want), " mcu_delay_ms=0 iso_faults=%u\n", 5 + n5);
+	ok(ctl("dump 0", out, sizeof(out)) == 0 && strstr(out, want) &&
+	   strstr(out, " mcu_delay_ms=0 iso_faults=0\n") && strstr(out, " faulted=2\n"),
+	   "dump: colour iso_faults=%u, depth 0, uvc faulted=2", 5 + n5);
+	ok(ctl("fault 0 iso.stall 1 2", out, sizeof(out)) != 0 &&
+	   ctl("fault 0 iso.proto x", out, sizeof(out)) != 0 &&
+	   ctl("fault 0 iso.bogus", out, sizeof(out)) != 0 && un->f.iso_stall == 0,
+	   "bad iso fault arguments refused");
+
+	/* a halted video endpoint: queued and new URBs fail -EPIPE with their descriptors */
+	x = seq_new(p);
+	submit_seq(p, x, USBIP_DIR_IN, EP_COLOR_VIDEO_IN & 0xf, ISO_NPK * ISO_PKT, NULL, NULL,
+		   ISO_NPK);
+	pump_rx(p);
+	ok(ctl("stall 0 color 0x81", out, sizeof(out)) == 0, "stall 0 color 0x81");
+	pump_rx(p);
+	y = iso_urb(p);
+	ok(vurb_find(p, x)->status == -32 && vurb_find(p, x)->nbad == ISO_NPK &&
+	   vurb_find(p, y)->status == -32 && vurb_find(p, y)->nbad == ISO_NPK,
+	   "halted: the waiting and a new iso URB fail -EPIPE, every packet failed");
+	ctrl_out(p, 0x02, 1, 0, 0x81, NULL, 0);		/* CLEAR_FEATURE(ENDPOINT_HALT) */
+	color_frame(10);
+	z = iso_urb(p);
+	iso_rest(p);
+	ok(vurb_find(p, z)->status == 0 && vurb_find(p, z)->actual > 0 &&
+	   side_line(f, "color", 10, &sent, fl, sizeof(fl)) == 0 && sent > 0 && !strcmp(fl, "-"),
+	   "halt cleared: streams again");
+	ok(settled(p), "vhci takes every reply%s%s", p->errors ? ": " : "", p->why);
+	peer_free(p);
+	sidelog = NULL;
+	fclose(f);
+}
+
+/* depth and IMU faults named in the side log */
+static void test_side_log_faults(void)
+{
+	static char out[1 << 12];
+	struct unit *un = &units[0];
+	FILE *f = tmpfile();
+	struct peer *d, *c;
+	struct event e;
+	long long sent;
+	char fl[256];
+	uint32_t x;
+
+	if (!f)
+		abort();
+	unit_fresh();
+	sidelog = f;
+	d = peer_new(HALF_DEPTH, 30000);
+	c = peer_new(HALF_COLOR, 40000);
+	/* depth: frames of the model (no sensor mode: 0 bytes, depth.long adds 1000) */
+	un->depth_on = true;
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_DREADY;
+	e.u = un;
+	e.gen = un->gen;
+	e.gt.stream = EMU_GT_DEPTH;
+	memcpy(e.gt.serial, un->serial, 16);
+	e.t = now_ns();
+	ctl("fault 0 depth.long 1000 1", out, sizeof(out));
+	e.gt.frame_counter = 71;
+	ev_push(&e);
+	model_run_due(e.t);
+	x = submit(d, USBIP_DIR_IN, EP_DEPTH_STREAM_IN & 0xf, 65536, NULL);
+	pump(d, far());
+	ok(vurb_find(d, x)->actual == 1000 &&
+	   side_line(f, "depth", 71, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "depth.long"), "depth frame 71: 1000 bytes, depth.long (%s)", fl);
+	ctl("fault 0 depth.zero", out, sizeof(out));
+	e.gt.frame_counter = 72;
+	ev_push(&e);
+	model_run_due(e.t);
+	ctl("fault 0 depth.short 10", out, sizeof(out));
+	e.gt.frame_counter = 73;
+	ev_push(&e);
+	model_run_due(e.t);
+	depth_flush(un);
+	ok(side_line(f, "depth", 72, &sent, fl, sizeof(fl)) == 0 && sent == 0 &&
+	   !strcmp(fl, "depth.zero") && side_line(f, "depth", 73, &sent, fl, sizeof(fl)) == 0 &&
+	   !strcmp(fl, "depth.short"), "flushed depth frames keep their faults");
+	un->depth_on = false;
+
+	/* IMU */
+	ctl("fault 0 imu.count 1", out, sizeof(out));
+	ctl("fault 0 imu.mismatch 1", out, sizeof(out));
+	un->imu_on = true;
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_IMU;
+	e.u = un;
+	e.n = un->imu_gen;
+	e.t = now_ns();
+	ev_push(&e);
+	model_run_due(e.t);
+	un->imu_on = false;
+	x = submit(c, USBIP_DIR_IN, EP_COLOR_IMU_IN & 0xf, 512, NULL);
+	pump(c, far());
+	ok(vurb_find(c, x)->done &&
+	   side_line(f, "imu", un->imu_counter, &sent, fl, sizeof(fl)) == 0 && sent > 0 &&
+	   !strcmp(fl, "imu.count,imu.mismatch"), "IMU packet: %s", fl);
+	ok(settled(d) && settled(c), "vhci takes every reply");
+	peer_free(d);
+	peer_free(c);
+	sidelog = NULL;
+	fclose(f);
+}
+
 /* ---- command log ---- */
 
 static unsigned int lines(const char *s)
@@ -1209,6 +1557,8 @@ int main(void)
 	test_unlink_iso();
 	test_unlink_side_log();
 	test_unlink_random();
+	test_iso_faults();
+	test_side_log_faults();
 	test_cmdlog();
 	test_mcudelay();
 	printf("%d passed, %d failed\n", passed, failed);

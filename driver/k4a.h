@@ -467,6 +467,9 @@ void k4a_vnode_return_all(struct k4a_vnode *node,
 			  enum vb2_buffer_state state);
 int k4a_vnode_querycap(struct k4a_vnode *node, struct v4l2_capability *cap,
 		       struct k4a_half *half, const char *what);
+int k4a_vnode_enum_input(struct file *file, void *fh, struct v4l2_input *in);
+int k4a_vnode_g_input(struct file *file, void *fh, unsigned int *i);
+int k4a_vnode_s_input(struct file *file, void *fh, unsigned int i);
 int k4a_v4l2_register(struct k4a_unit *unit);
 void k4a_v4l2_unregister(struct k4a_unit *unit);
 void k4a_v4l2_disconnect(struct k4a_unit *unit);

@@ -353,27 +353,6 @@ static int k4a_color_s_parm(struct file *file, void *fh,
 	return k4a_color_g_parm(file, fh, p);
 }
 
-static int k4a_color_enum_input(struct file *file, void *fh,
-				struct v4l2_input *in)
-{
-	if (in->index)
-		return -EINVAL;
-	strscpy(in->name, "Camera", sizeof(in->name));
-	in->type = V4L2_INPUT_TYPE_CAMERA;
-	return 0;
-}
-
-static int k4a_color_g_input(struct file *file, void *fh, unsigned int *i)
-{
-	*i = 0;
-	return 0;
-}
-
-static int k4a_color_s_input(struct file *file, void *fh, unsigned int i)
-{
-	return i ? -EINVAL : 0;
-}
-
 static const struct v4l2_ioctl_ops k4a_color_ioctl_ops = {
 	.vidioc_querycap = k4a_color_querycap,
 	.vidioc_enum_fmt_vid_cap = k4a_color_enum_fmt,
@@ -384,9 +363,9 @@ static const struct v4l2_ioctl_ops k4a_color_ioctl_ops = {
 	.vidioc_enum_frameintervals = k4a_color_enum_frameintervals,
 	.vidioc_g_parm = k4a_color_g_parm,
 	.vidioc_s_parm = k4a_color_s_parm,
-	.vidioc_enum_input = k4a_color_enum_input,
-	.vidioc_g_input = k4a_color_g_input,
-	.vidioc_s_input = k4a_color_s_input,
+	.vidioc_enum_input = k4a_vnode_enum_input,
+	.vidioc_g_input = k4a_vnode_g_input,
+	.vidioc_s_input = k4a_vnode_s_input,
 	.vidioc_reqbufs = vb2_ioctl_reqbufs,
 	.vidioc_create_bufs = vb2_ioctl_create_bufs,
 	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,

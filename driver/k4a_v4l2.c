@@ -297,6 +297,30 @@ int k4a_vnode_querycap(struct k4a_vnode *node, struct v4l2_capability *cap,
 	return 0;
 }
 
+/*
+ * One input, the camera, on every node: a capture node without a media
+ * controller has inputs (the metadata node describes the same input).
+ */
+int k4a_vnode_enum_input(struct file *file, void *fh, struct v4l2_input *in)
+{
+	if (in->index)
+		return -EINVAL;
+	strscpy(in->name, "Camera", sizeof(in->name));
+	in->type = V4L2_INPUT_TYPE_CAMERA;
+	return 0;
+}
+
+int k4a_vnode_g_input(struct file *file, void *fh, unsigned int *i)
+{
+	*i = 0;
+	return 0;
+}
+
+int k4a_vnode_s_input(struct file *file, void *fh, unsigned int i)
+{
+	return i ? -EINVAL : 0;
+}
+
 /**
  * k4a_v4l2_register() - register the V4L2 device and nodes of a new unit
  * @unit: unit, its device added

@@ -324,3 +324,45 @@ bool k4a_color_mode_valid(enum k4a_color_fmt fmt, u32 width, u32 height,
 	m = k4a_color_mode_find(fmt, width, height);
 	return m && k4a_fps_valid(fps) && fps <= m->max_fps;
 }
+
+/* Exposure times (us) the colour sensor runs at, per mains frequency. */
+static const u32 k4a_exposure_50hz[] = {
+	500, 1250, 2500, 10000, 20000, 30000, 40000, 50000, 60000, 80000,
+	100000, 120000, 130000,
+};
+
+static const u32 k4a_exposure_60hz[] = {
+	500, 1250, 2500, 8330, 16670, 33330, 41670, 50000, 66670, 83330,
+	100000, 116670, 133330,
+};
+
+/**
+ * k4a_color_exposure_snap() - exposure time the colour camera really uses
+ * @us: requested exposure in microseconds
+ * @hz50: the power line frequency setting is 50 Hz (else 60 Hz)
+ * @fps: frame rate; the exposure never exceeds its frame period (0: no
+ *       limit)
+ *
+ * The camera runs at a fixed set of exposure times that avoid flicker under
+ * mains lighting, as the vendor host software maps them: a request goes up
+ * to the first table entry at or above it (the longest entry if none is).
+ * An entry longer than the frame period cannot be used; the longest entry
+ * within it is taken then (the shortest entry if none fits).
+ *
+ * Return: the exposure time in microseconds.
+ */
+u32 k4a_color_exposure_snap(u32 us, bool hz50, u32 fps)
+{
+	const u32 *t = hz50 ? k4a_exposure_50hz : k4a_exposure_60hz;
+	u32 n = hz50 ? K4A_ARRAY_SIZE(k4a_exposure_50hz) :
+		K4A_ARRAY_SIZE(k4a_exposure_60hz);
+	u32 period = fps ? k4a_frame_period_us(fps) : 0;
+	u32 i = 0;
+
+	while (i < n - 1 && t[i] < us)
+		i++;
+	if (period)
+		while (i > 0 && t[i] > period)
+			i--;
+	return t[i];
+}

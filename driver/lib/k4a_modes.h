@@ -90,4 +90,6 @@ const struct k4a_color_mode *k4a_color_mode_find(enum k4a_color_fmt fmt,
 bool k4a_color_mode_valid(enum k4a_color_fmt fmt, u32 width, u32 height,
 			  u32 fps);
 
+u32 k4a_color_exposure_snap(u32 us, bool hz50, u32 fps);
+
 #endif /* K4A_MODES_H */

@@ -272,3 +272,59 @@ int k4a_uvcd_parse(const u8 *buf, u32 len, struct k4a_uvcd *d)
 	}
 	return 0;
 }
+
+/**
+ * k4a_uvcd_parse_vc() - find the header, Camera Terminal and Processing
+ * Unit among the class-specific VideoControl descriptors
+ * @buf: the descriptors (the extra bytes of VideoControl alternate 0)
+ * @len: bytes at @buf
+ * @vc: result; zeroed first
+ *
+ * The first descriptor of each kind is used; descriptors too short for the
+ * fields read are skipped. The walk stops at a descriptor whose length is
+ * below 2 or runs past the buffer.
+ *
+ * Return: 0; -EPROTO if the walk stopped early (@vc keeps what was found);
+ * -EINVAL for NULL pointers.
+ */
+int k4a_uvcd_parse_vc(const u8 *buf, u32 len, struct k4a_uvc_vc *vc)
+{
+	u32 off = 0;
+
+	if (!vc)
+		return -EINVAL;
+	memset(vc, 0, sizeof(*vc));
+	if (!len)
+		return 0;
+	if (!buf)
+		return -EINVAL;
+	while (off < len) {
+		const u8 *p = buf + off;
+		u32 dl;
+
+		if (len - off < 2 || p[0] < 2 || p[0] > len - off)
+			return -EPROTO;
+		dl = p[0];
+		off += dl;
+		if (p[1] != 0x24 || dl < 3)
+			continue;
+		switch (p[2]) {
+		case 0x01:	/* VC_HEADER */
+			if (dl >= 12 && !vc->bcd_uvc)
+				vc->bcd_uvc = k4a_get_le16(p + 3);
+			break;
+		case 0x02:	/* VC_INPUT_TERMINAL */
+			if (dl >= 8 && !vc->ct_id && p[3] &&
+			    k4a_get_le16(p + 4) == 0x0201)
+				vc->ct_id = p[3];
+			break;
+		case 0x05:	/* VC_PROCESSING_UNIT */
+			if (dl >= 8 && !vc->pu_id && p[3])
+				vc->pu_id = p[3];
+			break;
+		default:
+			break;
+		}
+	}
+	return 0;
+}

@@ -51,4 +51,18 @@ struct k4a_uvcd {
 
 int k4a_uvcd_parse(const u8 *buf, u32 len, struct k4a_uvcd *d);
 
+/**
+ * struct k4a_uvc_vc - what the VideoControl descriptors say
+ * @bcd_uvc: bcdUVC of the class header (0: no header)
+ * @ct_id: id of the Camera Terminal (0: none)
+ * @pu_id: id of the first Processing Unit (0: none)
+ */
+struct k4a_uvc_vc {
+	u16 bcd_uvc;
+	u8 ct_id;
+	u8 pu_id;
+};
+
+int k4a_uvcd_parse_vc(const u8 *buf, u32 len, struct k4a_uvc_vc *vc);
+
 #endif /* K4A_UVCDESC_H */

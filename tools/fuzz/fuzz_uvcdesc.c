@@ -110,6 +110,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(r == 0 || r == -EPROTO);
 	check_result(p, n, r, &d);
 
+	/* The same bytes as VideoControl descriptors: ids come from inside. */
+	{
+		struct k4a_uvc_vc vc;
+		int rv = k4a_uvcd_parse_vc(p, n, &vc);
+
+		check(rv == 0 || rv == -EPROTO);
+		if (vc.ct_id || vc.pu_id || vc.bcd_uvc)
+			check(n >= 8);
+	}
+
 	/* Deterministic. */
 	check(k4a_uvcd_parse(p, n, &d2) == r);
 	check(d2.n_modes == d.n_modes && d2.ignored == d.ignored);

@@ -298,6 +298,38 @@ static void t_color_modes(void)
 			}
 }
 
+/* The vendor's mains-synchronous exposure tables, the frame period bound. */
+static void t_exposure_snap(void)
+{
+	/* up to the first entry at or above the request */
+	CHECK_EQ(k4a_color_exposure_snap(0, false, 0), 500);
+	CHECK_EQ(k4a_color_exposure_snap(300, true, 0), 500);
+	CHECK_EQ(k4a_color_exposure_snap(500, true, 0), 500);
+	CHECK_EQ(k4a_color_exposure_snap(501, true, 0), 1250);
+	CHECK_EQ(k4a_color_exposure_snap(8000, true, 0), 10000);
+	CHECK_EQ(k4a_color_exposure_snap(8000, false, 0), 8330);
+	CHECK_EQ(k4a_color_exposure_snap(8330, false, 0), 8330);
+	CHECK_EQ(k4a_color_exposure_snap(8331, false, 0), 16670);
+	/* beyond the table: its longest entry */
+	CHECK_EQ(k4a_color_exposure_snap(1638300, true, 0), 130000);
+	CHECK_EQ(k4a_color_exposure_snap(1638300, false, 0), 133330);
+	CHECK_EQ(k4a_color_exposure_snap(1638300, false, 5), 133330);
+	/* never longer than the frame period */
+	CHECK_EQ(k4a_color_exposure_snap(1638300, false, 30), 33330);
+	CHECK_EQ(k4a_color_exposure_snap(1638300, true, 30), 30000);
+	CHECK_EQ(k4a_color_exposure_snap(40000, false, 15), 41670);
+	CHECK_EQ(k4a_color_exposure_snap(70000, false, 15), 50000);
+	CHECK_EQ(k4a_color_exposure_snap(50001, false, 15), 50000);
+	CHECK_EQ(k4a_color_exposure_snap(70000, true, 15), 60000);
+	/* the UVC value (100 us units) of an entry snaps to the same entry */
+	for (unsigned int hz = 0; hz < 2; hz++)
+		for (unsigned int fps = 0; fps <= 30; fps += 5) {
+			u32 e = k4a_color_exposure_snap(fps * 1000, hz, fps);
+
+			CHECK_EQ(k4a_color_exposure_snap(e / 100 * 100, hz, fps), e);
+		}
+}
+
 int main(void)
 {
 	RUN(t_fps);
@@ -306,5 +338,6 @@ int main(void)
 	RUN(t_quantize);
 	RUN(t_depth_modes);
 	RUN(t_color_modes);
+	RUN(t_exposure_snap);
 	return k4a_test_done();
 }

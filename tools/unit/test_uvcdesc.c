@@ -681,8 +681,61 @@ static void t_random(void)
 	NOTE("%u of 20000 corrupted layouts walked cleanly", clean);
 }
 
+/* VideoControl: header version, Camera Terminal and Processing Unit ids. */
+static void t_vc(void)
+{
+	static const u8 vc[] = {
+		13, 0x24, 0x01, 0x00, 0x01, 0x33, 0x00, 0x90, 0x5f, 0x01, 0x00,
+		0x01, 0x01,
+		/* output terminal first: not the camera */
+		9, 0x24, 0x03, 0x03, 0x01, 0x01, 0x00, 0x02, 0x00,
+		/* input terminal of another type */
+		8, 0x24, 0x02, 0x07, 0x01, 0x01, 0x00, 0x00,
+		18, 0x24, 0x02, 0x01, 0x01, 0x02, 0x00, 0x00, 0, 0, 0, 0, 0, 0,
+		3, 0x0a, 0x00, 0x00,
+		11, 0x24, 0x05, 0x02, 0x01, 0x00, 0x00, 0x02, 0x5b, 0x17, 0x00,
+	};
+	struct k4a_uvc_vc r;
+	u32 cut;
+
+	CHECK_EQ(k4a_uvcd_parse_vc(vc, sizeof(vc), &r), 0);
+	CHECK_EQ(r.bcd_uvc, 0x0100);
+	CHECK_EQ(r.ct_id, 1);
+	CHECK_EQ(r.pu_id, 2);
+	CHECK_EQ(k4a_uvcd_parse_vc(NULL, 0, &r), 0);
+	CHECK_EQ(r.ct_id, 0);
+	CHECK_EQ(k4a_uvcd_parse_vc(vc, sizeof(vc), NULL), -EINVAL);
+	/* every truncation: a clean stop at a descriptor edge, else -EPROTO,
+	 * and only ids whose descriptor lies wholly inside the prefix
+	 */
+	for (cut = 0; cut < sizeof(vc); cut++) {
+		u8 *p = malloc(cut ? cut : 1);
+		int ret;
+
+		memcpy(p, vc, cut);
+		ret = k4a_uvcd_parse_vc(p, cut, &r);
+		CHECK(ret == 0 || ret == -EPROTO);
+		if (r.ct_id)
+			CHECK(cut >= 13 + 9 + 8 + 18);
+		if (r.pu_id)
+			CHECK(cut == sizeof(vc));
+		free(p);
+	}
+	/* a zero length byte ends the walk */
+	{
+		u8 bad[sizeof(vc)];
+
+		memcpy(bad, vc, sizeof(vc));
+		bad[13] = 0;
+		CHECK_EQ(k4a_uvcd_parse_vc(bad, sizeof(bad), &r), -EPROTO);
+		CHECK_EQ(r.bcd_uvc, 0x0100);
+		CHECK_EQ(r.ct_id, 0);
+	}
+}
+
 int main(void)
 {
+	RUN(t_vc);
 	RUN(t_camera);
 	RUN(t_args);
 	RUN(t_intervals);

@@ -283,6 +283,30 @@ static void cmdlog_print(struct out *o, const struct unit *u)
 	}
 }
 
+/*
+ * "uvclog U": "total T" (every UVC class request), then the last UVCLOG_SIZE
+ * SET_CURs, oldest first, as "ENTITY SELECTOR VALUE", " stall" appended when
+ * the function refused it.
+ */
+static void uvclog_print(struct out *o, const struct unit *u)
+{
+	uint64_t t = u->uvclog_sets;
+	uint64_t i = t > UVCLOG_SIZE ? t - UVCLOG_SIZE : 0;
+
+	say(o, "total %llu\n", (unsigned long long)u->uvclog_total);
+	for (; i < t; i++) {
+		const struct uvclog_ent *e = &u->uvclog[i % UVCLOG_SIZE];
+		char line[96];
+
+#ifndef EMU_NO_UVC
+		emu_uvc_describe_set(e->setup, e->data, e->len, line, sizeof(line));
+#else
+		snprintf(line, sizeof(line), "%u %u %u", e->setup[5], e->setup[3], e->data[0]);
+#endif
+		say(o, "%s%s\n", line, e->stalled ? " stall" : "");
+	}
+}
+
 static void help(struct out *o)
 {
 	say(o, "commands:\n"
@@ -302,6 +326,9 @@ static void help(struct out *o)
 	    "  calib U BYTES|default         calibration text padded with blanks to BYTES\n"
 	    "  cmdlog U [clear]              MCU commands received: \"total T\", then\n"
 	    "                                \"SEQ depth|color 0xOPCODE NAME\" (last %u), oldest first\n"
+	    "  uvclog U [clear]              UVC class requests: \"total T\", then the last %u\n"
+	    "                                SET_CURs, oldest first: \"ENTITY SELECTOR VALUE\"\n"
+	    "                                (probe/commit: \"vs probe FMT FRAME INTERVAL\")\n"
 	    "  mcudelay U depth|color MS     MCU replies complete >= MS after their URB's submit\n"
 	    "  fault U NAME [ARG] [COUNT]    COUNT frames/commands (default 1, -1 forever)\n"
 	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
@@ -310,7 +337,7 @@ static void help(struct out *o)
 	    "     desc.malformed|nobos|nocid|dupcid|serial|clear, clear\n"
 	    "  laser [SECONDS]               overlapping laser pulses between units (last 64 depth\n"
 	    "                                exposures each, or those of the last SECONDS)\n"
-	    "  quit\n", CMDLOG_SIZE);
+	    "  quit\n", CMDLOG_SIZE, UVCLOG_SIZE);
 }
 
 int ctl_exec(char *line, char *buf, size_t cap)
@@ -516,6 +543,18 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		}
 		if (argc == 3 && !strcmp(argv[2], "clear")) {
 			u->cmdlog_total = 0;
+			return 0;
+		}
+		return -1;
+	}
+	if (!strcmp(argv[0], "uvclog")) {
+		if (argc == 2) {
+			uvclog_print(&o, u);
+			return 0;
+		}
+		if (argc == 3 && !strcmp(argv[2], "clear")) {
+			u->uvclog_total = 0;
+			u->uvclog_sets = 0;
 			return 0;
 		}
 		return -1;

@@ -498,6 +498,24 @@ void cmdlog_add(struct unit *u, enum half_id which, const uint8_t *pkt, size_t l
 	u->cmdlog_total++;
 }
 
+/* A UVC class request: counted; a SET_CUR kept with its first data bytes. */
+void uvclog_add(struct unit *u, const uint8_t setup[8], const uint8_t *data, size_t len,
+		bool stalled)
+{
+	struct uvclog_ent *e;
+
+	u->uvclog_total++;
+	if ((setup[0] & 0x80) || setup[1] != 0x01)	/* SET_CUR */
+		return;
+	e = &u->uvclog[u->uvclog_sets++ % UVCLOG_SIZE];
+	memcpy(e->setup, setup, 8);
+	memset(e->data, 0, sizeof(e->data));
+	if (data)
+		memcpy(e->data, data, len < sizeof(e->data) ? len : sizeof(e->data));
+	e->len = (uint16_t)len;
+	e->stalled = stalled;
+}
+
 static void mcu_env_fill(struct half *h, struct mcu_env *env, int64_t now)
 {
 	struct unit *u = h->u;
@@ -690,6 +708,7 @@ static void handle_ctrl(struct half *h, struct urb *r, const uint8_t *setup, con
 				memcpy(r->buf, data, wlen);
 			n = emu_uvc_control(h->u->uvc, su, r->buf);
 			stall = n < 0;
+			uvclog_add(h->u, su, (setup[0] & 0x80) ? NULL : data, wlen, stall);
 			if (!stall)
 				unit_color_changed(h->u, now_ns());
 		} else

@@ -28,6 +28,7 @@
 #define LASER_HIST	64
 #define EARLY_UNLINKS	32
 #define CMDLOG_SIZE	4096
+#define UVCLOG_SIZE	256
 
 enum half_id { HALF_DEPTH, HALF_COLOR };
 
@@ -224,6 +225,20 @@ struct cmdlog_ent {
 	bool valid;
 };
 
+/**
+ * struct uvclog_ent - one SET_CUR class request the UVC function received
+ * @setup:      its setup packet
+ * @data:       the first bytes of its data stage
+ * @len:        bytes in the data stage
+ * @stalled:    the function answered STALL
+ */
+struct uvclog_ent {
+	uint8_t setup[8];
+	uint8_t data[8];
+	uint16_t len;
+	bool stalled;
+};
+
 /* source of a unit's Sync In */
 #define SYNC_SRC_NONE	(-1)
 #define SYNC_SRC_GEN	(-2)
@@ -293,6 +308,13 @@ struct unit {
 	/* every command the two MCUs received since the last "cmdlog U clear" */
 	struct cmdlog_ent cmdlog[CMDLOG_SIZE];
 	uint64_t cmdlog_total;
+
+	/*
+	 * UVC class requests since the last "uvclog U clear": all of them
+	 * counted, the SET_CURs kept (the last UVCLOG_SIZE)
+	 */
+	struct uvclog_ent uvclog[UVCLOG_SIZE];
+	uint64_t uvclog_total, uvclog_sets;
 };
 
 /* configuration from the command line */
@@ -363,6 +385,8 @@ int emu_pattern_init(void);
 int half_plug_fd(struct half *h, int fd);
 void half_readable(struct half *h);
 void cmdlog_add(struct unit *u, enum half_id which, const uint8_t *pkt, size_t len, bool valid);
+void uvclog_add(struct unit *u, const uint8_t setup[8], const uint8_t *data, size_t len,
+		bool stalled);
 
 /* model.c */
 void ev_push(const struct event *e);

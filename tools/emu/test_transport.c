@@ -496,6 +496,7 @@ static void unit_fresh(void)
 	u->jit.rng = 0x9e3779b97f4a7c15ull;
 	u->mcu_delay_ms[0] = u->mcu_delay_ms[1] = 0;
 	u->cmdlog_total = 0;
+	u->uvclog_total = u->uvclog_sets = 0;
 	u->dn = 0;
 }
 
@@ -1440,6 +1441,95 @@ static void test_cmdlog(void)
 	peer_free(c);
 }
 
+/* ---- UVC control log ---- */
+
+/* a UVC class request on interface @ifnum/entity @ent: SET_CUR with @len bytes, or a GET */
+static uint32_t uvc_req(struct peer *p, uint8_t rq, uint8_t cs, uint8_t ifnum, uint8_t ent,
+			uint32_t val, uint16_t len)
+{
+	uint8_t setup[8] = { rq == 0x01 ? 0x21 : 0xa1, rq, 0, cs, ifnum, ent, (uint8_t)len, 0 };
+	uint8_t d[34] = { 0 };
+	uint32_t seq = seq_new(p);
+
+	put32(d, val);
+	if (ifnum == 1) {	/* probe/commit: format 1, frame 1, interval @val */
+		memset(d, 0, 4);
+		d[2] = 1;
+		d[3] = 1;
+		put32(d + 4, val);
+	}
+	submit_seq(p, seq, rq == 0x01 ? USBIP_DIR_OUT : USBIP_DIR_IN, 0, len, d, setup, 0);
+	pump(p, now_ns());
+	return seq;
+}
+
+static void test_uvclog(void)
+{
+	static char out[1 << 16];
+	struct peer *c;
+	char want[64], *l;
+	const char *expect =
+		"total 9\n"
+		"ct ae_mode 1\n"
+		"ct exposure_abs 100\n"
+		"pu brightness -5 stall\n"
+		"pu wb_temp_auto 0\n"
+		"pu wb_temp 5000\n"
+		"pu power_line 1\n"
+		"vs probe 1 1 333333\n"
+		"vs commit 1 1 333333\n";
+	unsigned int i, n;
+	uint32_t x;
+
+	unit_fresh();
+	c = peer_new(HALF_COLOR, 60000);
+	ok(ctl("uvclog 0", out, sizeof(out)) == 0 && !strcmp(out, "total 0\n"), "uvclog: empty");
+	x = uvc_req(c, 0x81, 0x02, 0, 2, 0, 2);			/* GET_CUR brightness */
+	ok(vurb_find(c, x)->actual == 2, "GET_CUR brightness answered");
+	uvc_req(c, 0x01, 0x02, 0, 1, 1, 1);			/* AE manual */
+	uvc_req(c, 0x01, 0x04, 0, 1, 100, 4);			/* 10 ms */
+	x = uvc_req(c, 0x01, 0x02, 0, 2, 0xfffb, 2);		/* brightness -5 */
+	ok(vurb_find(c, x)->status == -32, "brightness -5 stalls");
+	uvc_req(c, 0x01, 0x0b, 0, 2, 0, 1);
+	uvc_req(c, 0x01, 0x0a, 0, 2, 5000, 2);
+	uvc_req(c, 0x01, 0x05, 0, 2, 1, 1);
+	ctrl_out(c, 0x01, 11, 0, 1, NULL, 0);			/* standard: not logged */
+	uvc_req(c, 0x01, 0x01, 1, 0, 333333, 26);
+	uvc_req(c, 0x01, 0x02, 1, 0, 333333, 26);
+	ok(ctl("uvclog 0", out, sizeof(out)) == 0 && !strcmp(out, expect),
+	   "SET_CURs in order with their values, a refused one marked, GETs only counted");
+	if (strcmp(out, expect))
+		printf("# got:\n%s", out);
+
+	/* the log belongs to the unit: a replug keeps it */
+	peer_free(c);
+	c = peer_new(HALF_COLOR, 61000);
+	uvc_req(c, 0x81, 0x04, 0, 2, 0, 2);
+	ok(ctl("uvclog 0", out, sizeof(out)) == 0 && !strncmp(out, "total 10\nct ae_mode 1\n", 22),
+	   "kept across replug (total 10)");
+	ok(ctl("uvclog 0 clear", out, sizeof(out)) == 0 && ctl("uvclog 0", out, sizeof(out)) == 0 &&
+	   !strcmp(out, "total 0\n"), "uvclog 0 clear");
+	ok(ctl("uvclog 0 junk", out, sizeof(out)) != 0 && ctl("uvclog 9", out, sizeof(out)) != 0 &&
+	   ctl("uvclog", out, sizeof(out)) != 0, "uvclog refuses a bad unit or argument");
+
+	/* the last UVCLOG_SIZE SET_CURs of 300 */
+	for (i = 0; i < 300; i++)
+		uvc_req(c, 0x01, 0x04, 0, 2, i % 256, 2);
+	uvc_req(c, 0x81, 0x04, 0, 2, 0, 2);
+	i = (unsigned int)ctl("uvclog 0", out, sizeof(out));
+	n = lines(out);
+	ok(i == 0 && n == UVCLOG_SIZE + 1 && !strncmp(out, "total 301\n", 10),
+	   "301 requests, 300 SET_CURs: the last %u (%u lines)", UVCLOG_SIZE, n);
+	l = strchr(out, '\n');
+	snprintf(want, sizeof(want), "\npu gain %u\n", 300 - UVCLOG_SIZE);
+	n = (unsigned int)strlen(out);
+	ok(l && !strncmp(l, want, strlen(want)) && n > 12 &&
+	   !strcmp(out + n - 12, "\npu gain 43\n"),
+	   "oldest kept first (SET_CUR %u), the newest (299 %% 256) last", 301 - UVCLOG_SIZE);
+	ok(settled(c), "vhci takes every reply%s%s", c->errors ? ": " : "", c->why);
+	peer_free(c);
+}
+
 /* ---- slow MCU ---- */
 
 static void test_mcudelay(void)
@@ -1560,6 +1650,7 @@ int main(void)
 	test_iso_faults();
 	test_side_log_faults();
 	test_cmdlog();
+	test_uvclog();
 	test_mcudelay();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -1282,6 +1282,59 @@ static void test_fault_mjpg_short_long(void)
 	emu_uvc_free(u);
 }
 
+/* the lines of the "uvclog" control command */
+static void test_describe_set(void)
+{
+	static const struct {
+		uint8_t ifnum, ent, cs;
+		uint16_t len;
+		uint8_t d[10];
+		const char *want;
+	} c[] = {
+		{ 0, 1, 0x02, 1, { 1 }, "ct ae_mode 1" },
+		{ 0, 1, 0x03, 1, { 0 }, "ct ae_priority 0" },
+		{ 0, 1, 0x04, 4, { 100 }, "ct exposure_abs 100" },
+		{ 0, 1, 0x04, 4, { 0xff, 0x3f }, "ct exposure_abs 16383" },
+		{ 0, 2, 0x01, 2, { 1 }, "pu backlight 1" },
+		{ 0, 2, 0x02, 2, { 0xfb, 0xff }, "pu brightness -5" },
+		{ 0, 2, 0x02, 2, { 0x80 }, "pu brightness 128" },
+		{ 0, 2, 0x02, 1, { 0xff }, "pu brightness 255" },	/* not its size */
+		{ 0, 2, 0x03, 2, { 5 }, "pu contrast 5" },
+		{ 0, 2, 0x04, 2, { 0x00, 0x01 }, "pu gain 256" },
+		{ 0, 2, 0x05, 1, { 1 }, "pu power_line 1" },
+		{ 0, 2, 0x07, 2, { 63 }, "pu saturation 63" },
+		{ 0, 2, 0x08, 2, { 4 }, "pu sharpness 4" },
+		{ 0, 2, 0x0a, 2, { 0x88, 0x13 }, "pu wb_temp 5000" },
+		{ 0, 2, 0x0b, 1, { 0 }, "pu wb_temp_auto 0" },
+		{ 0, 2, 0x06, 2, { 7 }, "pu 6 7" },			/* hue: absent */
+		{ 0, 3, 0x01, 1, { 9 }, "3 1 9" },			/* output terminal */
+		{ 0, 0, 0x02, 1, { 5 }, "0 2 5" },			/* VC interface */
+		{ 0, 9, 0x02, 0, { 0 }, "9 2 0" },
+		{ 1, 0, 0x01, 26, { 1, 0, 1, 1, 0x15, 0x16, 0x05, 0 }, "vs probe 1 1 333333" },
+		{ 1, 0, 0x02, 34, { 0, 0, 3, 1, 0x2a, 0x2c, 0x0a, 0 }, "vs commit 3 1 666666" },
+		{ 1, 0, 0x01, 3, { 1, 0, 2 }, "vs probe 2 - -" },
+		{ 1, 0, 0x01, 0, { 0 }, "vs probe - - -" },
+		{ 1, 0, 0x03, 10, { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 }, "vs 3 578437695752307201" },
+		{ 1, 4, 0x01, 1, { 2 }, "4 1 2" },
+	};
+	char out[96];
+
+	for (unsigned int i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		uint8_t s[8] = { 0x21, SET_CUR, 0, c[i].cs, c[i].ifnum, c[i].ent,
+				 (uint8_t)c[i].len, 0 };
+		int n = emu_uvc_describe_set(s, c[i].d, c[i].len, out, sizeof(out));
+
+		CHECK(n == (int)strlen(c[i].want) && !strcmp(out, c[i].want), "%s: got \"%s\"",
+		      c[i].want, out);
+	}
+	{
+		uint8_t s[8] = { 0x21, SET_CUR, 0, 0x0a, 0, 2, 2, 0 }, d[2] = { 0x88, 0x13 };
+
+		CHECK(emu_uvc_describe_set(s, d, 2, out, 8) == 15 && !strcmp(out, "pu wb_t"),
+		      "truncated to the buffer, length of the whole line returned");
+	}
+}
+
 static void test_garbage_requests(void)
 {
 	struct emu_uvc *u = emu_uvc_new("000123456789", 0);
@@ -1340,6 +1393,7 @@ static const struct tcase cases[] = {
 	{ "fault_short", test_fault_short },
 	{ "fault_long", test_fault_long },
 	{ "fault_mjpg_short_long", test_fault_mjpg_short_long },
+	{ "describe_set", test_describe_set },
 	{ "garbage_requests", test_garbage_requests },
 };
 

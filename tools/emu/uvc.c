@@ -4,6 +4,7 @@
  * isochronous payload writer.
  */
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -832,6 +833,75 @@ static int unit_request(struct emu_uvc *u, uint8_t unit, uint8_t req, uint8_t cs
 		n = len;
 	memcpy(data, buf, n);
 	return (int)n;
+}
+
+static const char *sel_name(uint8_t ifnum, uint8_t ent, uint8_t cs)
+{
+	static const struct { uint8_t ifnum, ent, cs; const char *name; } names[] = {
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_CT, CT_AE_MODE, "ae_mode" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_CT, CT_AE_PRIORITY, "ae_priority" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_CT, CT_EXPOSURE_ABS, "exposure_abs" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_BACKLIGHT, "backlight" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_BRIGHTNESS, "brightness" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_CONTRAST, "contrast" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_GAIN, "gain" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_POWER_LINE, "power_line" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_SATURATION, "saturation" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_SHARPNESS, "sharpness" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_WB_TEMP, "wb_temp" },
+		{ EMU_UVC_IF_VC, EMU_UVC_ID_PU, PU_WB_TEMP_AUTO, "wb_temp_auto" },
+		{ EMU_UVC_IF_VS, 0, VS_PROBE, "probe" },
+		{ EMU_UVC_IF_VS, 0, VS_COMMIT, "commit" },
+	};
+	unsigned int i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].ifnum == ifnum && names[i].ent == ent && names[i].cs == cs)
+			return names[i].name;
+	return NULL;
+}
+
+int emu_uvc_describe_set(const uint8_t setup[8], const uint8_t *data, size_t len, char *out,
+			 size_t cap)
+{
+	uint8_t ifnum = setup[4], ent = setup[5], cs = setup[3];
+	const char *sel = sel_name(ifnum, ent, cs);
+	const struct cdef *c = ifnum == EMU_UVC_IF_VC ? cdef_find(ent, cs) : NULL;
+	char e[8], sn[8];
+	uint64_t v = 0;
+	size_t i, n = len < 8 ? len : 8;
+
+	if (ifnum == EMU_UVC_IF_VS && ent == 0)
+		snprintf(e, sizeof(e), "vs");
+	else if (ifnum == EMU_UVC_IF_VC && ent == EMU_UVC_ID_CT)
+		snprintf(e, sizeof(e), "ct");
+	else if (ifnum == EMU_UVC_IF_VC && ent == EMU_UVC_ID_PU)
+		snprintf(e, sizeof(e), "pu");
+	else
+		snprintf(e, sizeof(e), "%u", ent);
+	if (!sel) {
+		snprintf(sn, sizeof(sn), "%u", cs);
+		sel = sn;
+	}
+	if (ifnum == EMU_UVC_IF_VS && ent == 0 && (cs == VS_PROBE || cs == VS_COMMIT)) {
+		char f[8] = "-", r[8] = "-", iv[16] = "-";
+
+		if (len > 2)
+			snprintf(f, sizeof(f), "%u", data[2]);
+		if (len > 3)
+			snprintf(r, sizeof(r), "%u", data[3]);
+		if (len >= 8)
+			snprintf(iv, sizeof(iv), "%u", get32(data + 4));
+		return snprintf(out, cap, "%s %s %s %s %s", e, sel, f, r, iv);
+	}
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)data[i] << (8 * i);
+	if (c && c->is_signed && len == c->size) {
+		int64_t sv = c->size == 1 ? (int8_t)v : c->size == 2 ? (int16_t)v : (int32_t)v;
+
+		return snprintf(out, cap, "%s %s %lld", e, sel, (long long)sv);
+	}
+	return snprintf(out, cap, "%s %s %llu", e, sel, (unsigned long long)v);
 }
 
 static int content_prepare(struct emu_uvc *u, const struct probe *p)

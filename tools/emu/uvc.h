@@ -72,6 +72,20 @@ int emu_uvc_config_descs(struct emu_uvc *u, uint8_t *buf, size_t cap);
  */
 int emu_uvc_control(struct emu_uvc *u, const uint8_t setup[8], uint8_t *data);
 
+/*
+ * Describe a SET_CUR class request for a log: "ENTITY SELECTOR VALUE" where
+ * ENTITY is ct, pu, vs (interface 1) or the decimal entity id, SELECTOR the
+ * control's name (ae_mode, ae_priority, exposure_abs, backlight, brightness,
+ * contrast, gain, power_line, saturation, sharpness, wb_temp, wb_temp_auto,
+ * probe, commit) or its decimal selector, VALUE the first min(@len, 8) data
+ * bytes little-endian in decimal (signed for a signed control of its size);
+ * probe and commit give "bFormatIndex bFrameIndex dwFrameInterval" instead
+ * ("-" for a field the data does not reach).  @data holds at least
+ * min(@len, 8) bytes.  Returns what snprintf() returns.
+ */
+int emu_uvc_describe_set(const uint8_t setup[8], const uint8_t *data, size_t len, char *out,
+			 size_t cap);
+
 /* SET_INTERFACE on interface 1.  Returns 0, or -1 for an unknown alt. */
 int emu_uvc_set_alt(struct emu_uvc *u, unsigned int alt);
 

@@ -577,6 +577,107 @@ static void test_controls(void)
 	emu_uvc_free(u);
 }
 
+/*
+ * Every control the CT and PU descriptors advertise (bmControls) answers
+ * GET_INFO/LEN/CUR/DEF/RES (and MIN/MAX except AE mode) with exactly its
+ * size and consistent values; every control they do not advertise stalls
+ * with "invalid control".
+ */
+static void test_control_answers(void)
+{
+	/* bmControls bit -> selector (UVC 1.5 tables 3-6 and 3-8; -1 reserved) */
+	static const int ct_sel[19] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x09, 0x0a,
+					0x0b, 0x0c, 0x0d, 0x0e, 0x0f, 0x10, -1, -1, 0x08, 0x11 };
+	static const int pu_sel[16] = { 0x02, 0x03, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0c, 0x01,
+					0x04, 0x05, 0x10, 0x0b, 0x0d, 0x0e, 0x0f };
+	struct emu_uvc *u = emu_uvc_new("000123456789", 0);
+	static uint8_t b[8192];
+	int n = emu_uvc_config_descs(u, b, sizeof(b));
+	uint32_t ct_bm = 0, pu_bm = 0;
+	unsigned int advertised = 0, checked = 0;
+
+	for (int i = 0; n > 0 && i + 3 <= n && b[i] >= 2; i += b[i]) {
+		if (b[i + 1] == 0x24 && b[i + 2] == 0x02 && b[i] >= 18 && b[i + 14] == 3)
+			ct_bm = b[i + 15] | b[i + 16] << 8 | (uint32_t)b[i + 17] << 16;
+		if (b[i + 1] == 0x24 && b[i + 2] == 0x05 && b[i] >= 10 && b[i + 7] == 2)
+			pu_bm = b[i + 8] | b[i + 9] << 8;
+	}
+	CHECK(ct_bm && pu_bm, "CT and PU bmControls found (%#x, %#x)", ct_bm, pu_bm);
+	for (unsigned int k = 0; k < 19 + 16; k++) {
+		bool ct = k < 19;
+		unsigned int bit = ct ? k : k - 19;
+		int cs = ct ? ct_sel[bit] : pu_sel[bit];
+		uint8_t ent = ct ? 1 : 2, d[8];
+		bool adv = ((ct ? ct_bm : pu_bm) >> bit) & 1;
+		const struct want_ctrl *w = NULL;
+		int64_t info, len, cur, def, res, mn, mx;
+
+		if (cs < 0)
+			continue;
+		if (!adv) {
+			CHECK(req(u, GET_INFO, (uint8_t)cs, 0, ent, 1, d) == -1 && err_code(u) == 6,
+			      "%s selector %d not advertised: stalls, invalid control",
+			      ct ? "CT" : "PU", cs);
+			continue;
+		}
+		advertised++;
+		for (unsigned int i = 0; i < sizeof(want_ctrls) / sizeof(want_ctrls[0]); i++)
+			if (want_ctrls[i].ent == ent && want_ctrls[i].cs == cs)
+				w = &want_ctrls[i];
+		CHECK(get_num(u, GET_INFO, ent, (uint8_t)cs, 1, &info) == 0 && (info & 3) == 3,
+		      "%u/%d GET_INFO: GET and SET", ent, cs);
+		CHECK(get_num(u, GET_LEN, ent, (uint8_t)cs, 2, &len) == 0 && len >= 1 && len <= 4,
+		      "%u/%d GET_LEN", ent, cs);
+		if (len < 1 || len > 4)
+			continue;
+		/* asked for more, each answers exactly its size */
+		CHECK(req(u, GET_CUR, (uint8_t)cs, 0, ent, 8, d) == len, "%u/%d CUR size", ent, cs);
+		CHECK(req(u, GET_DEF, (uint8_t)cs, 0, ent, 8, d) == len, "%u/%d DEF size", ent, cs);
+		CHECK(req(u, GET_RES, (uint8_t)cs, 0, ent, 8, d) == len, "%u/%d RES size", ent, cs);
+		get_num(u, GET_CUR, ent, (uint8_t)cs, (unsigned int)len, &cur);
+		get_num(u, GET_DEF, ent, (uint8_t)cs, (unsigned int)len, &def);
+		get_num(u, GET_RES, ent, (uint8_t)cs, (unsigned int)len, &res);
+		if (ct && cs == 0x02) {
+			/* AE mode: a bitmap, RES = supported modes, no MIN/MAX */
+			CHECK(len == 1 && res == 0x09 && (def & res) == def && !(def & (def - 1)) &&
+			      cur == def, "AE mode RES %#llx DEF %#llx", (long long)res,
+			      (long long)def);
+			CHECK(req(u, GET_MIN, 0x02, 0, 1, 1, d) == -1 && err_code(u) == 7 &&
+			      req(u, GET_MAX, 0x02, 0, 1, 1, d) == -1 && err_code(u) == 7,
+			      "AE mode MIN/MAX stall (invalid request)");
+			checked++;
+			continue;
+		}
+		CHECK(w != NULL, "%u/%d advertised and in the expected table", ent, cs);
+		CHECK(req(u, GET_MIN, (uint8_t)cs, 0, ent, 8, d) == len &&
+		      req(u, GET_MAX, (uint8_t)cs, 0, ent, 8, d) == len, "%u/%d MIN/MAX size",
+		      ent, cs);
+		get_num(u, GET_MIN, ent, (uint8_t)cs, (unsigned int)len, &mn);
+		get_num(u, GET_MAX, ent, (uint8_t)cs, (unsigned int)len, &mx);
+		CHECK(res > 0 && mn <= def && def <= mx && (def - mn) % res == 0 &&
+		      (mx - mn) % res == 0, "%u/%d MIN %lld DEF %lld MAX %lld RES %lld", ent, cs,
+		      (long long)mn, (long long)def, (long long)mx, (long long)res);
+		if (w)
+			CHECK(len == w->size && mn == w->min && mx == w->max && res == w->res &&
+			      def == w->def, "%u/%d as documented", ent, cs);
+		if (!(info & 0x04))
+			CHECK(cur == def, "%u/%d power-on CUR %lld = DEF", ent, cs, (long long)cur);
+		checked++;
+	}
+	CHECK(advertised == 12 && checked == 12 &&
+	      advertised == 1 + sizeof(want_ctrls) / sizeof(want_ctrls[0]),
+	      "12 controls advertised and answering (%u, %u)", advertised, checked);
+
+	/* exposure time absolute is in 100 us: the SDK's table (500 us .. 133.33 ms) fits */
+	CHECK(set_num(u, 1, 0x02, 1, 0x01) == 0 && set_num(u, 1, 0x04, 4, 5) == 0 &&
+	      emu_uvc_exposure_100ns(u) == 5000, "5 x 100 us = 0.5 ms (%u x 100 ns)",
+	      emu_uvc_exposure_100ns(u));
+	CHECK(vs_set(u, 2, 1, 1, 2000000, 26) == 0 && set_num(u, 1, 0x04, 4, 1333) == 0 &&
+	      emu_uvc_exposure_100ns(u) == 1333000, "1333 x 100 us at 5 fps = 133.3 ms (%u)",
+	      emu_uvc_exposure_100ns(u));
+	emu_uvc_free(u);
+}
+
 /* ------------------------------------------------------------------------
  * payloads
  */
@@ -1377,6 +1478,7 @@ static const struct tcase cases[] = {
 	{ "descriptors", test_descriptors },
 	{ "probe_commit", test_probe_commit },
 	{ "controls", test_controls },
+	{ "control_answers", test_control_answers },
 	{ "payload_yuy2", test_payload_yuy2 },
 	{ "payload_nv12", test_payload_nv12 },
 	{ "mjpg_720", test_mjpg_720 },

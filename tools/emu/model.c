@@ -186,6 +186,8 @@ static int64_t color_exposure_ns(const struct unit *u)
 		if (e)
 			return (int64_t)e * 100;
 	}
+#else
+	(void)u;
 #endif
 	return (int64_t)opts.color_exposure_us * 1000;
 }

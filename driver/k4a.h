@@ -16,7 +16,7 @@
  *   unit->jack_refresh  ->  mcu->lock  ->  unit->jack_slock
  *   unit->lock  ->  k4a_cfg_lock
  *   vnode->lock  ->  unit->lock  ->  unit->slock
- *   vnode->lock  ->  color->ctrl_lock
+ *   vnode->lock  ->  cam.ctrls.lock  ->  unit->lock
  * k4a_lock is held only for list operations and unit creation, never while
  * a unit's files are removed: teardown unlinks the unit under k4a_lock,
  * marks it dead, and does the slow part without it. Sysfs, debugfs and (in
@@ -56,6 +56,9 @@
 #define K4A_EP_COLOR_RSP_IN	0x83
 
 #define K4A_CID_LEN		16
+
+/* Colour controls of the driver's table (k4a_color.c). */
+#define K4A_COLOR_CTRLS		11
 #define K4A_MAX_CLAIMED		4
 
 /* Every stage of a command gets this long (as the vendor host does). */
@@ -187,9 +190,6 @@ struct k4a_vnode {
 #define K4A_COLOR_URBS		5
 #define K4A_COLOR_PACKETS	32
 
-/* Colour controls: UVC entity, selector, V4L2 id (k4a_color.c). */
-#define K4A_COLOR_CTRLS		12
-
 /**
  * struct k4a_color - the colour camera's V4L2 side
  * @video: the image node
@@ -198,11 +198,11 @@ struct k4a_vnode {
  * @vs: the VideoStreaming interface (a reference is held by the half)
  * @vc_ifnum: VideoControl interface number
  * @ep: address of the isochronous video endpoint
- * @ctrls: control handler of @video
- * @ctrl_lock: serialises UVC control requests; protects @ctrl_val
- * @ctrl_val: control values applied to the device, kept across replugs by
- *            serial (k4a_color.c)
- * @ctrl_valid: bit i: @ctrl_val[i] holds a value set by the application
+ * @vc: ids of the VideoControl entities; constant after creation
+ * @ctrls: control handler of @video; its lock serialises the UVC control
+ *         requests
+ * @ctrl: the controls, indexed like the driver's control table (NULL if
+ *        the device does not offer one)
  * @mode: index into k4a_color_mode_get() of the current format; @video.lock
  *        to change, unit->lock to read at start
  * @fps: current frame rate; as @mode
@@ -227,10 +227,9 @@ struct k4a_color {
 	struct usb_interface *vs;
 	u8 vc_ifnum;
 	u8 ep;
+	struct k4a_uvc_vc vc;
 	struct v4l2_ctrl_handler ctrls;
-	struct mutex ctrl_lock;	/* see kernel-doc */
-	s32 ctrl_val[K4A_COLOR_CTRLS];
-	u32 ctrl_valid;
+	struct v4l2_ctrl *ctrl[K4A_COLOR_CTRLS];
 	u32 mode;
 	u32 fps;
 	u32 sizeimage;
@@ -349,16 +348,21 @@ struct k4a_stream {
 };
 
 /**
- * struct k4a_sync_cfg - wired sync configuration of a unit
+ * struct k4a_sync_cfg - configuration of a unit, kept across replugs
  * @mode: standalone, master or subordinate
  * @sub_delay_us: subordinate delay off master, microseconds, quantised to
  *                the 90 kHz device clock; 0 unless @mode is subordinate
  * @depth_delay_us: depth delay off colour, microseconds, quantised
+ * @ctrl_set: bit i: the application set colour control i (k4a_color.c's
+ *            table) to @ctrl_val[i]
+ * @ctrl_val: colour control values
  */
 struct k4a_sync_cfg {
 	enum k4a_sync_mode mode;
 	s32 sub_delay_us;
 	s32 depth_delay_us;
+	u32 ctrl_set;
+	s32 ctrl_val[K4A_COLOR_CTRLS];
 };
 
 /* Bits of &struct k4a_unit.flags. */
@@ -479,6 +483,7 @@ int k4a_color_init(struct k4a_unit *unit);
 void k4a_color_cleanup(struct k4a_unit *unit);
 int k4a_color_hw_start(struct k4a_unit *unit);
 void k4a_color_hw_stop(struct k4a_unit *unit);
+void k4a_color_ctrl_save(struct k4a_unit *unit, unsigned int idx, s32 val);
 int k4a_color_register(struct k4a_unit *unit);
 void k4a_color_unregister(struct k4a_unit *unit);
 

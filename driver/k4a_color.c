@@ -305,10 +305,7 @@ static int k4a_color_enum_frameintervals(struct file *file, void *fh,
 	if (idx < 0)
 		return idx;
 	/* Shortest interval first. */
-	for (i = 0; (f = k4a_fps_get(i)); i++)
-		;
-	while (i--) {
-		f = k4a_fps_get(i);
+	for (i = 0; (f = k4a_fps_get(i)); i++) {
 		if (!(cam->uvcd.mode[idx].fps_mask & BIT(i)))
 			continue;
 		if (n++ == fi->index) {
@@ -625,22 +622,6 @@ static int k4a_vs_ctrl(struct k4a_unit *unit, u8 req, u8 cs, void *data,
 	return ret == len ? 0 : -EPROTO;
 }
 
-/* bcdUVC of the VideoControl header; 0 if not found. */
-static u16 k4a_uvc_version(struct usb_interface *vc)
-{
-	const u8 *p = vc->altsetting[0].extra;
-	int left = vc->altsetting[0].extralen;
-
-	while (left >= 2 && p[0] >= 2 && p[0] <= left) {
-		if (p[0] >= 5 && p[1] == USB_DT_CS_INTERFACE &&
-		    p[2] == UVC_VC_HEADER)
-			return k4a_get_le16(p + 3);
-		left -= p[0];
-		p += p[0];
-	}
-	return 0;
-}
-
 /*
  * Probe and commit the current mode. Returns the device's
  * dwMaxPayloadTransferSize in *payload after checking what it answered.
@@ -649,8 +630,8 @@ static int k4a_color_commit(struct k4a_unit *unit, u32 *payload)
 {
 	struct k4a_color *cam = &unit->cam;
 	const struct k4a_uvcd_mode *dm = &cam->uvcd.mode[cam->mode];
-	u16 len = k4a_uvc_version(unit->color->intf) >= 0x0110 ?
-		  K4A_PROBE_LEN_11 : K4A_PROBE_LEN_10;
+	u16 len = cam->vc.bcd_uvc >= 0x0110 ? K4A_PROBE_LEN_11 :
+		  K4A_PROBE_LEN_10;
 	u32 frame_size = k4a_mode_frame_size(k4a_color_mode_get(cam->mode));
 	u32 max_frame;
 	u8 *buf;
@@ -886,6 +867,340 @@ void k4a_color_hw_stop(struct k4a_unit *unit)
 	spin_unlock_irq(&unit->slock);
 }
 
+/* ---- controls ---- */
+
+/* UVC AE mode bits (CT_AE_MODE_CONTROL). */
+#define K4A_AE_MANUAL		0x01
+#define K4A_AE_APERTURE		0x08
+
+/* Request codes of UVC class control requests (UVC 1.5, table A-8). */
+#define K4A_UVC_GET_INFO_BITS_GET	0x01
+#define K4A_UVC_GET_INFO_BITS_SET	0x02
+
+enum k4a_ctrl_entity { K4A_ENT_CT, K4A_ENT_PU };
+
+/**
+ * struct k4a_ctrl_map - one V4L2 control and the UVC control behind it
+ * @cid: V4L2 control id
+ * @ent: Camera Terminal or Processing Unit
+ * @sel: UVC control selector
+ * @size: bytes of the UVC value
+ */
+struct k4a_ctrl_map {
+	u32 cid;
+	enum k4a_ctrl_entity ent;
+	u8 sel;
+	u8 size;
+};
+
+/*
+ * The table order matters: each auto control comes right before the
+ * manual control it clusters with, and a replug restores the values in
+ * this order (the power line frequency, whose table the exposure snaps to,
+ * and the auto modes before the values they govern).
+ */
+enum {
+	K4A_CTRL_PLF,		/* first: the exposure snaps to its table */
+	K4A_CTRL_EXP_AUTO,
+	K4A_CTRL_EXP_ABS,
+	K4A_CTRL_WB_AUTO,
+	K4A_CTRL_WB_TEMP,
+};
+
+static const struct k4a_ctrl_map k4a_ctrl_maps[K4A_COLOR_CTRLS] = {
+	[K4A_CTRL_PLF] = { V4L2_CID_POWER_LINE_FREQUENCY, K4A_ENT_PU,
+			   UVC_PU_POWER_LINE_FREQUENCY_CONTROL, 1 },
+	[K4A_CTRL_EXP_AUTO] = { V4L2_CID_EXPOSURE_AUTO, K4A_ENT_CT,
+				UVC_CT_AE_MODE_CONTROL, 1 },
+	[K4A_CTRL_EXP_ABS] = { V4L2_CID_EXPOSURE_ABSOLUTE, K4A_ENT_CT,
+			       UVC_CT_EXPOSURE_TIME_ABSOLUTE_CONTROL, 4 },
+	[K4A_CTRL_WB_AUTO] = { V4L2_CID_AUTO_WHITE_BALANCE, K4A_ENT_PU,
+			       UVC_PU_WHITE_BALANCE_TEMPERATURE_AUTO_CONTROL,
+			       1 },
+	[K4A_CTRL_WB_TEMP] = { V4L2_CID_WHITE_BALANCE_TEMPERATURE, K4A_ENT_PU,
+			       UVC_PU_WHITE_BALANCE_TEMPERATURE_CONTROL, 2 },
+	{ V4L2_CID_BRIGHTNESS, K4A_ENT_PU, UVC_PU_BRIGHTNESS_CONTROL, 2 },
+	{ V4L2_CID_CONTRAST, K4A_ENT_PU, UVC_PU_CONTRAST_CONTROL, 2 },
+	{ V4L2_CID_SATURATION, K4A_ENT_PU, UVC_PU_SATURATION_CONTROL, 2 },
+	{ V4L2_CID_SHARPNESS, K4A_ENT_PU, UVC_PU_SHARPNESS_CONTROL, 2 },
+	{ V4L2_CID_GAIN, K4A_ENT_PU, UVC_PU_GAIN_CONTROL, 2 },
+	{ V4L2_CID_BACKLIGHT_COMPENSATION, K4A_ENT_PU,
+	  UVC_PU_BACKLIGHT_COMPENSATION_CONTROL, 2 },
+};
+
+/* One UVC control request on the VideoControl interface. */
+static int k4a_uvc_ctrl_req(struct k4a_unit *unit, u8 req, unsigned int idx,
+			    s32 *val)
+{
+	const struct k4a_ctrl_map *m = &k4a_ctrl_maps[idx];
+	struct k4a_color *cam = &unit->cam;
+	struct usb_device *udev = unit->color->udev;
+	u8 ent = m->ent == K4A_ENT_CT ? cam->vc.ct_id : cam->vc.pu_id;
+	bool in = req & 0x80;
+	u16 len = req == UVC_GET_INFO ? 1 : m->size;
+	u8 *buf;
+	int ret;
+
+	if (k4a_unit_dead(unit))
+		return -ENODEV;
+	buf = kzalloc(4, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	if (!in)
+		k4a_put_le32(buf, *val);
+	ret = usb_control_msg(udev, in ? usb_rcvctrlpipe(udev, 0) :
+			      usb_sndctrlpipe(udev, 0), req,
+			      USB_TYPE_CLASS | USB_RECIP_INTERFACE |
+			      (in ? USB_DIR_IN : USB_DIR_OUT), m->sel << 8,
+			      ent << 8 | cam->vc_ifnum, buf, len,
+			      K4A_UVC_CTRL_TIMEOUT_MS);
+	if (ret >= 0 && ret != len)
+		ret = -EPROTO;
+	if (ret >= 0 && in) {
+		switch (len) {
+		case 1:
+			*val = buf[0];
+			break;
+		case 2:
+			/* Brightness is signed in UVC; the camera's range is
+			 * 0..255, other 2-byte controls are unsigned.
+			 */
+			*val = m->sel == UVC_PU_BRIGHTNESS_CONTROL ?
+			       (s16)k4a_get_le16(buf) : k4a_get_le16(buf);
+			break;
+		default:
+			*val = (s32)min_t(u32, k4a_get_le32(buf), S32_MAX);
+			break;
+		}
+	}
+	kfree(buf);
+	return ret < 0 ? ret : 0;
+}
+
+static unsigned int k4a_ctrl_idx(struct k4a_color *cam, struct v4l2_ctrl *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < K4A_COLOR_CTRLS; i++)
+		if (cam->ctrl[i] == c)
+			return i;
+	return K4A_COLOR_CTRLS;
+}
+
+/* The exposure the camera will use for a value in 100 us units. */
+static s32 k4a_exposure_snap(struct k4a_color *cam, s32 val)
+{
+	struct v4l2_ctrl *plf = cam->ctrl[K4A_CTRL_PLF];
+	bool hz50 = plf && plf->val == V4L2_CID_POWER_LINE_FREQUENCY_50HZ;
+	u32 us = k4a_color_exposure_snap(val * 100, hz50, cam->fps);
+	struct v4l2_ctrl *abs = cam->ctrl[K4A_CTRL_EXP_ABS];
+
+	return clamp_t(s32, us / 100, abs->minimum, abs->maximum);
+}
+
+static struct k4a_color *k4a_ctrl_cam(struct v4l2_ctrl *c)
+{
+	return container_of(c->handler, struct k4a_color, ctrls);
+}
+
+static int k4a_try_ctrl(struct v4l2_ctrl *c)
+{
+	struct k4a_color *cam = k4a_ctrl_cam(c);
+	struct v4l2_ctrl *abs = cam->ctrl[K4A_CTRL_EXP_ABS];
+
+	if (abs && (c == abs || c == cam->ctrl[K4A_CTRL_EXP_AUTO]))
+		abs->val = k4a_exposure_snap(cam, abs->val);
+	return 0;
+}
+
+static int k4a_g_volatile_ctrl(struct v4l2_ctrl *c)
+{
+	struct k4a_color *cam = k4a_ctrl_cam(c);
+	struct k4a_unit *unit = k4a_cam_unit(cam);
+	unsigned int i;
+	int ret;
+
+	/* The auto controls' partners: what the camera chose. */
+	for (i = 0; i < c->ncontrols; i++) {
+		struct v4l2_ctrl *m = c->cluster[i];
+		unsigned int idx = k4a_ctrl_idx(cam, m);
+		s32 v;
+
+		if (!m || !(m->flags & V4L2_CTRL_FLAG_VOLATILE) ||
+		    idx >= K4A_COLOR_CTRLS)
+			continue;
+		ret = k4a_uvc_ctrl_req(unit, UVC_GET_CUR, idx, &v);
+		if (ret)
+			return ret;
+		m->val = clamp_t(s32, v, m->minimum, m->maximum);
+	}
+	return 0;
+}
+
+/* Remember a value for a replug of the same serial. */
+static void k4a_ctrl_remember(struct k4a_unit *unit, unsigned int idx, s32 v)
+{
+	mutex_lock(&unit->lock);
+	unit->cfg.ctrl_set |= BIT(idx);
+	unit->cfg.ctrl_val[idx] = v;
+	k4a_cfg_save(unit->serial, &unit->cfg);
+	mutex_unlock(&unit->lock);
+}
+
+static int k4a_ctrl_write(struct k4a_unit *unit, unsigned int idx, s32 v)
+{
+	s32 dev = v;
+	int ret;
+
+	if (idx == K4A_CTRL_EXP_AUTO)
+		dev = v == V4L2_EXPOSURE_MANUAL ? K4A_AE_MANUAL :
+		      K4A_AE_APERTURE;
+	ret = k4a_uvc_ctrl_req(unit, UVC_SET_CUR, idx, &dev);
+	if (!ret)
+		k4a_ctrl_remember(unit, idx, v);
+	return ret;
+}
+
+static int k4a_s_ctrl(struct v4l2_ctrl *c)
+{
+	struct k4a_color *cam = k4a_ctrl_cam(c);
+	struct k4a_unit *unit = k4a_cam_unit(cam);
+	unsigned int i;
+	int ret;
+
+	/* A cluster: the auto control (its master) first, then the manual
+	 * value, which the camera takes only in manual mode (also when the
+	 * mode just became manual: the value the camera chose stays).
+	 */
+	for (i = 0; i < c->ncontrols; i++) {
+		struct v4l2_ctrl *m = c->cluster[i];
+		unsigned int idx = k4a_ctrl_idx(cam, m);
+		bool write;
+
+		if (!m || idx >= K4A_COLOR_CTRLS)
+			continue;
+		if (!i || !c->is_auto)
+			write = m->is_new;
+		else
+			write = c->val == c->manual_mode_value &&
+				(m->is_new || c->is_new);
+		if (!write)
+			continue;
+		ret = k4a_ctrl_write(unit, idx, m->val);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static const struct v4l2_ctrl_ops k4a_ctrl_ops = {
+	.g_volatile_ctrl = k4a_g_volatile_ctrl,
+	.try_ctrl = k4a_try_ctrl,
+	.s_ctrl = k4a_s_ctrl,
+};
+
+/* One control from the device's ranges; NULL if it does not offer it. */
+static struct v4l2_ctrl *k4a_ctrl_new(struct k4a_unit *unit,
+				      unsigned int idx)
+{
+	const struct k4a_ctrl_map *m = &k4a_ctrl_maps[idx];
+	struct k4a_color *cam = &unit->cam;
+	struct v4l2_ctrl_handler *h = &cam->ctrls;
+	s32 info, min, max, res, def;
+	struct v4l2_ctrl *c;
+	u64 skip;
+
+	if (!(m->ent == K4A_ENT_CT ? cam->vc.ct_id : cam->vc.pu_id))
+		return NULL;
+	if (k4a_uvc_ctrl_req(unit, UVC_GET_INFO, idx, &info) ||
+	    (info & (K4A_UVC_GET_INFO_BITS_GET | K4A_UVC_GET_INFO_BITS_SET)) !=
+	    (K4A_UVC_GET_INFO_BITS_GET | K4A_UVC_GET_INFO_BITS_SET) ||
+	    k4a_uvc_ctrl_req(unit, UVC_GET_DEF, idx, &def))
+		goto none;
+
+	switch (idx) {
+	case K4A_CTRL_EXP_AUTO:
+		/* GET_RES is the bitmap of AE modes the camera has. */
+		if (k4a_uvc_ctrl_req(unit, UVC_GET_RES, idx, &res) ||
+		    (res & (K4A_AE_MANUAL | K4A_AE_APERTURE)) !=
+		    (K4A_AE_MANUAL | K4A_AE_APERTURE))
+			goto none;
+		max = V4L2_EXPOSURE_APERTURE_PRIORITY;
+		return v4l2_ctrl_new_std_menu(h, &k4a_ctrl_ops, m->cid, max,
+					      ~(BIT(V4L2_EXPOSURE_MANUAL) |
+						BIT(max)),
+					      def & K4A_AE_MANUAL ?
+					      V4L2_EXPOSURE_MANUAL : max);
+	case K4A_CTRL_PLF:
+		/* The vendor host offers 50 and 60 Hz only. */
+		max = V4L2_CID_POWER_LINE_FREQUENCY_60HZ;
+		if (def != V4L2_CID_POWER_LINE_FREQUENCY_50HZ)
+			def = max;
+		skip = BIT(V4L2_CID_POWER_LINE_FREQUENCY_DISABLED);
+		return v4l2_ctrl_new_std_menu(h, &k4a_ctrl_ops, m->cid, max,
+					      skip, def);
+	default:
+		break;
+	}
+	if (k4a_uvc_ctrl_req(unit, UVC_GET_MIN, idx, &min) ||
+	    k4a_uvc_ctrl_req(unit, UVC_GET_MAX, idx, &max) ||
+	    k4a_uvc_ctrl_req(unit, UVC_GET_RES, idx, &res))
+		goto none;
+	if (m->size == 1) {
+		/* A boolean: the auto white balance switch. */
+		min = 0;
+		max = 1;
+		res = 1;
+		def = !!def;
+	}
+	if (min > max || res < 1 || def < min || def > max) {
+		dev_notice(&unit->dev,
+			   "color: control %#x has a bad range (%d..%d/%d, default %d), left out\n",
+			   m->cid, min, max, res, def);
+		return NULL;
+	}
+	c = v4l2_ctrl_new_std(h, &k4a_ctrl_ops, m->cid, min, max, res, def);
+	return c;
+none:
+	dev_dbg(&unit->dev, "color: control %#x not offered\n", m->cid);
+	return NULL;
+}
+
+/* Create the controls, cluster the auto ones, restore remembered values. */
+static int k4a_color_ctrls_init(struct k4a_unit *unit)
+{
+	struct k4a_color *cam = &unit->cam;
+	struct v4l2_ctrl_handler *h = &cam->ctrls;
+	unsigned int i;
+	int ret;
+
+	v4l2_ctrl_handler_init(h, K4A_COLOR_CTRLS);
+	for (i = 0; i < K4A_COLOR_CTRLS; i++)
+		cam->ctrl[i] = k4a_ctrl_new(unit, i);
+	ret = h->error;
+	if (ret) {
+		memset(cam->ctrl, 0, sizeof(cam->ctrl));
+		return ret;
+	}
+	if (cam->ctrl[K4A_CTRL_EXP_AUTO] && cam->ctrl[K4A_CTRL_EXP_ABS])
+		v4l2_ctrl_auto_cluster(2, &cam->ctrl[K4A_CTRL_EXP_AUTO],
+				       V4L2_EXPOSURE_MANUAL, true);
+	if (cam->ctrl[K4A_CTRL_WB_AUTO] && cam->ctrl[K4A_CTRL_WB_TEMP])
+		v4l2_ctrl_auto_cluster(2, &cam->ctrl[K4A_CTRL_WB_AUTO], 0,
+				       true);
+
+	for (i = 0; i < K4A_COLOR_CTRLS; i++) {
+		if (!cam->ctrl[i] || !(unit->cfg.ctrl_set & BIT(i)))
+			continue;
+		ret = v4l2_ctrl_s_ctrl(cam->ctrl[i], unit->cfg.ctrl_val[i]);
+		if (ret)
+			dev_notice(&unit->dev,
+				   "color: control %#x not restored (%d)\n",
+				   k4a_ctrl_maps[i].cid, ret);
+	}
+	return 0;
+}
+
 /* ---- node ---- */
 
 static u32 k4a_color_sizeimage(struct k4a_vnode *node)
@@ -963,12 +1278,12 @@ int k4a_color_init(struct k4a_unit *unit)
 {
 	struct k4a_color *cam = &unit->cam;
 	struct usb_interface *vs = k4a_color_vs(unit->color);
+	struct usb_host_interface *vc;
 	u32 i, fps;
 	int ret;
 
 	k4a_vnode_init(&cam->video, unit, &k4a_color_ops, "video_color");
 	k4a_vnode_init(&cam->meta, unit, &k4a_meta_ops, "meta_color");
-	mutex_init(&cam->ctrl_lock);
 	if (!vs)
 		return -ENODEV;
 	ret = k4a_uvcd_parse(vs->altsetting[0].extra,
@@ -982,7 +1297,10 @@ int k4a_color_init(struct k4a_unit *unit)
 		return -ENODEV;
 	}
 	cam->vs = vs;
-	cam->vc_ifnum = unit->color->intf->altsetting[0].desc.bInterfaceNumber;
+	vc = &unit->color->intf->altsetting[0];
+	cam->vc_ifnum = vc->desc.bInterfaceNumber;
+	if (k4a_uvcd_parse_vc(vc->extra, vc->extralen, &cam->vc))
+		dev_notice(&unit->dev, "color: control descriptors malformed\n");
 
 	/* Default: the first offered mode (MJPG 1280x720 on a real unit). */
 	for (i = 0; !k4a_mode_present(cam, i); i++)
@@ -1011,7 +1329,9 @@ int k4a_color_register(struct k4a_unit *unit)
 
 	if (k4a_color_init(unit))
 		return 0;
-	v4l2_ctrl_handler_init(&cam->ctrls, K4A_COLOR_CTRLS);
+	ret = k4a_color_ctrls_init(unit);
+	if (ret)
+		return ret;
 	cam->video.vdev.ctrl_handler = &cam->ctrls;
 	snprintf(name, sizeof(name), "Azure Kinect %s color", unit->serial);
 	ret = k4a_vnode_register(&cam->video, parent, name,

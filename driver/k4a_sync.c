@@ -79,13 +79,13 @@ const char *k4a_state_word(enum k4a_unit_state state)
 
 /**
  * k4a_sync_default() - configuration of a unit never seen before
- * @cfg: filled with standalone mode and zero delays
+ * @cfg: filled with standalone mode, zero delays, the device's own control
+ *       values
  */
 void k4a_sync_default(struct k4a_sync_cfg *cfg)
 {
+	memset(cfg, 0, sizeof(*cfg));
 	cfg->mode = K4A_SYNC_STANDALONE;
-	cfg->sub_delay_us = 0;
-	cfg->depth_delay_us = 0;
 }
 
 static struct k4a_cfg_slot *k4a_cfg_find(const char *serial)

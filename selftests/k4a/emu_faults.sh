@@ -96,11 +96,15 @@ $PROBE depth pcm 5 2 > /dev/null
 ktap_result $? "device works again after replug"
 V=$(emu_video "$S")
 ok=0
-for f in hle0 hle1 hle_big fid_midframe no_eof meta_size0 meta_overrun pts0 err_bit; do
+for f in hle0 hle1 hle_big fid_midframe no_eof meta_size0 meta_overrun pts0 err_bit short long; do
 	emu_ctl fault 0 "uvc.$f" 1 > /dev/null || { echo "# uvc.$f refused"; ok=1; }
 done
 emu_ctl fault 0 uvc.none 0 > /dev/null
-ktap_result $ok "every UVC payload fault accepted by the control socket"
+for f in stall proto; do
+	emu_ctl fault 0 "iso.$f" 1 > /dev/null || { echo "# iso.$f refused"; ok=1; }
+done
+emu_ctl fault 0 clear > /dev/null
+ktap_result $ok "every UVC payload and video endpoint fault accepted by the control socket"
 emu_ctl fault 0 uvc.no_eof 3 > /dev/null
 emu_ctl fault 0 iso.err 5 > /dev/null
 v4l2-ctl -d "$V" --set-fmt-video=width=1280,height=720,pixelformat=MJPG --set-parm=15 > /dev/null

@@ -500,11 +500,16 @@ static void k4a_color_packet(struct k4a_unit *unit, const u8 *data, u32 len,
 	if (st.events & K4A_FRAME_EV_BEGIN) {
 		cam->cur = k4a_vnode_next(&cam->video);
 		cam->cur_arrival = now;
+		/* An imported buffer the kernel cannot map is given back. */
+		if (cam->cur && !vb2_plane_vaddr(&cam->cur->vb.vb2_buf, 0)) {
+			vb2_buffer_done(&cam->cur->vb.vb2_buf,
+					VB2_BUF_STATE_ERROR);
+			cam->cur = NULL;
+		}
 	}
 	if (st.data_len && cam->cur) {
 		dst = vb2_plane_vaddr(&cam->cur->vb.vb2_buf, 0);
-		if (dst)
-			memcpy(dst + st.dst_off, st.data, st.data_len);
+		memcpy(dst + st.dst_off, st.data, st.data_len);
 	}
 	if (st.events & K4A_FRAME_EV_END)
 		k4a_color_finish(unit, &st.cur, now);

@@ -452,6 +452,8 @@ void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id);
 void k4a_stream_stop_all(struct k4a_unit *unit);
 int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps);
 int k4a_stream_restore(struct k4a_unit *unit, enum k4a_half_kind kind);
+void k4a_stream_quiesce(struct k4a_unit *unit, enum k4a_half_kind kind);
+int k4a_stream_resume(struct k4a_unit *unit, enum k4a_half_kind kind);
 int k4a_depth_power_get(struct k4a_half *depth);
 void k4a_depth_power_put(struct k4a_half *depth);
 enum k4a_unit_state k4a_unit_state(struct k4a_unit *unit);

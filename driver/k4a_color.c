@@ -823,7 +823,6 @@ int k4a_color_hw_start(struct k4a_unit *unit)
 	k4a_frame_start(&cam->fa, k4a_mode_frame_size(m), cam->sizeimage);
 	cam->cur = NULL;
 	cam->synced = unit->cfg.mode != K4A_SYNC_STANDALONE;
-	cam->last_ts = 0;
 	spin_unlock_irq(&unit->slock);
 
 	for (i = 0; i < K4A_COLOR_URBS; i++) {
@@ -1217,6 +1216,13 @@ static int k4a_color_start(struct k4a_vnode *node)
 {
 	struct k4a_unit *unit = node->unit;
 	int ret;
+
+	/* Timestamps never go backwards within one stream of buffers,
+	 * across restarts after a reset or resume too.
+	 */
+	spin_lock_irq(&unit->slock);
+	unit->cam.last_ts = 0;
+	spin_unlock_irq(&unit->slock);
 
 	ret = k4a_stream_set_fps(unit, unit->cam.fps);
 	if (!ret)

@@ -809,15 +809,6 @@ static struct k4a_half *k4a_pm_half(struct usb_interface *intf)
 	return half && half->intf == intf ? half : NULL;
 }
 
-static int k4a_suspend(struct usb_interface *intf, pm_message_t message)
-{
-	struct k4a_half *half = k4a_pm_half(intf);
-
-	if (half)
-		k4a_mcu_quiesce(&half->mcu);
-	return 0;
-}
-
 /* The unit of a half, with a reference, or NULL. */
 static struct k4a_unit *k4a_half_unit_get(struct k4a_half *half)
 {
@@ -829,6 +820,27 @@ static struct k4a_unit *k4a_half_unit_get(struct k4a_half *half)
 		get_device(&unit->dev);
 	mutex_unlock(&k4a_lock);
 	return unit;
+}
+
+/* Before a suspend or reset: the half's URBs stop, then its commands. */
+static void k4a_half_quiesce(struct k4a_half *half)
+{
+	struct k4a_unit *unit = k4a_half_unit_get(half);
+
+	if (unit) {
+		k4a_stream_quiesce(unit, half->kind);
+		put_device(&unit->dev);
+	}
+	k4a_mcu_quiesce(&half->mcu);
+}
+
+static int k4a_suspend(struct usb_interface *intf, pm_message_t message)
+{
+	struct k4a_half *half = k4a_pm_half(intf);
+
+	if (half)
+		k4a_half_quiesce(half);
+	return 0;
 }
 
 /* Send a reset (or reset-resumed) half the unit's running configuration. */
@@ -850,9 +862,21 @@ static void k4a_restore(struct k4a_half *half)
 static int k4a_resume(struct usb_interface *intf)
 {
 	struct k4a_half *half = k4a_pm_half(intf);
+	struct k4a_unit *unit;
+	int ret;
 
-	if (half)
-		k4a_mcu_resume(&half->mcu);
+	if (!half)
+		return 0;
+	k4a_mcu_resume(&half->mcu);
+	unit = k4a_half_unit_get(half);
+	if (unit) {
+		ret = k4a_stream_resume(unit, half->kind);
+		if (ret && ret != -ENODEV)
+			dev_err(&unit->dev,
+				"cannot restart streaming after a resume (%d)\n",
+				ret);
+		put_device(&unit->dev);
+	}
 	return 0;
 }
 
@@ -898,7 +922,7 @@ static int k4a_pre_reset(struct usb_interface *intf)
 	struct k4a_half *half = k4a_pm_half(intf);
 
 	if (half)
-		k4a_mcu_quiesce(&half->mcu);
+		k4a_half_quiesce(half);
 	return 0;
 }
 

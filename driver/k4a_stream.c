@@ -398,6 +398,78 @@ static int k4a_depth_restore(struct k4a_unit *unit)
 	return ret;
 }
 
+/* Colour again after a reset or resume: the device clock starts over. */
+static int k4a_color_restart(struct k4a_unit *unit)
+{
+	spin_lock_irq(&unit->slock);
+	k4a_clock_reset(&unit->clock);
+	spin_unlock_irq(&unit->slock);
+	return k4a_color_hw_start(unit);
+}
+
+/*
+ * The colour half was reset: the configuration again (unless the depth
+ * camera runs: the device keeps its configuration then and refuses a new
+ * one), then the colour stream, which the reset stopped. unit->lock held.
+ */
+static int k4a_color_restore(struct k4a_unit *unit)
+{
+	bool color = unit->streams & K4A_STREAM_COLOR;
+	int ret = 0;
+
+	/* Alternate setting 0 first: the device takes no configuration
+	 * while it streams.
+	 */
+	if (color)
+		k4a_color_hw_stop(unit);
+	if (!(unit->streams & K4A_STREAM_DEPTH))
+		ret = k4a_sync_send(unit);
+	if (!ret && color)
+		ret = k4a_color_restart(unit);
+	return ret;
+}
+
+/**
+ * k4a_stream_quiesce() - stop a half's URBs before a reset or a suspend
+ * @unit: unit
+ * @kind: the half about to be reset or suspended
+ *
+ * The streams stay running as far as applications see; their URBs are
+ * killed and the colour camera goes to alternate setting 0.
+ * k4a_stream_restore() (after a reset) or k4a_stream_resume() (after a
+ * resume) starts them again.
+ *
+ * Context: process context; takes unit->lock.
+ */
+void k4a_stream_quiesce(struct k4a_unit *unit, enum k4a_half_kind kind)
+{
+	mutex_lock(&unit->lock);
+	if (kind == K4A_HALF_COLOR && (unit->streams & K4A_STREAM_COLOR))
+		k4a_color_hw_stop(unit);
+	mutex_unlock(&unit->lock);
+}
+
+/**
+ * k4a_stream_resume() - restart a resumed half's streams
+ * @unit: unit
+ * @kind: the half that resumed (its device kept its state)
+ *
+ * Context: process context; takes unit->lock.
+ * Return: 0 or the error of the restart.
+ */
+int k4a_stream_resume(struct k4a_unit *unit, enum k4a_half_kind kind)
+{
+	int ret = 0;
+
+	mutex_lock(&unit->lock);
+	if (k4a_unit_dead(unit))
+		ret = -ENODEV;
+	else if (kind == K4A_HALF_COLOR && (unit->streams & K4A_STREAM_COLOR))
+		ret = k4a_color_restart(unit);
+	mutex_unlock(&unit->lock);
+	return ret;
+}
+
 /**
  * k4a_stream_restore() - bring a reset half back to what the unit runs
  * @unit: unit
@@ -407,7 +479,7 @@ static int k4a_depth_restore(struct k4a_unit *unit)
  * half gets its power and its start sequence again (after a quiet stop, in
  * case it did not forget), the colour half the sync configuration if the
  * unit runs streams - unless the depth camera runs, when the device keeps
- * its configuration and refuses a new one.
+ * its configuration and refuses a new one - and its colour stream again.
  *
  * Context: process context; takes unit->lock.
  * Return: 0 or the transport error.
@@ -419,9 +491,8 @@ int k4a_stream_restore(struct k4a_unit *unit, enum k4a_half_kind kind)
 	mutex_lock(&unit->lock);
 	if (k4a_unit_dead(unit))
 		ret = -ENODEV;
-	else if (kind == K4A_HALF_COLOR && unit->streams &&
-		 !(unit->streams & K4A_STREAM_DEPTH))
-		ret = k4a_sync_send(unit);
+	else if (kind == K4A_HALF_COLOR && unit->streams)
+		ret = k4a_color_restore(unit);
 	else if (kind == K4A_HALF_DEPTH)
 		ret = k4a_depth_restore(unit);
 	mutex_unlock(&unit->lock);

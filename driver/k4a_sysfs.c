@@ -402,14 +402,23 @@ static ssize_t k4a_dbg_streams_read(struct file *file, char __user *ubuf,
 				    size_t count, loff_t *ppos)
 {
 	struct k4a_unit *unit = file->private_data;
-	unsigned int streams;
-	char buf[48];
+	u64 frames[K4A_SID_COUNT], dropped[K4A_SID_COUNT];
+	u32 seq[K4A_SID_COUNT];
+	unsigned int streams, i;
+	char buf[256];
 	int len;
 	u32 fps;
 
 	mutex_lock(&unit->lock);
 	streams = unit->streams;
 	fps = unit->fps;
+	spin_lock_irq(&unit->slock);
+	for (i = 0; i < K4A_SID_COUNT; i++) {
+		frames[i] = unit->stream[i].frames;
+		dropped[i] = unit->stream[i].dropped;
+		seq[i] = unit->stream[i].sequence;
+	}
+	spin_unlock_irq(&unit->slock);
 	mutex_unlock(&unit->lock);
 	len = scnprintf(buf, sizeof(buf), "%s%s%s %u\n",
 			streams & K4A_STREAM_COLOR ? "color" : "",
@@ -417,6 +426,12 @@ static ssize_t k4a_dbg_streams_read(struct file *file, char __user *ubuf,
 			"," : "",
 			streams & K4A_STREAM_DEPTH ? "depth" :
 			streams ? "" : "none", fps);
+	for (i = 0; i < K4A_SID_COUNT; i++)
+		if (streams & BIT(i))
+			len += scnprintf(buf + len, sizeof(buf) - len,
+					 "%s frames=%llu dropped=%llu sequence=%u\n",
+					 k4a_stream_name(i), frames[i],
+					 dropped[i], seq[i]);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 

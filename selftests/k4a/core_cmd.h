@@ -96,6 +96,22 @@ static inline int core_dbg_write(const char *unit, const char *file, const char 
 	return core_write_str(p, s);
 }
 
+/*
+ * Frames a running stream ("color" or "depth") delivered since it started,
+ * from the unit's debugfs "streams" file; -1 if it does not run.
+ */
+static inline long long core_stream_frames(const char *unit, const char *stream)
+{
+	char p[512], buf[512], key[32], *at;
+
+	snprintf(p, sizeof(p), CORE_DEBUGFS "/%.64s/streams", strrchr(unit, '/') + 1);
+	if (core_read(p, buf, sizeof(buf)) <= 0)
+		return -1;
+	snprintf(key, sizeof(key), "\n%s frames=", stream);
+	at = strstr(buf, key);
+	return at ? strtoll(at + strlen(key), NULL, 10) : -1;
+}
+
 /* The unit's state word into @v. */
 static inline int core_state(const char *unit, char *v, size_t len)
 {

@@ -319,10 +319,11 @@ static int usb_reset(const char *unit, const char *half)
  * settings hold, and a running configuration is sent to the reset half
  * again.
  */
-TEST_F_TIMEOUT(life, usb_reset, 180)
+TEST_F_TIMEOUT(life, usb_reset, 900)
 {
 	static const char *const halves[] = { "depth", "color" };
 	char name[256], v[64], seq[512];
+	long long frames;
 	unsigned int i;
 
 	ASSERT_EQ(0, core_ctl(NULL, 0, "jack 0 in 1"));
@@ -365,6 +366,23 @@ TEST_F_TIMEOUT(life, usb_reset, 180)
 	EXPECT_EQ(0, usb_reset(self->unit, "color"));
 	ASSERT_EQ(0, cmdlog_get(0, &self->log));
 	EXPECT_STREQ("SET_SYS_CFG", cmdlog_seq(&self->log, 'c', seq, sizeof(seq)));
+
+	EXPECT_EQ(0, core_dbg_write(self->unit, "stop", "\n"));
+	/*
+	 * A standalone unit's colour stream runs again after a reset of its
+	 * colour half: frames keep coming.
+	 */
+	ASSERT_EQ(0, core_write_str(core_attr(self->unit, "sync_mode"), "standalone"));
+	EXPECT_EQ(0, core_dbg_write(self->unit, "start", "color"));
+	for (i = 0; i < CORE_WAIT_S * 10 && core_stream_frames(self->unit, "color") < 3; i++)
+		usleep(100000);
+	frames = core_stream_frames(self->unit, "color");
+	EXPECT_LE(3, frames);
+	EXPECT_EQ(0, usb_reset(self->unit, "color"));
+	for (i = 0; i < CORE_WAIT_S * 10 &&
+	     core_stream_frames(self->unit, "color") < frames + 3; i++)
+		usleep(100000);
+	EXPECT_LE(frames + 3, core_stream_frames(self->unit, "color"));
 	EXPECT_EQ(0, core_dbg_write(self->unit, "stop", "\n"));
 	EXPECT_EQ(0, core_kmsg_count(self->from, "dissolved", 7, true));
 	EXPECT_EQ(0, core_kmsg_count(self->from, "k4a", 3, true));

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Emulated colour function judged by the stock uvcvideo driver: v4l2-compliance -s passes,
-# v4l2-ctl streams NV12, YUY2 and MJPG with every frame the emulator sent arriving whole and in
-# order (ground truth), one frame period of device time apart (the rates are printed figures);
+# v4l2-ctl streams NV12, YUY2 and MJPG with every frame the emulator sent arriving whole
+# (ground truth; the order stock uvcvideo completes them in is a figure), one frame period of
+# device time apart (the rates are printed figures);
 # the metadata node passes v4l2-compliance and carries PTS/SCR.
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
@@ -73,8 +74,12 @@ stream() { # fourcc width height fps count
 	got=$(grep -c 'seq:' "$CAP.txt")
 	# v4l2-ctl's own rate from the buffer timestamps, over the last second of the run.
 	host=$(grep -o 'fps: [0-9.]*' "$CAP.txt" | tail -n 1 | cut -d' ' -f2)
+	# Sequence numbers missing from what was captured (in whatever order it came: stock
+	# uvcvideo completes buffers from a workqueue and can hand out N+1 before N on a busy
+	# host; the order is a figure below, the driver's own test asserts it for k4a).
 	gaps=$(awk '/seq:/ { for (i = 1; i <= NF; i++) if ($i == "seq:") s = $(i + 1) + 0;
-		if (n++ && s != p + 1) g++; p = s } END { print g + 0 }' "$CAP.txt")
+		if (!n++ || s < lo) lo = s; if (n == 1 || s > hi) hi = s; got[s] = 1 }
+		END { for (s = lo; s <= hi; s++) if (!got[s]) g++; print g + 0 }' "$CAP.txt")
 	# the ground truth record of every captured frame: raw formats at the start of row 0,
 	# MJPG in the COM segment right after SOI
 	off=0
@@ -91,8 +96,12 @@ stream() { # fourcc width height fps count
 		$1 == s && $2 == "color" { sent[$3] = $6 > 0; ticks[$3] = $4; seen[$3] = 1 }
 		END {
 			if (n == 0) { print "no ground truth captured"; exit }
-			first = cap[1]; last = cap[n]; order = 0; lost = 0; extra = 0; skipped = 0; off = 0
-			for (i = 2; i <= n; i++) if (cap[i] <= cap[i - 1]) order++
+			first = cap[1]; last = cap[1]; order = 0; lost = 0; extra = 0; skipped = 0; off = 0
+			for (i = 2; i <= n; i++) {
+				if (cap[i] <= cap[i - 1]) order++
+				if (cap[i] < first) first = cap[i]
+				if (cap[i] > last) last = cap[i]
+			}
 			for (i = 1; i <= n; i++) { got[cap[i]] = 1; if (!sent[cap[i]]) extra++ }
 			for (c = first; c <= last; c++) {
 				if (!seen[c]) { lost++; continue }
@@ -108,10 +117,11 @@ stream() { # fourcc width height fps count
 	echo "# $1 $2x$3 @$4: $got of $5 frames in ${took} s, host ${host:-?} fps (figures);" \
 		"device ${12:-?} fps; emulator skipped ${10:-?} of ${11:-?} frames in the span (a slow host)"
 	echo "# $1 $2x$3 @$4: rc $rc, sequence gaps $gaps, frames without ground truth $bad," \
-		"out of order ${6:-?}, sent but not captured ${7:-?}, captured but not sent ${8:-?}," \
+		"sent but not captured ${7:-?}, captured but not sent ${8:-?}," \
 		"frame starts off the period ${9:-?}"
+	echo "# $1 $2x$3 @$4: buffers out of order ${6:-?} (figure: stock uvcvideo's completion order)"
 	[ "$rc" = 0 ] && [ "$got" = "$5" ] && [ "$gaps" = 0 ] && [ "$bad" = 0 ] &&
-		[ "${6:-x}" = 0 ] && [ "${7:-x}" = 0 ] && [ "${8:-x}" = 0 ] && [ "${9:-x}" = 0 ]
+		[ "${6:-x}" != x ] && [ "${7:-x}" = 0 ] && [ "${8:-x}" = 0 ] && [ "${9:-x}" = 0 ]
 }
 stream NV12 1280 720 30 60
 ktap_result $? "NV12 1280x720 @30: every frame arrives, matches ground truth, no sequence gap"

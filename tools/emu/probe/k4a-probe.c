@@ -31,7 +31,12 @@
 #include "../mcu.h"
 
 #define PIECE (512 * 1024)
-#define TMO 2000
+/*
+ * Transfers that must complete get this long: a USB/IP round trip in a busy
+ * emulated guest can take seconds, and only a hang should reach it. Where a
+ * test expects no reply, it uses its own short timeout.
+ */
+#define TMO 30000
 
 struct mcu {
 	libusb_device_handle *h;

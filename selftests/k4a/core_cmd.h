@@ -97,10 +97,11 @@ static inline int core_dbg_write(const char *unit, const char *file, const char 
 }
 
 /*
- * Frames a running stream ("color" or "depth") delivered since it started,
- * from the unit's debugfs "streams" file; -1 if it does not run.
+ * Frames a running stream ("color" or "depth") has seen since it started
+ * (delivered, or dropped for lack of a buffer or as bad: its next sequence
+ * number), from the unit's debugfs "streams" file; -1 if it does not run.
  */
-static inline long long core_stream_frames(const char *unit, const char *stream)
+static inline long long core_stream_seq(const char *unit, const char *stream)
 {
 	char p[512], buf[512], key[32], *at;
 
@@ -109,7 +110,8 @@ static inline long long core_stream_frames(const char *unit, const char *stream)
 		return -1;
 	snprintf(key, sizeof(key), "\n%s frames=", stream);
 	at = strstr(buf, key);
-	return at ? strtoll(at + strlen(key), NULL, 10) : -1;
+	at = at ? strstr(at, " sequence=") : NULL;
+	return at ? strtoll(at + strlen(" sequence="), NULL, 10) : -1;
 }
 
 /* The unit's state word into @v. */

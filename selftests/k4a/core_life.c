@@ -374,15 +374,15 @@ TEST_F_TIMEOUT(life, usb_reset, 900)
 	 */
 	ASSERT_EQ(0, core_write_str(core_attr(self->unit, "sync_mode"), "standalone"));
 	EXPECT_EQ(0, core_dbg_write(self->unit, "start", "color"));
-	for (i = 0; i < CORE_WAIT_S * 10 && core_stream_frames(self->unit, "color") < 3; i++)
+	for (i = 0; i < CORE_WAIT_S * 10 && core_stream_seq(self->unit, "color") < 3; i++)
 		usleep(100000);
-	frames = core_stream_frames(self->unit, "color");
+	frames = core_stream_seq(self->unit, "color");
 	EXPECT_LE(3, frames);
 	EXPECT_EQ(0, usb_reset(self->unit, "color"));
 	for (i = 0; i < CORE_WAIT_S * 10 &&
-	     core_stream_frames(self->unit, "color") < frames + 3; i++)
+	     core_stream_seq(self->unit, "color") < frames + 3; i++)
 		usleep(100000);
-	EXPECT_LE(frames + 3, core_stream_frames(self->unit, "color"));
+	EXPECT_LE(frames + 3, core_stream_seq(self->unit, "color"));
 	EXPECT_EQ(0, core_dbg_write(self->unit, "stop", "\n"));
 	EXPECT_EQ(0, core_kmsg_count(self->from, "dissolved", 7, true));
 	EXPECT_EQ(0, core_kmsg_count(self->from, "k4a", 3, true));

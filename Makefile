@@ -9,6 +9,8 @@
 #   make check-debug  the same selftests (core_*, module_*) on a KASAN/lockdep/kmemleak kernel
 #   make demo       the main job in the VM
 #   make soak       3 emulated units streaming depth + colour for 2 minutes (SOAK_ARGS=...)
+#   make bench-color  k4a's colour node against stock uvcvideo (rates, gaps, CPU per frame) and
+#                   its timestamps against the emulator's ground truth (BENCH_COLOR_ARGS=FRAMES)
 #   make modules KVER=x | KDIR=dir   build k4a.ko against one chosen kernel tree
 #   make install    build for the running kernel and install module, udev rules and CLI
 #   make clean      remove build output (keeps build/cache: kernels, rootfs)
@@ -35,13 +37,13 @@ else
 KTARGETS = $(shell $(ROOT)/tools/vm/kernels.sh list 2>/dev/null)
 endif
 
-.PHONY: soak all setup modules userspace tools selftests unit fuzz lint check check-debug demo \
+.PHONY: soak bench-color all setup modules userspace tools selftests unit fuzz lint check check-debug demo \
 	vmtest install clean distclean help
 
 all: modules userspace tools selftests
 
 help:
-	@sed -n '3,17p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' $(ROOT)/Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	$(ROOT)/tools/vm/setup.sh
@@ -88,6 +90,12 @@ demo:
 soak: all
 	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
 		$(ROOT)/tools/emu/soak-guest.sh $(SOAK_ARGS)
+
+# Colour capture benchmark in the guest (not part of check): tools/vm/guest/bench-color.sh
+# [FRAMES], default 300 per stream.
+bench-color: all
+	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
+		$(ROOT)/tools/vm/guest/bench-color.sh $(BENCH_COLOR_ARGS)
 
 install:
 	$(ROOT)/tools/install.sh

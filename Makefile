@@ -6,7 +6,7 @@
 #   make            k4a.ko for every bench kernel + userspace + emulator + selftests
 #   make check      every test (static checks, host unit tests, fuzz smoke, VM selftests on
 #                   both kernel series); ends with "N passed, N failed"
-#   make check-debug  the same selftests (core_*, module_*) on a KASAN/lockdep/kmemleak kernel
+#   make check-debug  the driver's selftests (core_*, module_*, color_*) on a KASAN/lockdep/kmemleak kernel
 #   make demo       the main job in the VM
 #   make soak       3 emulated units streaming depth + colour for 2 minutes (SOAK_ARGS=...)
 #   make bench-color  k4a's colour node against stock uvcvideo (rates, gaps, CPU per frame) and
@@ -78,7 +78,8 @@ check:
 	$(ROOT)/tools/check.sh
 
 # The debug guest kernel (tools/vm/debug-kernel.sh, built once per machine and cached):
-# the bench self-test of its checkers, then core_* and module_* (K4A_DEBUG_TESTS=...).
+# the bench self-test of its checkers, then core_*, module_* and the colour node's tests
+# (K4A_DEBUG_TESTS=...).
 check-debug:
 	$(ROOT)/tools/check.sh --only setup,debug
 

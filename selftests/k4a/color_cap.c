@@ -18,7 +18,12 @@
  *   M SEQ BYTES FLAGS TS_NS VERSION SIZE REC_SEQ STREAM TS_MEANING
  *     CLOCK_STATE DEVICE_TICKS SOE_NS ARRIVAL_NS REC_FLAGS DQ_NS
  *
- * (FLAGS in hex, every other number in decimal.)
+ *   D N
+ *
+ * (FLAGS in hex, every other number in decimal.) A D line says that all
+ * BUFFERS video buffers were done at once, after N frames: the application
+ * was late, the driver had no buffer queued, and a frame may have been
+ * dropped for want of one.
  *
  * TS_NS is the buffer timestamp, DQ_NS CLOCK_MONOTONIC read right after
  * DQBUF returned. CHECK is "ok" or a comma-separated list of what is wrong
@@ -512,8 +517,15 @@ int main(int argc, char **argv)
 			}
 		}
 		if (pfd[0].revents & (POLLIN | POLLERR)) {
-			while (got < frames && (r = dequeue(&v, true)) > 0)
+			unsigned int batch = 0;
+
+			while (got < frames && (r = dequeue(&v, true)) > 0) {
 				got++;
+				batch++;
+			}
+			/* every buffer was done: the driver had none left to fill */
+			if (batch >= v.n)
+				printf("D %u\n", got);
 			if (r < 0) {
 				printf("# DQBUF %s: %s\n", v.path, ename(errno));
 				ret = 3;

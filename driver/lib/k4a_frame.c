@@ -16,6 +16,9 @@
 /* The two bytes a JPEG stream starts with (SOI marker). */
 #define K4A_JPEG_SOI0	0xff
 #define K4A_JPEG_SOI1	0xd8
+/* The two bytes a JPEG stream ends with (EOI marker). */
+#define K4A_JPEG_EOI0	0xff
+#define K4A_JPEG_EOI1	0xd9
 
 /**
  * k4a_frame_start() - reset an assembler for a new stream
@@ -46,6 +49,9 @@ static void k4a_frame_begin(struct k4a_frame_asm *fa, bool fid)
 	fa->active = true;
 	fa->fid = fid;
 	fa->done_valid = false;
+	fa->tail[0] = 0;
+	fa->tail[1] = 0;
+	fa->tail_end = 0;
 	k4a_uvc_frame_meta_reset(&fa->meta);
 }
 
@@ -65,9 +71,13 @@ static void k4a_frame_finish(struct k4a_frame_asm *fa, u32 flags,
 			res->flags |= K4A_FRAME_SHORT;
 	} else if (!res->bytes) {
 		res->flags |= K4A_FRAME_SHORT;
-	} else if (res->bytes < 2) {
+	} else {
 		/* One byte cannot hold the two-byte SOI marker. */
-		res->flags |= K4A_FRAME_NO_SOI;
+		if (res->bytes < 2)
+			res->flags |= K4A_FRAME_NO_SOI;
+		if (fa->tail[0] != K4A_JPEG_EOI0 ||
+		    fa->tail[1] != K4A_JPEG_EOI1)
+			res->flags |= K4A_FRAME_NO_EOI;
 	}
 	*out = *res;
 	fa->active = false;
@@ -93,6 +103,36 @@ static void k4a_frame_check_soi(struct k4a_frame_asm *fa, const u8 *data,
 	}
 }
 
+/*
+ * Compressed frames: keep the last two bytes of the frame with its trailing
+ * zero bytes dropped (@fa->tail), for the EOI check when it ends. @data holds
+ * the @n bytes about to be placed at the end of the frame. Only the chunk's
+ * trailing zero bytes and the byte before its last non-zero byte are read,
+ * never the whole chunk: an all-zero chunk leaves the tail as it was (the
+ * zeros may be padding); otherwise its last non-zero byte becomes the last
+ * byte of the tail, and the byte before that is the chunk's previous byte,
+ * or, when the non-zero byte is the chunk's first, the old last byte of the
+ * tail if that byte was the last one placed (0 if zeros came after it).
+ */
+static void k4a_frame_track_tail(struct k4a_frame_asm *fa, const u8 *data,
+				 u32 n)
+{
+	u32 off = fa->res.bytes;
+	u32 j = n;
+
+	while (j && !data[j - 1])
+		j--;
+	if (!j)
+		return;
+	j--;
+	if (j)
+		fa->tail[0] = data[j - 1];
+	else
+		fa->tail[0] = fa->tail_end == off ? fa->tail[1] : 0;
+	fa->tail[1] = data[j];
+	fa->tail_end = off + j + 1;
+}
+
 /**
  * k4a_frame_payload() - take one UVC payload of the stream
  * @fa: assembler, set up by k4a_frame_start()
@@ -113,7 +153,9 @@ static void k4a_frame_check_soi(struct k4a_frame_asm *fa, const u8 *data,
  * - its metadata is collected, its error bit marks the frame
  *   K4A_FRAME_ERR_BIT, and its image bytes are given in @st->data,
  *   @st->data_len and @st->dst_off, cut to the destination capacity (the
- *   frame is then K4A_FRAME_OVERLONG);
+ *   frame is then K4A_FRAME_OVERLONG); in a compressed stream the bytes
+ *   given are checked for the JPEG SOI at the frame's start and the EOI at
+ *   its end (K4A_FRAME_NO_SOI, K4A_FRAME_NO_EOI when it ends);
  * - with EOF set, the frame ends: K4A_FRAME_EV_END with @st->cur.
  *
  * One payload can thus end the previous frame, begin a frame and end it.
@@ -169,8 +211,10 @@ void k4a_frame_payload(struct k4a_frame_asm *fa, const u8 *buf, u32 len,
 	st->data = buf + h->len;
 	st->data_len = n;
 	st->dst_off = fa->res.bytes;
-	if (!fa->frame_size)
+	if (!fa->frame_size) {
 		k4a_frame_check_soi(fa, st->data, n);
+		k4a_frame_track_tail(fa, st->data, n);
+	}
 	fa->res.bytes += n;
 
 	if (h->eof) {

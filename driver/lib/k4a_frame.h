@@ -11,6 +11,13 @@
  * Every payload byte is untrusted. A finished frame carries K4A_FRAME_* bits
  * saying what went wrong; a frame with any bit of K4A_FRAME_BAD set must not
  * reach an application as good data.
+ *
+ * A compressed (MJPG) frame that is not empty must start with the JPEG SOI
+ * marker FF D8 (else K4A_FRAME_NO_SOI) and, once any trailing 0x00 padding
+ * bytes are dropped, end with the EOI marker FF D9 (else K4A_FRAME_NO_EOI):
+ * a frame the device cut short, or one with junk after its EOI, is bad. Only
+ * the bytes placed in the frame count, not those cut off as overlong. An
+ * empty frame is K4A_FRAME_SHORT only. Raw frames have neither rule.
  */
 #ifndef K4A_FRAME_H
 #define K4A_FRAME_H
@@ -27,8 +34,10 @@
 /* more bytes than the frame size or the destination holds */
 #define K4A_FRAME_OVERLONG	0x0020
 #define K4A_FRAME_NO_SOI	0x0040	/* compressed: no JPEG SOI at byte 0 */
+/* compressed: no JPEG EOI at the end (trailing zero bytes aside) */
+#define K4A_FRAME_NO_EOI	0x0080
 /* Bits that make a frame bad. */
-#define K4A_FRAME_BAD		0x007f
+#define K4A_FRAME_BAD		0x00ff
 /*
  * Informational bits. UNSYNCED: the frame began before the first frame
  * boundary seen since the start, so it may be the tail of a frame the host
@@ -104,6 +113,13 @@ struct k4a_frame_step {
  * @taint: bits to add to the next frame that begins (a payload whose
  *         header could not be parsed, or a lost packet, while no frame was
  *         active)
+ * @tail: compressed frames: the last two image bytes of the frame in
+ *        progress once its trailing zero bytes are dropped, in frame order
+ *        (@tail[1] is the last non-zero byte, @tail[0] the byte just before
+ *        it, 0 when there is none); the frame ends with the EOI marker if
+ *        they are FF D9
+ * @tail_end: frame offset just past the last non-zero image byte of the
+ *            frame in progress (0: no non-zero byte yet)
  * @res: result being built for the frame in progress
  * @meta: metadata bytes of the frame in progress
  *
@@ -118,6 +134,8 @@ struct k4a_frame_asm {
 	bool done_valid;
 	bool done_fid;
 	u32 taint;
+	u8 tail[2];
+	u32 tail_end;
 	struct k4a_frame_result res;
 	struct k4a_uvc_frame_meta meta;
 };

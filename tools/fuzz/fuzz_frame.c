@@ -61,7 +61,8 @@ static void restart(void)
 static void check_result(const struct k4a_frame_result *r, bool torn)
 {
 	struct k4a_ms_meta m;
-	bool overlong, no_soi;
+	bool overlong, no_soi, no_eoi;
+	u32 end;
 	int ret;
 
 	check(md.busy);
@@ -80,11 +81,22 @@ static void check_result(const struct k4a_frame_result *r, bool torn)
 		check(!!(r->flags & K4A_FRAME_SHORT) ==
 		      (r->bytes < md.frame_size));
 		check(!(r->flags & K4A_FRAME_NO_SOI));
+		check(!(r->flags & K4A_FRAME_NO_EOI));
 	} else {
 		check(!!(r->flags & K4A_FRAME_SHORT) == !r->bytes);
 		no_soi = r->bytes == 1 ||
 			 (r->bytes >= 2 && (dst[0] != 0xff || dst[1] != 0xd8));
 		check(!!(r->flags & K4A_FRAME_NO_SOI) == no_soi);
+		/*
+		 * A frame that is not empty ends with FF D9 once its trailing
+		 * zero bytes are dropped; only the bytes placed count.
+		 */
+		end = r->bytes;
+		while (end && !dst[end - 1])
+			end--;
+		no_eoi = r->bytes &&
+			 (end < 2 || dst[end - 2] != 0xff || dst[end - 1] != 0xd9);
+		check(!!(r->flags & K4A_FRAME_NO_EOI) == no_eoi);
 	}
 
 	ret = k4a_uvc_frame_meta_parse(&md.meta, &m);

@@ -132,7 +132,11 @@ static u32 rnd(void)
 	return rnd_state >> 8;
 }
 
-/* A fake JPEG: SOI, bytes from the seed, EOI. */
+/*
+ * A fake JPEG: SOI, bytes from the seed, EOI (n >= 4). Any prefix of it
+ * shorter than @n is a truncated JPEG (K4A_FRAME_NO_EOI, unless it happens
+ * to end in FF D9).
+ */
 static void make_jpeg(u8 *b, u32 n, u32 seed)
 {
 	u32 i;
@@ -258,11 +262,13 @@ static void t_fid_toggle(void)
 	CHECK_EQ_U64(done[0].r.meta.frame_pts, 900);
 	CHECK(fa.synced);
 	/* Again without EOF: the frame after the boundary is synced. */
+	make_jpeg(img, 100, 1);
 	ev = send_frame(0, img, 100, 500, meta, META_LEN, true, 30);
 	CHECK_EQ(ev, K4A_FRAME_EV_END_PREV | K4A_FRAME_EV_BEGIN |
 		 K4A_FRAME_EV_END);
 	REQUIRE(ndone == 3);
-	CHECK_EQ(done[1].r.flags, K4A_FRAME_TORN);
+	/* It carried the first 1500 bytes of a 2000-byte JPEG: no EOI. */
+	CHECK_EQ(done[1].r.flags, K4A_FRAME_TORN | K4A_FRAME_NO_EOI);
 	CHECK_EQ(done[1].r.bytes, 1500);
 	CHECK_EQ(done[1].r.pts, 20);
 	CHECK_EQ(done[2].r.flags, 0);
@@ -310,19 +316,23 @@ static void t_trailing(void)
 	 * After a frame ended by a FID change, the FID of an older EOF frame
 	 * is no reason to drop a payload: fid 1 EOF, fid 0 torn, fid 1 new.
 	 */
+	make_jpeg(img, 500, 2);
 	send_frame(1, img, 500, 400, meta, META_LEN, true, 4);
 	send_frame(0, img, 500, 400, meta, META_LEN, false, 5);
 	CHECK(fa.active);
+	make_jpeg(img, 600, 2);
 	CHECK_EQ(send_frame(1, img, 600, 400, meta, META_LEN, true, 6),
 		 K4A_FRAME_EV_END_PREV | K4A_FRAME_EV_BEGIN |
 		 K4A_FRAME_EV_END);
 	REQUIRE(ndone == 5);
+	CHECK_EQ(done[2].r.flags, 0);
 	CHECK_EQ(done[3].r.flags, K4A_FRAME_TORN);
 	CHECK_EQ(done[4].r.flags, 0);
 	CHECK_EQ(done[4].r.bytes, 600);
 
 	/* After a restart nothing is trailing. */
 	setup(0, 4096);
+	make_jpeg(img, 500, 2);
 	send_frame(0, img, 500, 400, meta, META_LEN, true, 7);
 	REQUIRE(ndone == 1);
 	CHECK_EQ(done[0].r.flags, K4A_FRAME_UNSYNCED);
@@ -357,6 +367,7 @@ static void t_err_bit(void)
 	REQUIRE(ndone == 3);
 	CHECK_EQ(done[2].r.flags, 0);
 	/* An error bit on the EOF payload of a one-payload frame. */
+	make_jpeg(img, 100, 3);
 	len = put_pay(pay, HDR_STD | K4A_UVC_FID | K4A_UVC_EOF | K4A_UVC_ERR,
 		      4, meta, META_LEN, img, 100);
 	CHECK_EQ(feed(pay, len), K4A_FRAME_EV_BEGIN | K4A_FRAME_EV_END);
@@ -566,10 +577,17 @@ static void t_overlong(void)
 	len = put_pay(pay, HDR_STD | K4A_UVC_EOF, 1, NULL, 0, img, 0);
 	CHECK_EQ(feed(pay, len), K4A_FRAME_EV_END);
 	REQUIRE(ndone == 1);
-	CHECK_EQ(done[0].r.flags, K4A_FRAME_OVERLONG | K4A_FRAME_UNSYNCED);
+	/* The EOI was in the bytes cut off: the frame has none. */
+	CHECK_EQ(done[0].r.flags, K4A_FRAME_OVERLONG | K4A_FRAME_NO_EOI |
+		 K4A_FRAME_UNSYNCED);
 	CHECK_EQ(done[0].r.bytes, 1000);
 	CHECK(!memcmp(done[0].img, img, 1000));
-	/* Exactly the capacity is fine, one byte more is not. */
+	/*
+	 * Exactly the capacity is fine, one byte more is not (the JPEG's EOI
+	 * fits, the byte after it is cut off: overlong only).
+	 */
+	make_jpeg(img, 1000, 7);
+	img[1000] = 0x42;
 	send_frame(1, img, 1000, 333, meta, META_LEN, true, 1);
 	send_frame(0, img, 1001, 333, meta, META_LEN, true, 1);
 	REQUIRE(ndone == 3);
@@ -668,21 +686,239 @@ static void t_no_soi(void)
 	CHECK_EQ(done[ndone - 1].r.flags, 0);
 	CHECK_EQ(done[ndone - 1].r.bytes, 10);
 
-	/* A one-byte frame cannot start with an SOI. */
+	/* A one-byte frame cannot start with an SOI (nor end with an EOI). */
 	img[0] = 0xff;
 	send_frame(next_fid(), img, 1, 1, meta, META_LEN, true, 1);
-	CHECK_EQ(done[ndone - 1].r.flags, K4A_FRAME_NO_SOI);
+	CHECK_EQ(done[ndone - 1].r.flags, K4A_FRAME_NO_SOI | K4A_FRAME_NO_EOI);
 	/* A byte that does not fit the destination is no SOI either. */
 	setup(0, 1);
 	send_frame(0, img, 10, 1, meta, META_LEN, true, 1);
 	REQUIRE(ndone == 1);
-	CHECK_EQ(done[0].r.flags, K4A_FRAME_NO_SOI | K4A_FRAME_OVERLONG |
-		 K4A_FRAME_UNSYNCED);
+	CHECK_EQ(done[0].r.flags, K4A_FRAME_NO_SOI | K4A_FRAME_NO_EOI |
+		 K4A_FRAME_OVERLONG | K4A_FRAME_UNSYNCED);
 	/* Raw frames have no SOI rule. */
 	setup(2, 2);
 	send_frame(0, img + 5, 2, 1, meta, META_LEN, true, 1);
 	REQUIRE(ndone == 1);
 	CHECK_EQ(done[0].r.flags, K4A_FRAME_UNSYNCED);
+}
+
+/* Make room in done[] for the next frame, between frames. */
+static void done_room(void)
+{
+	if (ndone >= DONE_MAX - 1 && !fa.active)
+		ndone = 0;
+}
+
+/*
+ * Send @b as one compressed frame in payloads of @lens[0..@nl) image bytes
+ * (0: a payload with a header only), EOF on the last one (@nl >= 1).
+ * Return: the frame's flags, 0xdead if not exactly one frame ended.
+ */
+static u32 parts_frame(const u8 *b, const u32 *lens, u32 nl)
+{
+	u32 n, off = 0, i, len;
+	u8 f = HDR_STD | (next_fid() ? K4A_UVC_FID : 0);
+
+	done_room();
+	n = ndone;
+	for (i = 0; i < nl; i++) {
+		len = put_pay(pay, f | (i == nl - 1 ? K4A_UVC_EOF : 0), 1,
+			      i ? NULL : meta, i ? 0 : META_LEN, b + off,
+			      lens[i]);
+		feed(pay, len);
+		off += lens[i];
+	}
+	if (ndone != n + 1)
+		return 0xdead;
+	CHECK_EQ(done[n].r.bytes, off);
+	CHECK(!memcmp(done[n].img, b, off));
+	return done[n].r.flags;
+}
+
+/*
+ * Send the first @n bytes of img as one frame in payloads of @chunk image
+ * bytes. Return: the frame's flags, 0xdead if not exactly one frame ended.
+ */
+static u32 chunk_frame(u32 n, u32 chunk)
+{
+	u32 k, placed = n < fa.cap ? n : fa.cap;
+
+	done_room();
+	k = ndone;
+	send_frame(next_fid(), img, n, chunk, meta, META_LEN, true, 1);
+	if (ndone != k + 1)
+		return 0xdead;
+	CHECK_EQ(done[k].r.bytes, placed);
+	CHECK(!memcmp(done[k].img, img, placed));
+	return done[k].r.flags;
+}
+
+static void t_no_eoi(void)
+{
+	static const u32 chunks[] = { 1, 2, 3, 7, 64, 500, 5000 };
+	u32 i, k, lens[8];
+
+	put_meta(meta, 1);
+	setup(0, 4096);
+	make_jpeg(img, 1000, 20);
+	CHECK_EQ(chunk_frame(1000, 500), K4A_FRAME_UNSYNCED);
+	for (i = 0; i < K4A_ARRAY_SIZE(chunks); i++) {
+		u32 c = chunks[i];
+
+		/* Whole, then truncated by an early EOF. */
+		make_jpeg(img, 1000, 21 + i);
+		CHECK_EQ(chunk_frame(1000, c), 0);
+		CHECK_EQ(chunk_frame(500, c), K4A_FRAME_NO_EOI);
+		CHECK_EQ(chunk_frame(999, c), K4A_FRAME_NO_EOI);
+		/* Junk after the EOI: 5A; 5A 00 FF D9 33; 00 00 01. */
+		img[1000] = 0x5a;
+		CHECK_EQ(chunk_frame(1001, c), K4A_FRAME_NO_EOI);
+		img[1001] = 0x00;
+		img[1002] = 0xff;
+		img[1003] = 0xd9;
+		img[1004] = 0x33;
+		CHECK_EQ(chunk_frame(1005, c), K4A_FRAME_NO_EOI);
+		img[1000] = 0x00;
+		img[1001] = 0x00;
+		img[1002] = 0x01;
+		CHECK_EQ(chunk_frame(1003, c), K4A_FRAME_NO_EOI);
+		/* Zero padding after the EOI is fine, however much. */
+		memset(img + 1000, 0, 1200);
+		CHECK_EQ(chunk_frame(1001, c), 0);
+		CHECK_EQ(chunk_frame(1017, c), 0);
+		CHECK_EQ(chunk_frame(2200, c), 0);
+		/* Zeros after a truncated JPEG do not make it whole. */
+		memset(img + 600, 0, 400);
+		CHECK_EQ(chunk_frame(1000, c), K4A_FRAME_NO_EOI);
+		/* FF 00 D9 is no EOI, with or without zeros after it. */
+		img[600] = 0xff;
+		img[601] = 0x00;
+		img[602] = 0xd9;
+		CHECK_EQ(chunk_frame(603, c), K4A_FRAME_NO_EOI);
+		CHECK_EQ(chunk_frame(700, c), K4A_FRAME_NO_EOI);
+		/* FF D9 is, at any payload boundary. */
+		img[601] = 0xd9;
+		img[602] = 0x00;
+		CHECK_EQ(chunk_frame(602, c), 0);
+		CHECK_EQ(chunk_frame(603, c), 0);
+		CHECK_EQ(chunk_frame(700, c), 0);
+	}
+
+	/* The EOI split across payloads, header-only payloads between. */
+	make_jpeg(img, 300, 30);
+	lens[0] = 299;
+	lens[1] = 1;
+	CHECK_EQ(parts_frame(img, lens, 2), 0);
+	lens[0] = 200;
+	lens[1] = 99;
+	lens[2] = 0;
+	lens[3] = 0;
+	lens[4] = 1;
+	CHECK_EQ(parts_frame(img, lens, 5), 0);
+	lens[4] = 0;
+	CHECK_EQ(parts_frame(img, lens, 5), K4A_FRAME_NO_EOI);
+	/* FF, an all-zero payload, D9: FF 00 D9 is no EOI. */
+	memcpy(img + 400, img, 299);
+	img[699] = 0x00;
+	img[700] = 0xd9;
+	lens[0] = 299;
+	lens[1] = 1;
+	lens[2] = 1;
+	CHECK_EQ(parts_frame(img + 400, lens, 3), K4A_FRAME_NO_EOI);
+	/* D9 the first byte of a payload of trailing zeros. */
+	img[699] = 0xd9;
+	memset(img + 700, 0, 50);
+	lens[0] = 299;
+	lens[1] = 51;
+	CHECK_EQ(parts_frame(img + 400, lens, 2), 0);
+	/* One-byte payloads FF and D9, zeros after them. */
+	lens[0] = 298;
+	lens[1] = 1;
+	lens[2] = 1;
+	lens[3] = 10;
+	lens[4] = 40;
+	CHECK_EQ(parts_frame(img + 400, lens, 5), 0);
+	lens[2] = 0;
+	lens[3] = 1;
+	lens[4] = 50;
+	CHECK_EQ(parts_frame(img + 400, lens, 5), 0);
+	/* A zero byte alone in a payload, then D9 alone. */
+	img[698] = 0x00;
+	lens[2] = 1;
+	lens[3] = 10;
+	lens[4] = 40;
+	CHECK_EQ(parts_frame(img + 400, lens, 5), K4A_FRAME_NO_EOI);
+	img[698] = 0xff;
+
+	/* All-zero payloads after the EOI, header-only ones among them. */
+	memset(img + 300, 0, 3000);
+	lens[0] = 300;
+	for (k = 1; k < 8; k++)
+		lens[k] = k & 1 ? 100 * k + 1 : 0;
+	CHECK_EQ(parts_frame(img, lens, 8), 0);
+	/* ... and after a JPEG without its last byte. */
+	img[299] = 0x00;
+	CHECK_EQ(parts_frame(img, lens, 8), K4A_FRAME_NO_EOI);
+	img[299] = 0xd9;
+	/* A frame in one-byte payloads, zeros after it or not. */
+	CHECK_EQ(chunk_frame(300, 1), 0);
+	CHECK_EQ(chunk_frame(310, 1), 0);
+	CHECK_EQ(chunk_frame(299, 1), K4A_FRAME_NO_EOI);
+	CHECK_EQ(chunk_frame(298, 1), K4A_FRAME_NO_EOI);
+
+	/* The tail of one frame is not that of the next. */
+	CHECK_EQ(chunk_frame(300, 100), 0);
+	memset(img, 0, 100);
+	CHECK_EQ(chunk_frame(100, 30), K4A_FRAME_NO_SOI | K4A_FRAME_NO_EOI);
+	img[0] = 0xff;
+	CHECK_EQ(chunk_frame(1, 1), K4A_FRAME_NO_SOI | K4A_FRAME_NO_EOI);
+	img[0] = 0xd9;
+	CHECK_EQ(chunk_frame(1, 1), K4A_FRAME_NO_SOI | K4A_FRAME_NO_EOI);
+	img[0] = 0x00;
+	CHECK_EQ(chunk_frame(1, 1), K4A_FRAME_NO_SOI | K4A_FRAME_NO_EOI);
+	/* The smallest JPEG, and less. */
+	img[0] = 0xff;
+	img[1] = 0xd8;
+	img[2] = 0xff;
+	img[3] = 0xd9;
+	CHECK_EQ(chunk_frame(4, 1), 0);
+	CHECK_EQ(chunk_frame(4, 4), 0);
+	CHECK_EQ(chunk_frame(2, 2), K4A_FRAME_NO_EOI);
+	CHECK_EQ(chunk_frame(3, 2), K4A_FRAME_NO_EOI);
+	/* FF D9 alone: the EOI is there, the SOI is not. */
+	lens[0] = 2;
+	CHECK_EQ(parts_frame(img + 2, lens, 1), K4A_FRAME_NO_SOI);
+
+	/* Only the bytes that fit the destination count. */
+	setup(0, 1000);
+	make_jpeg(img, 1000, 40);
+	CHECK_EQ(chunk_frame(1000, 300), K4A_FRAME_UNSYNCED);
+	memset(img + 1000, 0x77, 10);
+	CHECK_EQ(chunk_frame(1010, 300), K4A_FRAME_OVERLONG);
+	memset(img + 1000, 0, 10);
+	CHECK_EQ(chunk_frame(1010, 300), K4A_FRAME_OVERLONG);
+	make_jpeg(img, 1010, 41);
+	CHECK_EQ(chunk_frame(1010, 300), K4A_FRAME_OVERLONG |
+		 K4A_FRAME_NO_EOI);
+	make_jpeg(img, 998, 42);
+	img[998] = 0x11;
+	img[999] = 0x00;
+	img[1000] = 0xff;
+	img[1001] = 0xd9;
+	CHECK_EQ(chunk_frame(1002, 1), K4A_FRAME_OVERLONG | K4A_FRAME_NO_EOI);
+
+	/* Raw frames have no EOI rule. */
+	setup(8, 8);
+	for (k = 0; k < 8; k++)
+		img[k] = (u8)(k + 1);
+	CHECK_EQ(chunk_frame(8, 3), K4A_FRAME_UNSYNCED);
+	img[6] = 0xff;
+	img[7] = 0x00;
+	CHECK_EQ(chunk_frame(8, 1), 0);
+	img[6] = 0xd9;
+	img[7] = 0xff;
+	CHECK_EQ(chunk_frame(8, 8), 0);
 }
 
 static void t_unsynced(void)
@@ -832,7 +1068,8 @@ static void t_three_events(void)
 			      meta, META_LEN, img, 600);
 		CHECK_EQ(feed(pay, len), K4A_FRAME_EV_END_PREV |
 			 K4A_FRAME_EV_BEGIN | K4A_FRAME_EV_END);
-		CHECK_EQ(st.prev.flags, K4A_FRAME_TORN);
+		/* Half a JPEG: torn, and without its EOI. */
+		CHECK_EQ(st.prev.flags, K4A_FRAME_TORN | K4A_FRAME_NO_EOI);
 		CHECK_EQ(st.prev.bytes, 300);
 		CHECK_EQ(st.prev.pts, 10 + i);
 		CHECK_EQ(st.cur.flags, 0);
@@ -850,8 +1087,10 @@ static void t_three_events(void)
 
 /*
  * A long stream of frames in random payload sizes with random faults: the
- * frames without a bad bit carry exactly the bytes sent, and every frame
- * sent comes out once (no frame is lost without a trace).
+ * frames without a bad bit carry exactly the bytes sent, every frame sent
+ * comes out once (no frame is lost without a trace), the frames without a
+ * fault are good and the truncated JPEGs and those with junk after their
+ * EOI are not.
  */
 static void t_stream(void)
 {
@@ -861,17 +1100,32 @@ static void t_stream(void)
 	setup(0, 6000);
 	put_meta(meta, 1);
 	for (f = 0; f < 400; f++) {
-		u32 n, off = 0, first, fault, len;
-		bool fid = f & 1;
+		u32 n, whole, off = 0, first, fault, len, flags;
+		bool fid = f & 1, tainted;
 
 		if (ndone > DONE_MAX - 4 && !fa.active)
 			ndone = 0;
 		first = ndone;
 		rnd_state = seed;
-		n = rnd() % 6000;
-		fault = rnd() % 8;
+		n = rnd() % 5900;
+		fault = rnd() % 16;
 		seed = rnd();
 		make_jpeg(src, n, seed);
+		whole = n;
+		if (fault == 4) {
+			/* The device ends the frame early: half a JPEG. */
+			n /= 2;
+		} else if (fault == 5) {
+			/* Junk after the EOI. */
+			memset(src + n, 0x5a, 1 + seed % 8);
+			n += 1 + seed % 8;
+		} else if (fault == 6) {
+			/* Zero padding after the EOI (a good frame). */
+			memset(src + n, 0, seed % 64);
+			n += seed % 64;
+		}
+		/* A packet lost after a one-payload frame taints this one. */
+		tainted = fa.taint;
 		while (off < n || !off) {
 			u32 c, fl;
 
@@ -907,7 +1161,12 @@ static void t_stream(void)
 			first++;
 		}
 		REQUIRE(ndone == first + 1);
-		if (done[first].r.flags & K4A_FRAME_BAD) {
+		flags = done[first].r.flags;
+		if (whole >= 4 && (fault == 4 || fault == 5))
+			CHECK(flags & K4A_FRAME_NO_EOI);
+		if (whole >= 4 && (!fault || fault >= 6) && !tainted)
+			CHECK(!(flags & K4A_FRAME_BAD));
+		if (flags & K4A_FRAME_BAD) {
 			bad++;
 			continue;
 		}
@@ -934,6 +1193,7 @@ int main(void)
 	RUN(t_short);
 	RUN(t_overlong);
 	RUN(t_no_soi);
+	RUN(t_no_eoi);
 	RUN(t_unsynced);
 	RUN(t_meta);
 	RUN(t_pts);

@@ -1170,17 +1170,45 @@ none:
 	return NULL;
 }
 
+/*
+ * Start a new control at what the camera runs now rather than its default:
+ * the camera keeps its settings while the driver is reloaded.
+ */
+static void k4a_ctrl_read_cur(struct k4a_unit *unit, unsigned int idx,
+			      struct v4l2_ctrl *c)
+{
+	s32 v;
+
+	if (k4a_uvc_ctrl_req(unit, UVC_GET_CUR, idx, &v))
+		return;
+	if (idx == K4A_CTRL_EXP_AUTO)
+		v = v & K4A_AE_MANUAL ? V4L2_EXPOSURE_MANUAL :
+		    V4L2_EXPOSURE_APERTURE_PRIORITY;
+	else if (idx == K4A_CTRL_WB_AUTO)
+		v = !!v;
+	if (v < c->minimum || v > c->maximum ||
+	    (c->type == V4L2_CTRL_TYPE_MENU && (c->menu_skip_mask & BIT_ULL(v))))
+		return;
+	c->val = v;
+	c->cur.val = v;
+}
+
 /* Create the controls, cluster the auto ones, restore remembered values. */
 static int k4a_color_ctrls_init(struct k4a_unit *unit)
 {
 	struct k4a_color *cam = &unit->cam;
 	struct v4l2_ctrl_handler *h = &cam->ctrls;
+	s32 val[K4A_COLOR_CTRLS];
 	unsigned int i;
+	u32 set;
 	int ret;
 
 	v4l2_ctrl_handler_init(h, K4A_COLOR_CTRLS);
-	for (i = 0; i < K4A_COLOR_CTRLS; i++)
+	for (i = 0; i < K4A_COLOR_CTRLS; i++) {
 		cam->ctrl[i] = k4a_ctrl_new(unit, i);
+		if (cam->ctrl[i])
+			k4a_ctrl_read_cur(unit, i, cam->ctrl[i]);
+	}
 	ret = h->error;
 	if (ret) {
 		memset(cam->ctrl, 0, sizeof(cam->ctrl));
@@ -1193,10 +1221,17 @@ static int k4a_color_ctrls_init(struct k4a_unit *unit)
 		v4l2_ctrl_auto_cluster(2, &cam->ctrl[K4A_CTRL_WB_AUTO], 0,
 				       true);
 
+	/*
+	 * The remembered values, copied first: switching an auto mode to
+	 * manual also writes (and remembers) the manual partner's current
+	 * value, which its own restore then replaces.
+	 */
+	set = unit->cfg.ctrl_set;
+	memcpy(val, unit->cfg.ctrl_val, sizeof(val));
 	for (i = 0; i < K4A_COLOR_CTRLS; i++) {
-		if (!cam->ctrl[i] || !(unit->cfg.ctrl_set & BIT(i)))
+		if (!cam->ctrl[i] || !(set & BIT(i)))
 			continue;
-		ret = v4l2_ctrl_s_ctrl(cam->ctrl[i], unit->cfg.ctrl_val[i]);
+		ret = v4l2_ctrl_s_ctrl(cam->ctrl[i], val[i]);
 		if (ret)
 			dev_notice(&unit->dev,
 				   "color: control %#x not restored (%d)\n",

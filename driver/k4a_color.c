@@ -1186,8 +1186,9 @@ static void k4a_ctrl_read_cur(struct k4a_unit *unit, unsigned int idx,
 		    V4L2_EXPOSURE_APERTURE_PRIORITY;
 	else if (idx == K4A_CTRL_WB_AUTO)
 		v = !!v;
-	if (v < c->minimum || v > c->maximum ||
-	    (c->type == V4L2_CTRL_TYPE_MENU && (c->menu_skip_mask & BIT_ULL(v))))
+	if (v < c->minimum || v > c->maximum)
+		return;
+	if (c->type == V4L2_CTRL_TYPE_MENU && (c->menu_skip_mask & BIT_ULL(v)))
 		return;
 	c->val = v;
 	c->cur.val = v;

@@ -152,11 +152,27 @@ struct k4a_buffer {
  * @start: start streaming (vb2 start_streaming); vnode->lock held
  * @stop: stop streaming (vb2 stop_streaming); vnode->lock held; afterwards
  *        nothing fills the node's buffers
+ * @buf_init: optional: set up a buffer vb2 just allocated or acquired
+ *            (vb2 buf_init); vnode->lock held
+ * @buf_cleanup: optional: undo @buf_init (vb2 buf_cleanup); the buffer is
+ *               not in flight
+ * @queued: optional: @buf was just added to the node's list; unit->slock
+ *          held
+ * @io_modes: optional: the vb2 I/O modes the node offers, given those its
+ *            memory allocator allows; called once at registration
+ * @mem_max: bytes all buffers of the node may total; 0: vb2's limits only
+ * @min_bufs: buffers VIDIOC_REQBUFS allocates at least
  */
 struct k4a_vnode_ops {
 	u32 (*sizeimage)(struct k4a_vnode *node);
 	int (*start)(struct k4a_vnode *node);
 	void (*stop)(struct k4a_vnode *node);
+	int (*buf_init)(struct k4a_vnode *node, struct k4a_buffer *buf);
+	void (*buf_cleanup)(struct k4a_vnode *node, struct k4a_buffer *buf);
+	void (*queued)(struct k4a_vnode *node, struct k4a_buffer *buf);
+	unsigned int (*io_modes)(struct k4a_vnode *node, unsigned int modes);
+	unsigned long mem_max;
+	unsigned int min_bufs;
 };
 
 /**
@@ -465,7 +481,8 @@ void k4a_vnode_init(struct k4a_vnode *node, struct k4a_unit *unit,
 int k4a_vnode_register(struct k4a_vnode *node, struct device *parent,
 		       const char *name, u32 caps,
 		       const struct v4l2_ioctl_ops *ioctl_ops,
-		       enum v4l2_buf_type type, u32 ts_flags);
+		       enum v4l2_buf_type type, u32 ts_flags,
+		       const struct vb2_mem_ops *mem_ops);
 void k4a_vnode_unregister(struct k4a_vnode *node);
 void k4a_vnode_disconnect(struct k4a_vnode *node);
 struct k4a_buffer *k4a_vnode_next(struct k4a_vnode *node);

@@ -26,6 +26,7 @@
 #include <linux/usb/video.h>
 #include <media/v4l2-event.h>
 #include <media/v4l2-ioctl.h>
+#include <media/videobuf2-vmalloc.h>
 
 #include "k4a.h"
 
@@ -1386,7 +1387,8 @@ int k4a_color_register(struct k4a_unit *unit)
 				 &k4a_color_ioctl_ops,
 				 V4L2_BUF_TYPE_VIDEO_CAPTURE,
 				 V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
-				 V4L2_BUF_FLAG_TSTAMP_SRC_SOE);
+				 V4L2_BUF_FLAG_TSTAMP_SRC_SOE,
+				 &vb2_vmalloc_memops);
 	if (ret)
 		goto err;
 	snprintf(name, sizeof(name), "Azure Kinect %s color meta",
@@ -1396,7 +1398,8 @@ int k4a_color_register(struct k4a_unit *unit)
 				 &k4a_meta_ioctl_ops,
 				 V4L2_BUF_TYPE_META_CAPTURE,
 				 V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC |
-				 V4L2_BUF_FLAG_TSTAMP_SRC_SOE);
+				 V4L2_BUF_FLAG_TSTAMP_SRC_SOE,
+				 &vb2_vmalloc_memops);
 	if (ret)
 		goto err;
 	return 0;

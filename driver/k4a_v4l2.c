@@ -4,10 +4,13 @@
  * sysfs link, the vb2 queue and its buffer list, the file operations.
  *
  * A node's buffers are vmalloc'ed vb2 buffers (MMAP, USERPTR, DMABUF import
- * and export). Buffers the application queued sit on the node's list under
- * unit->slock until a URB completion takes one and fills it; the node kind
- * (colour, metadata, and in time depth) supplies the format's buffer size
- * and what starting and stopping a queue means (&struct k4a_vnode_ops).
+ * and export) that URB completions copy into, or scatter-gather buffers
+ * (MMAP, USERPTR, DMABUF export) that the host controller fills directly.
+ * Buffers the application queued sit on the node's list under unit->slock
+ * until a URB completion takes one and fills it; the node kind (colour,
+ * depth, metadata) supplies the format's buffer size, what starting and
+ * stopping a queue means, and optionally per-buffer set-up, a hook for
+ * newly queued buffers and a memory limit (&struct k4a_vnode_ops).
  *
  * Lifetime: a registered node holds a reference on the unit's device, so a
  * file kept open after the camera left still finds its unit; its ioctls
@@ -17,6 +20,7 @@
  */
 #include <linux/slab.h>
 #include <linux/usb.h>
+#include <linux/usb/hcd.h>
 #include <media/v4l2-ioctl.h>
 #include <media/videobuf2-vmalloc.h>
 
@@ -27,18 +31,74 @@ static struct k4a_buffer *to_k4a_buffer(struct vb2_buffer *vb)
 	return container_of(to_vb2_v4l2_buffer(vb), struct k4a_buffer, vb);
 }
 
+/* Buffers the queue holds before this allocation (vb2 keeps at most
+ * VB2_MAX_FRAME unless a driver asks for more, which k4a does not).
+ */
+static unsigned int k4a_queue_buffers(struct vb2_queue *q)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VB2_MAX_FRAME; i++)
+		if (vb2_get_buffer(q, i))
+			n++;
+	return n;
+}
+
+/*
+ * The node's memory limit: VIDIOC_REQBUFS beyond it fails with -ENOMEM;
+ * VIDIOC_CREATE_BUFS gets the buffers that still fit, -ENOMEM if none does.
+ */
 static int k4a_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 			   unsigned int *nplanes, unsigned int sizes[],
 			   struct device *alloc_devs[])
 {
 	struct k4a_vnode *node = vb2_get_drv_priv(q);
-	u32 size = node->ops->sizeimage(node);
+	const struct k4a_vnode_ops *ops = node->ops;
+	u32 size = ops->sizeimage(node);
+	u64 have, fit;
 
+	if (*nplanes) {
+		/* VIDIOC_CREATE_BUFS: more buffers of the size asked for. */
+		if (*nplanes != 1 || sizes[0] < size)
+			return -EINVAL;
+		size = sizes[0];
+	} else if (*nbuffers < ops->min_bufs) {
+		*nbuffers = ops->min_bufs;
+	}
+	if (ops->mem_max) {
+		have = (u64)k4a_queue_buffers(q) * PAGE_ALIGN(size);
+		fit = have < ops->mem_max ?
+		      div_u64(ops->mem_max - have, PAGE_ALIGN(size)) : 0;
+		if (*nbuffers > fit && (!*nplanes || !fit)) {
+			dev_dbg(&node->unit->dev,
+				"%s: %u buffers of %u bytes exceed %lu bytes\n",
+				node->link, *nbuffers, size, ops->mem_max);
+			return -ENOMEM;
+		}
+		*nbuffers = min_t(u64, *nbuffers, fit);
+	}
 	if (*nplanes)
-		return *nplanes != 1 || sizes[0] < size ? -EINVAL : 0;
+		return 0;
 	*nplanes = 1;
 	sizes[0] = size;
 	return 0;
+}
+
+static int k4a_buf_init(struct vb2_buffer *vb)
+{
+	struct k4a_vnode *node = vb2_get_drv_priv(vb->vb2_queue);
+
+	if (!node->ops->buf_init)
+		return 0;
+	return node->ops->buf_init(node, to_k4a_buffer(vb));
+}
+
+static void k4a_buf_cleanup(struct vb2_buffer *vb)
+{
+	struct k4a_vnode *node = vb2_get_drv_priv(vb->vb2_queue);
+
+	if (node->ops->buf_cleanup)
+		node->ops->buf_cleanup(node, to_k4a_buffer(vb));
 }
 
 static int k4a_buf_prepare(struct vb2_buffer *vb)
@@ -62,6 +122,8 @@ static void k4a_buf_queue(struct vb2_buffer *vb)
 
 	spin_lock_irqsave(&node->unit->slock, flags);
 	list_add_tail(&buf->list, &node->bufs);
+	if (node->ops->queued)
+		node->ops->queued(node, buf);
 	spin_unlock_irqrestore(&node->unit->slock, flags);
 }
 
@@ -86,6 +148,8 @@ static void k4a_stop_streaming(struct vb2_queue *q)
 
 static const struct vb2_ops k4a_vb2_ops = {
 	.queue_setup = k4a_queue_setup,
+	.buf_init = k4a_buf_init,
+	.buf_cleanup = k4a_buf_cleanup,
 	.buf_prepare = k4a_buf_prepare,
 	.buf_queue = k4a_buf_queue,
 	.start_streaming = k4a_start_streaming,
@@ -178,6 +242,10 @@ static void k4a_vnode_release(struct video_device *vdev)
  * @ioctl_ops: the node's ioctls
  * @type: buffer type of its queue
  * @ts_flags: vb2 timestamp flags of its queue
+ * @mem_ops: &vb2_vmalloc_memops (buffers the driver copies into) or
+ *           &vb2_dma_sg_memops (buffers the host controller fills: mapped
+ *           for the controller, no DMABUF import, since the USB core needs
+ *           the pages of a buffer to map it)
  *
  * Context: process context.
  * Return: 0 or a negative error; on error nothing is registered.
@@ -185,22 +253,33 @@ static void k4a_vnode_release(struct video_device *vdev)
 int k4a_vnode_register(struct k4a_vnode *node, struct device *parent,
 		       const char *name, u32 caps,
 		       const struct v4l2_ioctl_ops *ioctl_ops,
-		       enum v4l2_buf_type type, u32 ts_flags)
+		       enum v4l2_buf_type type, u32 ts_flags,
+		       const struct vb2_mem_ops *mem_ops)
 {
 	struct k4a_unit *unit = node->unit;
 	struct video_device *vdev = &node->vdev;
 	struct vb2_queue *q = &node->queue;
+	struct usb_device *udev;
 	int ret;
 
 	q->type = type;
-	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF;
+	q->io_modes = VB2_MMAP | VB2_USERPTR;
 	q->drv_priv = node;
 	q->buf_struct_size = sizeof(struct k4a_buffer);
 	q->ops = &k4a_vb2_ops;
-	q->mem_ops = &vb2_vmalloc_memops;
+	q->mem_ops = mem_ops;
 	q->timestamp_flags = ts_flags;
 	q->lock = &node->lock;
 	q->dev = parent;
+	if (mem_ops == &vb2_vmalloc_memops) {
+		q->io_modes |= VB2_DMABUF;
+	} else {
+		/* The host controller does the DMA, not the interface. */
+		udev = interface_to_usbdev(to_usb_interface(parent));
+		q->dev = bus_to_hcd(udev->bus)->self.sysdev;
+	}
+	if (node->ops->io_modes)
+		q->io_modes = node->ops->io_modes(node, q->io_modes);
 	ret = vb2_queue_init(q);
 	if (ret)
 		return ret;

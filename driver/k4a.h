@@ -21,7 +21,9 @@
  * a unit's files are removed: teardown unlinks the unit under k4a_lock,
  * marks it dead, and does the slow part without it. Sysfs, debugfs and (in
  * time) V4L2 file operations never take k4a_lock. unit->slock is a spinlock
- * because URB completions take it; nothing sleeps under it.
+ * because URB completions take it; nothing sleeps under it. The depth
+ * endpoint's halt work takes unit->slock only, so a holder of unit->lock
+ * may wait for it.
  */
 #ifndef K4A_H
 #define K4A_H
@@ -31,9 +33,11 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/scatterlist.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/usb.h>
+#include <linux/workqueue.h>
 #include <linux/k4a.h>
 #include <media/v4l2-ctrls.h>
 #include <media/v4l2-dev.h>
@@ -41,6 +45,7 @@
 #include <media/videobuf2-v4l2.h>
 
 #include "k4a_clock.h"
+#include "k4a_dgrid.h"
 #include "k4a_frame.h"
 #include "k4a_modes.h"
 #include "k4a_proto.h"
@@ -54,6 +59,7 @@
 #define K4A_EP_DEPTH_RSP_IN	0x81
 #define K4A_EP_COLOR_CMD_OUT	0x04
 #define K4A_EP_COLOR_RSP_IN	0x83
+#define K4A_EP_DEPTH_STREAM_IN	0x83
 
 #define K4A_CID_LEN		16
 
@@ -140,10 +146,18 @@ struct k4a_vnode;
  * struct k4a_buffer - a vb2 buffer of a k4a node
  * @vb: the vb2 buffer
  * @list: entry in &struct k4a_vnode.bufs while the driver owns it
+ * @urb: depth: the bulk URB that fills the buffer, made with it
+ * @sgt: depth: the URB's own copy of the buffer's scatterlist (the USB
+ *       core maps it for the host controller at every submission; the
+ *       mapping vb2 made stays untouched)
+ * @submitted: depth: @urb is in flight; unit->slock
  */
 struct k4a_buffer {
 	struct vb2_v4l2_buffer vb;
 	struct list_head list;
+	struct urb *urb;
+	struct sg_table sgt;
+	bool submitted;
 };
 
 /**
@@ -186,7 +200,9 @@ struct k4a_vnode_ops {
  * @lock: serialises the node's ioctls and file operations (the vb2 queue
  *        lock); protects the node's format
  * @bufs: buffers queued by the application and owned by the driver;
- *        unit->slock, since URB completions take buffers from it
+ *        unit->slock, since URB completions take buffers from it (depth:
+ *        those in flight and those waiting to be submitted, in the order
+ *        they are to be submitted)
  * @registered: @vdev was registered (and is to be unregistered)
  * @linked: @link exists
  */
@@ -260,6 +276,51 @@ struct k4a_color {
 	u32 scr;
 	bool synced;
 	u64 last_ts;
+};
+
+/* Consecutive failed depth transfers before the stream reports an error. */
+#define K4A_DEPTH_MAX_ERRORS	16
+
+/**
+ * struct k4a_depth - the depth camera's V4L2 side
+ * @video: the image node
+ * @meta: the metadata node
+ * @pipe: bulk IN pipe of the raw depth endpoint; constant
+ * @mode: index into k4a_depth_mode_get() of the current format;
+ *        @video.lock to change, unit->lock to read at start
+ * @fps: current frame rate; as @mode
+ * @raw_bytes: size of a good transfer while streaming; unit->slock
+ * @xfer_bytes: length of the URBs while streaming; unit->slock
+ * @exp_ns: exposure of the running mode; unit->slock
+ * @halted: the endpoint stalled and is being cleared; unit->slock
+ * @errors: failed transfers in a row; unit->slock
+ * @failed: too many failed transfers: the queue reports an error and
+ *          nothing is resubmitted until the next start; unit->slock
+ * @halt_work: clears a halted endpoint, then submits again
+ * @grid: frame timing (driver/lib/k4a_dgrid.c); unit->slock
+ * @stat_errors: failed transfers since the start; unit->slock
+ * @stat_stalls: endpoint stalls since the start; unit->slock
+ * @stat_bursts: frames that shared the previous frame's slot; unit->slock
+ * @stat_clamped: timestamps clamped; unit->slock
+ */
+struct k4a_depth {
+	struct k4a_vnode video;
+	struct k4a_vnode meta;
+	unsigned int pipe;
+	u32 mode;
+	u32 fps;
+	u32 raw_bytes;
+	u32 xfer_bytes;
+	u32 exp_ns;
+	bool halted;
+	u32 errors;
+	bool failed;
+	struct work_struct halt_work;
+	struct k4a_dgrid grid;
+	u64 stat_errors;
+	u64 stat_stalls;
+	u64 stat_bursts;
+	u64 stat_clamped;
 };
 
 /**
@@ -405,8 +466,8 @@ struct k4a_sync_cfg {
  * @streams: K4A_STREAM_* bits of the running streams
  * @depth_mode: depth sensor mode a depth stream starts in
  * @slock: protects what URB completions touch: @stream counters, @clock,
- *         the nodes' buffer lists and the streaming fields of @cam; a
- *         spinlock, never held while sleeping
+ *         the nodes' buffer lists and the streaming fields of @cam and
+ *         @dep; a spinlock, never held while sleeping
  * @stream: the streams
  * @clock: device 90 kHz clock to CLOCK_MONOTONIC mapping of the unit
  * @jack_refresh: one jack reader at a time refreshes @jack_*
@@ -417,6 +478,7 @@ struct k4a_sync_cfg {
  * @jack_stamp: jiffies of the read
  * @v4l2_dev: V4L2 device of the unit's nodes
  * @cam: the colour camera's nodes, see &struct k4a_color
+ * @dep: the depth camera's nodes, see &struct k4a_depth
  * @node: entry in the list of units; protected by k4a_lock
  * @debugfs: debugfs directory of the unit
  */
@@ -443,6 +505,7 @@ struct k4a_unit {
 	unsigned long jack_stamp;
 	struct v4l2_device v4l2_dev;
 	struct k4a_color cam;
+	struct k4a_depth dep;
 	struct list_head node;
 	struct dentry *debugfs;
 };
@@ -464,6 +527,8 @@ int k4a_depth_nv_get(struct k4a_unit *unit, const u8 **blob, size_t *len);
 /* k4a_stream.c */
 void k4a_stream_init(struct k4a_unit *unit);
 int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id);
+int k4a_stream_set_depth_mode(struct k4a_unit *unit,
+			      const struct k4a_depth_mode *mode);
 void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id);
 void k4a_stream_stop_all(struct k4a_unit *unit);
 int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps);
@@ -505,6 +570,20 @@ void k4a_color_hw_stop(struct k4a_unit *unit);
 void k4a_color_ctrl_save(struct k4a_unit *unit, unsigned int idx, s32 val);
 int k4a_color_register(struct k4a_unit *unit);
 void k4a_color_unregister(struct k4a_unit *unit);
+
+/* k4a_depth.c */
+void k4a_depth_init(struct k4a_unit *unit);
+int k4a_depth_register(struct k4a_unit *unit);
+void k4a_depth_unregister(struct k4a_unit *unit);
+int k4a_depth_hw_submit(struct k4a_unit *unit);
+void k4a_depth_hw_quiesce(struct k4a_unit *unit);
+void k4a_depth_resubmit(struct k4a_unit *unit);
+void k4a_depth_color_frame(struct k4a_unit *unit, u64 soe_ticks, u64 exp_ns);
+
+static inline bool k4a_vnode_is_depth(const struct k4a_vnode *node)
+{
+	return node == &node->unit->dep.video || node == &node->unit->dep.meta;
+}
 
 /* k4a_meta.c */
 extern const struct k4a_vnode_ops k4a_meta_ops;

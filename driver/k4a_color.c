@@ -462,6 +462,8 @@ static void k4a_color_finish(struct k4a_unit *unit,
 		if (!cam->synced)
 			soe_ticks -= min_t(u64, soe_ticks,
 					   div_u64(exp_ns * 9, 200000));
+		/* The depth exposures are aligned on the colour frames. */
+		k4a_depth_color_frame(unit, soe_ticks, exp_ns);
 		if (!k4a_clock_map(&unit->clock, soe_ticks, &ts)) {
 			rec.clock_state = K4A_META_CLOCK_MAPPED;
 			rec.clock_error_ns = k4a_clock_error_ns(&unit->clock);

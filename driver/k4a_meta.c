@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * k4a_meta: the metadata node beside each image node.
+ * k4a_meta: the metadata node beside each image node (colour, depth).
  *
  * One format, V4L2_META_FMT_K4A: every buffer carries one struct
  * k4a_meta_frame (uapi/linux/k4a.h) for the image buffer of the same
@@ -75,8 +75,11 @@ static int k4a_meta_querycap(struct file *file, void *fh,
 {
 	struct k4a_vnode *node = k4a_meta_node(file);
 
-	return k4a_vnode_querycap(node, cap, node->unit->color,
-				  "color");
+	/* The card and bus of the image node it describes. */
+	if (k4a_vnode_is_depth(node))
+		return k4a_vnode_querycap(node, cap, node->unit->depth,
+					  "depth");
+	return k4a_vnode_querycap(node, cap, node->unit->color, "color");
 }
 
 static int k4a_meta_enum_fmt(struct file *file, void *fh,

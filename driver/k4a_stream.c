@@ -61,6 +61,7 @@ void k4a_stream_init(struct k4a_unit *unit)
 		init_usb_anchor(&unit->stream[i].urbs);
 	}
 	k4a_clock_init(&unit->clock, K4A_TICK_HZ);
+	k4a_depth_init(unit);
 	unit->depth_mode = k4a_depth_mode_by_name("nfov_unbinned");
 }
 
@@ -186,6 +187,8 @@ static int k4a_depth_program(struct k4a_unit *unit)
 	return ret;
 }
 
+static void k4a_depth_hw_stop(struct k4a_unit *unit);
+
 static int k4a_depth_hw_start(struct k4a_unit *unit)
 {
 	struct k4a_half *depth = unit->depth;
@@ -207,6 +210,12 @@ static int k4a_depth_hw_start(struct k4a_unit *unit)
 	else if (!depth->power)
 		k4a_cmd_quiet(depth, K4A_OP_DEPTH_POWER_OFF);
 	mutex_unlock(&depth->power_lock);
+	if (ret)
+		return ret;
+	/* The vendor order: the bulk reads begin once the stream runs. */
+	ret = k4a_depth_hw_submit(unit);
+	if (ret)
+		k4a_depth_hw_stop(unit);
 	return ret;
 }
 
@@ -214,6 +223,7 @@ static void k4a_depth_hw_stop(struct k4a_unit *unit)
 {
 	int ret;
 
+	k4a_depth_hw_quiesce(unit);
 	ret = k4a_mcu_write(&unit->depth->mcu, K4A_OP_DEPTH_STREAM_STOP,
 			    NULL, 0);
 	if (!ret)
@@ -271,8 +281,10 @@ int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
 		s->sequence = 0;
 		s->frames = 0;
 		s->dropped = 0;
-		if (first || id == K4A_SID_COLOR)
+		if (first || id == K4A_SID_COLOR) {
 			k4a_clock_reset(&unit->clock);
+			k4a_dgrid_clock_reset(&unit->dep.grid);
+		}
 		spin_unlock_irq(&unit->slock);
 		if (id == K4A_SID_DEPTH)
 			ret = k4a_depth_hw_start(unit);
@@ -378,6 +390,32 @@ int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps)
 	return ret;
 }
 
+/**
+ * k4a_stream_set_depth_mode() - the mode the unit's depth stream runs in
+ * @unit: unit
+ * @mode: depth mode
+ *
+ * Context: process context; takes unit->lock.
+ * Return: 0; -EBUSY for another mode while depth streams; -ENODEV once the
+ * unit is torn down.
+ */
+int k4a_stream_set_depth_mode(struct k4a_unit *unit,
+			      const struct k4a_depth_mode *mode)
+{
+	int ret = 0;
+
+	mutex_lock(&unit->lock);
+	if (k4a_unit_dead(unit))
+		ret = -ENODEV;
+	else if ((unit->streams & K4A_STREAM_DEPTH) &&
+		 mode != unit->depth_mode)
+		ret = -EBUSY;
+	else
+		unit->depth_mode = mode;
+	mutex_unlock(&unit->lock);
+	return ret;
+}
+
 /* The depth half was reset: power and stream as before; unit->lock held. */
 static int k4a_depth_restore(struct k4a_unit *unit)
 {
@@ -390,6 +428,9 @@ static int k4a_depth_restore(struct k4a_unit *unit)
 		k4a_cmd_quiet(depth, K4A_OP_DEPTH_STREAM_STOP);
 		k4a_cmd_quiet(depth, K4A_OP_DEPTH_STOP);
 		ret = k4a_depth_program(unit);
+		/* The reset gave the transfers in flight back. */
+		if (!ret)
+			k4a_depth_resubmit(unit);
 	} else if (depth->power) {
 		ret = k4a_mcu_write(&depth->mcu, K4A_OP_DEPTH_POWER_ON, NULL,
 				    0);

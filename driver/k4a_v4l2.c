@@ -417,6 +417,11 @@ int k4a_v4l2_register(struct k4a_unit *unit)
 	if (ret)
 		return ret;
 	ret = k4a_color_register(unit);
+	if (!ret) {
+		ret = k4a_depth_register(unit);
+		if (ret)
+			k4a_color_unregister(unit);
+	}
 	if (ret)
 		v4l2_device_unregister(&unit->v4l2_dev);
 	return ret;
@@ -428,6 +433,7 @@ int k4a_v4l2_register(struct k4a_unit *unit)
  */
 void k4a_v4l2_unregister(struct k4a_unit *unit)
 {
+	k4a_depth_unregister(unit);
 	k4a_color_unregister(unit);
 	v4l2_device_unregister(&unit->v4l2_dev);
 }
@@ -440,4 +446,6 @@ void k4a_v4l2_disconnect(struct k4a_unit *unit)
 {
 	k4a_vnode_disconnect(&unit->cam.video);
 	k4a_vnode_disconnect(&unit->cam.meta);
+	k4a_vnode_disconnect(&unit->dep.video);
+	k4a_vnode_disconnect(&unit->dep.meta);
 }

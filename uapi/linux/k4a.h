@@ -49,11 +49,11 @@ enum k4a_sync_mode {
 /*
  * Metadata nodes.
  *
- * Every image node of a unit (colour, and in time depth) has a metadata
- * node beside it (V4L2_BUF_TYPE_META_CAPTURE) whose only format is
- * V4L2_META_FMT_K4A: each buffer holds one struct k4a_meta_frame describing
- * the image buffer with the same sequence number. See
- * Documentation/metadata.rst.
+ * Every image node of a unit (colour and depth) has a metadata node beside
+ * it (V4L2_BUF_TYPE_META_CAPTURE) whose only format is V4L2_META_FMT_K4A:
+ * each buffer holds one struct k4a_meta_frame describing the image buffer
+ * with the same sequence number. See Documentation/color.rst and
+ * Documentation/depth.rst.
  */
 #define V4L2_META_FMT_K4A	((__u32)'K' | ((__u32)'4' << 8) | \
 				 ((__u32)'A' << 16) | ((__u32)'M' << 24))
@@ -68,15 +68,24 @@ enum k4a_sync_mode {
 #define K4A_META_TS_NONE	0	/* no device timestamp */
 #define K4A_META_TS_CENTER	1	/* centre of exposure (standalone) */
 #define K4A_META_TS_START	2	/* start of frame (synced modes) */
+#define K4A_META_TS_DERIVED	3	/* start of exposure the driver derived
+					 * from the colour frame grid (depth)
+					 */
 
 /*
  * k4a_meta_frame.clock_state: how soe_ns was obtained.
  *   K4A_META_CLOCK_BOUND   no clock mapping yet: soe_ns is an upper bound
  *                          derived from the arrival time and the exposure
  *   K4A_META_CLOCK_MAPPED  device time mapped to host time
+ *   K4A_META_CLOCK_COLOR_GRID  (depth) the frame's slot on the colour
+ *                          frame grid, mapped to host time
+ *   K4A_META_CLOCK_CADENCE (depth, colour off) the frame's slot on the
+ *                          grid fitted to the depth transfers' arrivals
  */
-#define K4A_META_CLOCK_BOUND	0
-#define K4A_META_CLOCK_MAPPED	1
+#define K4A_META_CLOCK_BOUND		0
+#define K4A_META_CLOCK_MAPPED		1
+#define K4A_META_CLOCK_COLOR_GRID	2
+#define K4A_META_CLOCK_CADENCE		3
 
 /*
  * k4a_meta_frame.flags:
@@ -86,10 +95,15 @@ enum k4a_sync_mode {
  *   K4A_META_F_CLAMPED  soe_ns was raised to keep buffer timestamps from
  *                       going backwards, or lowered to keep it from lying
  *                       after arrival_ns
+ *   K4A_META_F_BURST    (depth) the transfer completed too soon after the
+ *                       previous one for a frame slot of its own (several
+ *                       completed together behind a stall): it shares the
+ *                       previous frame's slot and timestamp
  */
 #define K4A_META_F_STATS	0x0001
 #define K4A_META_F_META_BAD	0x0002
 #define K4A_META_F_CLAMPED	0x0004
+#define K4A_META_F_BURST	0x0008
 
 /**
  * struct k4a_meta_frame - per-frame metadata record (little endian)
@@ -136,5 +150,32 @@ struct k4a_meta_frame {
 	__u32 flags;
 	__u32 reserved[4];
 };
+
+/*
+ * Raw depth formats (the depth node, Documentation/depth.rst).
+ *
+ * One pixel format per depth mode. A buffer holds one raw frame exactly as
+ * the camera sent it: bytesused is the mode's raw frame size, sizeimage
+ * that size rounded up to the 1024-byte USB packet (the length the host
+ * reads). The encoding is the camera's own and only the vendor's depth
+ * engine decodes it, so the formats are flagged compressed (bytesperline
+ * 0); width and height are those of the decoded depth/IR image. The two
+ * NFOV formats carry the same raw data (one sensor mode) and differ in how
+ * the depth engine processes it.
+ */
+#define K4A_FOURCC(a, b, c, d)	((__u32)(a) | ((__u32)(b) << 8) | \
+				 ((__u32)(c) << 16) | ((__u32)(d) << 24))
+
+#define V4L2_PIX_FMT_K4A_NFOV_2X2BINNED	K4A_FOURCC('K', '4', 'N', 'B')
+#define V4L2_PIX_FMT_K4A_NFOV_UNBINNED	K4A_FOURCC('K', '4', 'N', 'U')
+#define V4L2_PIX_FMT_K4A_WFOV_2X2BINNED	K4A_FOURCC('K', '4', 'W', 'B')
+#define V4L2_PIX_FMT_K4A_WFOV_UNBINNED	K4A_FOURCC('K', '4', 'W', 'U')
+#define V4L2_PIX_FMT_K4A_PASSIVE_IR	K4A_FOURCC('K', '4', 'P', 'I')
+
+/*
+ * The buffers of one unit's depth node together may pin at most this many
+ * bytes: VIDIOC_REQBUFS and VIDIOC_CREATE_BUFS beyond it fail with ENOMEM.
+ */
+#define K4A_DEPTH_BUFFER_BYTES_MAX	(128U << 20)
 
 #endif /* _UAPI_LINUX_K4A_H */

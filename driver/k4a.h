@@ -527,6 +527,7 @@ int k4a_depth_nv_get(struct k4a_unit *unit, const u8 **blob, size_t *len);
 /* k4a_stream.c */
 void k4a_stream_init(struct k4a_unit *unit);
 int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id);
+int k4a_stream_start_node(struct k4a_unit *unit, enum k4a_stream_id id);
 int k4a_stream_set_depth_mode(struct k4a_unit *unit,
 			      const struct k4a_depth_mode *mode);
 void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id);

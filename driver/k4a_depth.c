@@ -611,7 +611,7 @@ static int k4a_depth_start(struct k4a_vnode *node)
 	if (!ret)
 		ret = k4a_stream_set_fps(unit, dep->fps);
 	if (!ret)
-		ret = k4a_stream_start(unit, K4A_SID_DEPTH);
+		ret = k4a_stream_start_node(unit, K4A_SID_DEPTH);
 	return ret;
 }
 

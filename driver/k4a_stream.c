@@ -19,6 +19,11 @@
  * frames, so such a unit stays "armed" until every stream it needs runs,
  * and is "streaming" from then on.
  *
+ * One of those rules is enforced for applications' video nodes: a master's
+ * depth node does not start while its colour stream does not run (its
+ * subordinates would wait for pulses that never come). The debugfs start
+ * keeps the permissive model, so the states stay testable.
+ *
  * Stopping a stream never fails: its URBs are killed first, then the device
  * is told (errors are logged, not returned), and the depth sensor is
  * powered down once nothing needs it.
@@ -238,21 +243,12 @@ static void k4a_depth_hw_stop(struct k4a_unit *unit)
 	k4a_depth_power_put(unit->depth);
 }
 
-/**
- * k4a_stream_start() - start one stream of a unit
- * @unit: unit
- * @id: stream
- *
- * The first stream of an idle unit passes the start gate and sends the sync
- * configuration; a later one joins. A colour start restarts the device
- * clock, so the unit's clock mapping starts over.
- *
- * Context: process context; takes unit->lock.
- * Return: 0; -ENODEV once the unit is torn down; -EBUSY if the stream runs
- * already; -EINVAL if the start gate refuses (the reason is logged); a
- * transport error if the device cannot be reached or refuses.
+/*
+ * Start a stream; @node: for an application's video node, which must not
+ * start depth on a master whose colour stream does not run.
  */
-int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
+static int k4a_stream_start_rules(struct k4a_unit *unit,
+				  enum k4a_stream_id id, bool node)
 {
 	struct k4a_stream *s = &unit->stream[id];
 	bool first;
@@ -269,6 +265,12 @@ int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
 		dev_dbg(&unit->dev, "start: %s runs already\n",
 			k4a_stream_name(id));
 		ret = -EBUSY;
+	} else if (node && id == K4A_SID_DEPTH &&
+		   unit->cfg.mode == K4A_SYNC_MASTER &&
+		   !(unit->streams & K4A_STREAM_COLOR)) {
+		dev_notice_ratelimited(&unit->dev,
+				       "start: depth refused: a master streams colour first (its Sync Out pulses are its colour frames)\n");
+		ret = -EPIPE;
 	} else if (first) {
 		ret = k4a_sync_gate(unit);
 		if (!ret)
@@ -304,6 +306,43 @@ int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
 	}
 	mutex_unlock(&unit->lock);
 	return ret;
+}
+
+/**
+ * k4a_stream_start() - start one stream of a unit
+ * @unit: unit
+ * @id: stream
+ *
+ * The first stream of an idle unit passes the start gate and sends the sync
+ * configuration; a later one joins. A colour start restarts the device
+ * clock, so the unit's clock mapping starts over.
+ *
+ * Context: process context; takes unit->lock.
+ * Return: 0; -ENODEV once the unit is torn down; -EBUSY if the stream runs
+ * already; -EINVAL if the start gate refuses (the reason is logged); a
+ * transport error if the device cannot be reached or refuses.
+ */
+int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
+{
+	return k4a_stream_start_rules(unit, id, false);
+}
+
+/**
+ * k4a_stream_start_node() - start a stream for an application's node
+ * @unit: unit
+ * @id: stream
+ *
+ * As k4a_stream_start(), and a master's depth stream needs its colour
+ * stream running: a master's Sync Out pulses are its colour frames, so its
+ * subordinates would wait forever.
+ *
+ * Context: process context; takes unit->lock.
+ * Return: as k4a_stream_start(); -EPIPE for depth on a master whose colour
+ * stream does not run (logged, naming the rule).
+ */
+int k4a_stream_start_node(struct k4a_unit *unit, enum k4a_stream_id id)
+{
+	return k4a_stream_start_rules(unit, id, true);
 }
 
 static void k4a_stream_stop_locked(struct k4a_unit *unit,

@@ -559,6 +559,25 @@ int k4a_vnode_querycap(struct k4a_vnode *node, struct v4l2_capability *cap,
 int k4a_vnode_enum_input(struct file *file, void *fh, struct v4l2_input *in);
 int k4a_vnode_g_input(struct file *file, void *fh, unsigned int *i);
 int k4a_vnode_s_input(struct file *file, void *fh, unsigned int i);
+
+/*
+ * The ioctls every k4a node handles alike: its one input and the vb2 buffer
+ * queue. Each node's v4l2_ioctl_ops lists its own (capabilities, formats,
+ * rate, controls) and then these.
+ */
+#define K4A_VNODE_IOCTL_OPS					\
+	.vidioc_enum_input = k4a_vnode_enum_input,		\
+	.vidioc_g_input = k4a_vnode_g_input,			\
+	.vidioc_s_input = k4a_vnode_s_input,			\
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,			\
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,		\
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,		\
+	.vidioc_querybuf = vb2_ioctl_querybuf,			\
+	.vidioc_qbuf = vb2_ioctl_qbuf,				\
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,			\
+	.vidioc_expbuf = vb2_ioctl_expbuf,			\
+	.vidioc_streamon = vb2_ioctl_streamon,			\
+	.vidioc_streamoff = vb2_ioctl_streamoff
 int k4a_v4l2_register(struct k4a_unit *unit);
 void k4a_v4l2_unregister(struct k4a_unit *unit);
 void k4a_v4l2_disconnect(struct k4a_unit *unit);

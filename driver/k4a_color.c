@@ -361,18 +361,7 @@ static const struct v4l2_ioctl_ops k4a_color_ioctl_ops = {
 	.vidioc_enum_frameintervals = k4a_color_enum_frameintervals,
 	.vidioc_g_parm = k4a_color_g_parm,
 	.vidioc_s_parm = k4a_color_s_parm,
-	.vidioc_enum_input = k4a_vnode_enum_input,
-	.vidioc_g_input = k4a_vnode_g_input,
-	.vidioc_s_input = k4a_vnode_s_input,
-	.vidioc_reqbufs = vb2_ioctl_reqbufs,
-	.vidioc_create_bufs = vb2_ioctl_create_bufs,
-	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
-	.vidioc_querybuf = vb2_ioctl_querybuf,
-	.vidioc_qbuf = vb2_ioctl_qbuf,
-	.vidioc_dqbuf = vb2_ioctl_dqbuf,
-	.vidioc_expbuf = vb2_ioctl_expbuf,
-	.vidioc_streamon = vb2_ioctl_streamon,
-	.vidioc_streamoff = vb2_ioctl_streamoff,
+	K4A_VNODE_IOCTL_OPS,
 	.vidioc_log_status = v4l2_ctrl_log_status,
 	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
@@ -518,27 +507,31 @@ static void k4a_color_packet(struct k4a_unit *unit, const u8 *data, u32 len,
 		k4a_color_finish(unit, &st.cur, now);
 }
 
-/* The newest SCR of a completed URB, if any packet carried one. */
+/*
+ * The newest SCR of a completed URB, if any packet carried one: the last
+ * packet with a valid header that has one (normally the last packet, so the
+ * payload headers are parsed once more only at the end of the URB).
+ */
 static bool k4a_color_urb_scr(struct urb *urb, u32 *scr)
 {
 	struct k4a_uvc_hdr h;
-	bool found = false;
 	int i;
 
-	for (i = 0; i < urb->number_of_packets; i++) {
+	for (i = urb->number_of_packets - 1; i >= 0; i--) {
 		const struct usb_iso_packet_descriptor *d =
 			&urb->iso_frame_desc[i];
 
 		if (d->status || !d->actual_length)
 			continue;
 		if (k4a_uvc_parse_header(urb->transfer_buffer + d->offset,
-					 d->actual_length, &h) ||
+					 min(d->actual_length, d->length),
+					 &h) ||
 		    !h.has_scr || h.err)
 			continue;
 		*scr = h.scr_stc;
-		found = true;
+		return true;
 	}
-	return found;
+	return false;
 }
 
 static void k4a_color_complete(struct urb *urb)

@@ -281,18 +281,7 @@ static const struct v4l2_ioctl_ops k4a_depth_ioctl_ops = {
 	.vidioc_enum_frameintervals = k4a_depth_enum_frameintervals,
 	.vidioc_g_parm = k4a_depth_g_parm,
 	.vidioc_s_parm = k4a_depth_s_parm,
-	.vidioc_enum_input = k4a_vnode_enum_input,
-	.vidioc_g_input = k4a_vnode_g_input,
-	.vidioc_s_input = k4a_vnode_s_input,
-	.vidioc_reqbufs = vb2_ioctl_reqbufs,
-	.vidioc_create_bufs = vb2_ioctl_create_bufs,
-	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
-	.vidioc_querybuf = vb2_ioctl_querybuf,
-	.vidioc_qbuf = vb2_ioctl_qbuf,
-	.vidioc_dqbuf = vb2_ioctl_dqbuf,
-	.vidioc_expbuf = vb2_ioctl_expbuf,
-	.vidioc_streamon = vb2_ioctl_streamon,
-	.vidioc_streamoff = vb2_ioctl_streamoff,
+	K4A_VNODE_IOCTL_OPS,
 };
 
 /* ---- transfers ---- */

@@ -8,9 +8,11 @@
 #                   both kernel series); ends with "N passed, N failed"
 #   make check-debug  the driver's selftests (core_*, module_*, color_*) on a KASAN/lockdep/kmemleak kernel
 #   make demo       the main job in the VM
-#   make soak       3 emulated units streaming depth + colour for 2 minutes (SOAK_ARGS=...)
+#   make soak       3 emulated units streaming depth + colour through k4a for 5 minutes (SOAK_ARGS=...)
 #   make bench-color  k4a's colour node against stock uvcvideo (rates, gaps, CPU per frame) and
 #                   its timestamps against the emulator's ground truth (BENCH_COLOR_ARGS=FRAMES)
+#   make bench-depth  k4a's depth node against the libusb reader on 1, 3 and 8 units (delivered,
+#                   dropped, CPU per frame, kernel memory) (BENCH_DEPTH_ARGS="SECONDS FPS UNITS...")
 #   make modules KVER=x | KDIR=dir   build k4a.ko against one chosen kernel tree
 #   make install    build for the running kernel and install module, udev rules and CLI
 #   make clean      remove build output (keeps build/cache: kernels, rootfs)
@@ -37,7 +39,7 @@ else
 KTARGETS = $(shell $(ROOT)/tools/vm/kernels.sh list 2>/dev/null)
 endif
 
-.PHONY: soak bench-color all setup modules userspace tools selftests unit fuzz lint check check-debug demo \
+.PHONY: soak bench-color bench-depth all setup modules userspace tools selftests unit fuzz lint check check-debug demo \
 	vmtest install clean distclean help
 
 all: modules userspace tools selftests
@@ -87,7 +89,8 @@ demo:
 	$(ROOT)/tools/demo.sh
 
 # Sustained load in the guest (not part of check): tools/emu/soak-guest.sh
-# [SECONDS MODE FPS UNITS WxH:FOURCC BUFFER], default 120 s passive IR, 3 units, 5 fps.
+# [SECONDS DEPTH FPS UNITS WxH:FOURCC BUFFER READER], default 300 s through k4a.ko: 3 units,
+# K4NU (NFOV unbinned) and MJPG 1280x720 at 5 fps; READER libusb for the emulator's own soak.
 soak: all
 	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
 		$(ROOT)/tools/emu/soak-guest.sh $(SOAK_ARGS)
@@ -97,6 +100,12 @@ soak: all
 bench-color: all
 	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
 		$(ROOT)/tools/vm/guest/bench-color.sh $(BENCH_COLOR_ARGS)
+
+# Depth load benchmark in the guest (not part of check): tools/vm/guest/bench-depth.sh
+# [SECONDS [FPS [UNITS...]]], default 120 s, 5 fps, 1 3 8 units.
+bench-depth: all
+	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
+		$(ROOT)/tools/vm/guest/bench-depth.sh $(BENCH_DEPTH_ARGS)
 
 install:
 	$(ROOT)/tools/install.sh

@@ -229,6 +229,80 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(state);
 
+/* ---- the device clock estimator (clock/): read under unit->slock ---- */
+
+enum k4a_clock_field {
+	K4A_CLK_LOCKED,
+	K4A_CLK_ERROR_NS,
+	K4A_CLK_RATE_PPB,
+	K4A_CLK_OBSERVATIONS,
+	K4A_CLK_RESTARTS,
+};
+
+static ssize_t k4a_clock_show(struct device *dev, char *buf,
+			      enum k4a_clock_field f)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	const struct k4a_clock *c = &unit->clock;
+	bool locked;
+	s64 v = 0;
+
+	spin_lock_irq(&unit->slock);
+	locked = k4a_clock_ready(c);
+	switch (f) {
+	case K4A_CLK_LOCKED:
+		v = locked;
+		break;
+	case K4A_CLK_ERROR_NS:
+		v = k4a_clock_error_ns(c);
+		break;
+	case K4A_CLK_RATE_PPB:
+		v = k4a_clock_ppm_x1000(c);
+		break;
+	case K4A_CLK_OBSERVATIONS:
+		v = c->samples;
+		break;
+	case K4A_CLK_RESTARTS:
+		v = c->stat_restarts;
+		break;
+	}
+	spin_unlock_irq(&unit->slock);
+	/* An estimate exists only while the clock is locked. */
+	if (!locked && (f == K4A_CLK_ERROR_NS || f == K4A_CLK_RATE_PPB))
+		return -ENODATA;
+	return sysfs_emit(buf, "%lld\n", v);
+}
+
+#define K4A_CLOCK_ATTR(_name, _field)					\
+static ssize_t clock_##_name##_show(struct device *dev,		\
+				    struct device_attribute *attr,	\
+				    char *buf)				\
+{									\
+	return k4a_clock_show(dev, buf, _field);			\
+}									\
+static struct device_attribute dev_attr_clock_##_name =		\
+	__ATTR(_name, 0444, clock_##_name##_show, NULL)
+
+K4A_CLOCK_ATTR(locked, K4A_CLK_LOCKED);
+K4A_CLOCK_ATTR(error_ns, K4A_CLK_ERROR_NS);
+K4A_CLOCK_ATTR(rate_error_ppb, K4A_CLK_RATE_PPB);
+K4A_CLOCK_ATTR(observations, K4A_CLK_OBSERVATIONS);
+K4A_CLOCK_ATTR(restarts, K4A_CLK_RESTARTS);
+
+static struct attribute *k4a_clock_attrs[] = {
+	&dev_attr_clock_locked.attr,
+	&dev_attr_clock_error_ns.attr,
+	&dev_attr_clock_rate_error_ppb.attr,
+	&dev_attr_clock_observations.attr,
+	&dev_attr_clock_restarts.attr,
+	NULL,
+};
+
+static const struct attribute_group k4a_clock_group = {
+	.name = "clock",
+	.attrs = k4a_clock_attrs,
+};
+
 static ssize_t calibration_read(struct file *file, struct kobject *kobj,
 				struct bin_attribute *attr, char *buf,
 				loff_t off, size_t count)
@@ -296,6 +370,7 @@ static const struct attribute_group k4a_unit_group = {
 
 const struct attribute_group *k4a_unit_groups[] = {
 	&k4a_unit_group,
+	&k4a_clock_group,
 	NULL,
 };
 

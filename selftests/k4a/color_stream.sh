@@ -11,7 +11,7 @@
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
 . "$K4A_ROOT/selftests/k4a/color_lib.inc"
 N=${K4A_COLOR_FRAMES:-25}
-ktap_plan 8
+ktap_plan 9
 if ! color_up; then
 	ktap_result 1 "k4a binds the emulated unit: colour and metadata nodes"
 	ktap_totals
@@ -19,6 +19,27 @@ if ! color_up; then
 fi
 echo "# unit $S: video $V, metadata $M"
 ktap_result 0 "k4a binds the emulated unit: colour and metadata nodes"
+
+# The clock figures in sysfs: unlocked before the first colour stream (no estimate:
+# ENODATA), locked while one runs, with an error bound, a rate and its observations.
+for u in /sys/class/k4a/k4a*; do
+	[ "$(cat "$u/serial")" = "$S" ] && CLK=$u/clock
+done
+r=0
+l0=$(cat "$CLK/locked")
+e0=$(cat "$CLK/error_ns" 2>&1)
+echo "# before streaming: locked $l0, error_ns: $e0"
+[ "$l0" = 0 ] && ! cat "$CLK/error_ns" > /dev/null 2>&1 || r=1
+"$CAP_BIN" -f MJPG -w 1280 -h 720 -r 5 -n 100000 -b 16 -t "$K4A_WAIT_S" "$V" > /dev/null 2>&1 &
+cp=$!
+clk_locked() { [ "$(cat "$CLK/locked")" = 1 ]; }
+k4a_wait "clock locked" clk_locked || r=1
+e=$(cat "$CLK/error_ns") p=$(cat "$CLK/rate_error_ppb") o=$(cat "$CLK/observations")
+echo "# streaming: error_ns $e, rate_error_ppb $p, observations $o, restarts $(cat "$CLK/restarts")"
+kill $cp
+wait $cp 2> /dev/null
+[ "$e" -gt 0 ] 2> /dev/null && [ "$p" -eq "$p" ] 2> /dev/null && [ "$o" -ge 3 ] 2> /dev/null || r=1
+ktap_result $r "sysfs clock/: unlocked without a stream (error_ns ENODATA), locked with figures while colour streams"
 
 # The formats the node offers at 1280x720 (VIDIOC_ENUM_FMT, ENUM_FRAMESIZES).
 fmts=$(v4l2-ctl -d "$V" --list-formats-ext | awk '

@@ -559,6 +559,9 @@ int k4a_vnode_querycap(struct k4a_vnode *node, struct v4l2_capability *cap,
 int k4a_vnode_enum_input(struct file *file, void *fh, struct v4l2_input *in);
 int k4a_vnode_g_input(struct file *file, void *fh, unsigned int *i);
 int k4a_vnode_s_input(struct file *file, void *fh, unsigned int i);
+int k4a_vnode_enum_interval(struct v4l2_frmivalenum *fi, u32 fps_mask);
+int k4a_vnode_g_parm(struct v4l2_streamparm *p, u32 fps);
+int k4a_vnode_parm_fps(const struct v4l2_streamparm *p, u32 cur, u32 *fps);
 
 /*
  * The ioctls every k4a node handles alike: its one input and the vb2 buffer

@@ -301,49 +301,28 @@ static int k4a_color_enum_frameintervals(struct file *file, void *fh,
 {
 	struct k4a_color *cam = k4a_file_cam(file);
 	int idx = k4a_find_mode(cam, fi->pixel_format, fi->width, fi->height);
-	u32 i, f, n = 0;
 
 	if (idx < 0)
 		return idx;
-	/* Shortest interval first. */
-	for (i = 0; (f = k4a_fps_get(i)); i++) {
-		if (!(cam->uvcd.mode[idx].fps_mask & BIT(i)))
-			continue;
-		if (n++ == fi->index) {
-			fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
-			fi->discrete.numerator = 1;
-			fi->discrete.denominator = f;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return k4a_vnode_enum_interval(fi, cam->uvcd.mode[idx].fps_mask);
 }
 
 static int k4a_color_g_parm(struct file *file, void *fh,
 			    struct v4l2_streamparm *p)
 {
-	struct k4a_color *cam = k4a_file_cam(file);
-
-	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
-		return -EINVAL;
-	memset(&p->parm.capture, 0, sizeof(p->parm.capture));
-	p->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
-	p->parm.capture.timeperframe.numerator = 1;
-	p->parm.capture.timeperframe.denominator = cam->fps;
-	return 0;
+	return k4a_vnode_g_parm(p, k4a_file_cam(file)->fps);
 }
 
 static int k4a_color_s_parm(struct file *file, void *fh,
 			    struct v4l2_streamparm *p)
 {
 	struct k4a_color *cam = k4a_file_cam(file);
-	struct v4l2_fract *tpf = &p->parm.capture.timeperframe;
-	u32 want = cam->fps;
+	u32 want;
+	int ret;
 
-	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
-		return -EINVAL;
-	if (tpf->numerator && tpf->denominator)
-		want = DIV_ROUND_CLOSEST(tpf->denominator, tpf->numerator);
+	ret = k4a_vnode_parm_fps(p, cam->fps, &want);
+	if (ret)
+		return ret;
 	want = k4a_mode_fps(cam, cam->mode, want);
 	if (want != cam->fps && k4a_color_busy(cam))
 		return -EBUSY;

@@ -204,39 +204,23 @@ static int k4a_depth_enum_frameintervals(struct file *file, void *fh,
 {
 	int idx = k4a_fmt_idx(fi->pixel_format);
 	const struct k4a_depth_mode *m;
-	u32 i, f, n = 0;
+	u32 i, f, mask = 0;
 
 	if (idx < 0)
 		return -EINVAL;
 	m = k4a_fmt_mode(idx);
 	if (fi->width != m->width || fi->height != m->height)
 		return -EINVAL;
-	/* Shortest interval first. */
-	for (i = 0; (f = k4a_fps_get(i)); i++) {
-		if (!k4a_depth_mode_valid(m->id, f))
-			continue;
-		if (n++ == fi->index) {
-			fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
-			fi->discrete.numerator = 1;
-			fi->discrete.denominator = f;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	for (i = 0; (f = k4a_fps_get(i)); i++)
+		if (k4a_depth_mode_valid(m->id, f))
+			mask |= BIT(i);
+	return k4a_vnode_enum_interval(fi, mask);
 }
 
 static int k4a_depth_g_parm(struct file *file, void *fh,
 			    struct v4l2_streamparm *p)
 {
-	struct k4a_depth *dep = k4a_file_dep(file);
-
-	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
-		return -EINVAL;
-	memset(&p->parm.capture, 0, sizeof(p->parm.capture));
-	p->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
-	p->parm.capture.timeperframe.numerator = 1;
-	p->parm.capture.timeperframe.denominator = dep->fps;
-	return 0;
+	return k4a_vnode_g_parm(p, k4a_file_dep(file)->fps);
 }
 
 /*
@@ -248,14 +232,12 @@ static int k4a_depth_s_parm(struct file *file, void *fh,
 {
 	struct k4a_depth *dep = k4a_file_dep(file);
 	struct k4a_unit *unit = k4a_dep_unit(dep);
-	struct v4l2_fract *tpf = &p->parm.capture.timeperframe;
-	u32 want = dep->fps;
-	int ret = 0;
+	u32 want;
+	int ret;
 
-	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
-		return -EINVAL;
-	if (tpf->numerator && tpf->denominator)
-		want = DIV_ROUND_CLOSEST(tpf->denominator, tpf->numerator);
+	ret = k4a_vnode_parm_fps(p, dep->fps, &want);
+	if (ret)
+		return ret;
 	want = k4a_fmt_fps(dep->mode, want);
 	if (want != dep->fps) {
 		if (k4a_depth_busy(dep))

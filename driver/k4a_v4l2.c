@@ -401,6 +401,72 @@ int k4a_vnode_s_input(struct file *file, void *fh, unsigned int i)
 }
 
 /**
+ * k4a_vnode_enum_interval() - VIDIOC_ENUM_FRAMEINTERVALS from a set of rates
+ * @fi: the request; @fi->index picks the interval
+ * @fps_mask: bit i set if rate k4a_fps_get(i) is offered
+ *
+ * Lists the rates as discrete intervals, shortest first.
+ *
+ * Return: 0, or -EINVAL past the last one.
+ */
+int k4a_vnode_enum_interval(struct v4l2_frmivalenum *fi, u32 fps_mask)
+{
+	u32 i, f, n = 0;
+
+	for (i = 0; (f = k4a_fps_get(i)); i++) {
+		if (!(fps_mask & BIT(i)))
+			continue;
+		if (n++ == fi->index) {
+			fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+			fi->discrete.numerator = 1;
+			fi->discrete.denominator = f;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * k4a_vnode_g_parm() - VIDIOC_G_PARM of a capture node streaming at @fps
+ * @p: the request
+ * @fps: the node's rate
+ *
+ * Return: 0, or -EINVAL for another buffer type.
+ */
+int k4a_vnode_g_parm(struct v4l2_streamparm *p, u32 fps)
+{
+	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+		return -EINVAL;
+	memset(&p->parm.capture, 0, sizeof(p->parm.capture));
+	p->parm.capture.capability = V4L2_CAP_TIMEPERFRAME;
+	p->parm.capture.timeperframe.numerator = 1;
+	p->parm.capture.timeperframe.denominator = fps;
+	return 0;
+}
+
+/**
+ * k4a_vnode_parm_fps() - the rate a VIDIOC_S_PARM asks for
+ * @p: the request
+ * @cur: the node's rate, kept when the request gives no interval
+ * @fps: the nearest whole rate to the requested interval, or @cur
+ *
+ * The caller picks the supported rate nearest to @fps.
+ *
+ * Return: 0, or -EINVAL for another buffer type.
+ */
+int k4a_vnode_parm_fps(const struct v4l2_streamparm *p, u32 cur, u32 *fps)
+{
+	const struct v4l2_fract *tpf = &p->parm.capture.timeperframe;
+
+	if (p->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+		return -EINVAL;
+	*fps = cur;
+	if (tpf->numerator && tpf->denominator)
+		*fps = DIV_ROUND_CLOSEST(tpf->denominator, tpf->numerator);
+	return 0;
+}
+
+/**
  * k4a_v4l2_register() - register the V4L2 device and nodes of a new unit
  * @unit: unit, its device added
  *

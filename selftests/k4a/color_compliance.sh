@@ -18,28 +18,12 @@ fi
 echo "# unit $S: video $V, metadata $M"
 ktap_result 0 "k4a binds the emulated unit: colour and metadata nodes"
 
-# compliance NAME LOG: "# " lines with its Total line and findings; true when it ran to its
-# Total line with nothing failed and no warning other than "got sequence number" ones.
-# "got sequence number N, expected M": v4l2-compliance keeps few buffers and checks the
-# sequence after each dequeue; a frame that arrives while it has none queued is counted by
-# the driver (the sequence counts every frame the device sent), so a busy TCG guest makes
-# gaps. A figure here; color_stream asserts a gap-free sequence with enough buffers queued.
-compliance() {
-	grep -E '^Total' "$2" | sed 's/^/# /'
-	grep -E '(fail|warn): ' "$2" | sort | uniq -c | head -n 20 | sed 's/^/# /'
-	seq=$(grep -c 'warn: .*got sequence number' "$2")
-	fails=$(grep -c 'fail: ' "$2")
-	warns=$(grep 'warn: ' "$2" | grep -vc 'got sequence number')
-	echo "# $1: $seq buffer sequence gap(s) behind a late application (figure)"
-	grep -q '^Total for .*Failed: [0-9]*, Warnings: [0-9]*' "$2" && [ "$fails" = 0 ] && [ "$warns" = 0 ]
-}
-
 v4l2-ctl -d "$V" --set-fmt-video=width=1280,height=720,pixelformat=MJPG --set-parm=5 > /dev/null
 t0=$(k4a_now)
 timeout -k 5 "$K4A_WAIT_S" v4l2-compliance -d "$V" --streaming="$CN" 2>&1 | tr '\r' '\n' \
 	> "$K4A_OUT/color-compliance.log"
 echo "# video node: v4l2-compliance -s took $(k4a_secs "$t0") s"
-compliance "video node" "$K4A_OUT/color-compliance.log"
+k4a_compliance "video node" "$K4A_OUT/color-compliance.log"
 ktap_result $? "colour node $V: v4l2-compliance -s Failed 0, Warnings 0"
 
 # The metadata node carries records only while the colour node streams.
@@ -52,7 +36,7 @@ t0=$(k4a_now)
 timeout -k 5 "$K4A_WAIT_S" v4l2-compliance -d "$M" --streaming="$CN" 2>&1 | tr '\r' '\n' \
 	> "$K4A_OUT/color-meta-compliance.log"
 echo "# metadata node: v4l2-compliance -s took $(k4a_secs "$t0") s"
-compliance "metadata node" "$K4A_OUT/color-meta-compliance.log"
+k4a_compliance "metadata node" "$K4A_OUT/color-meta-compliance.log"
 r=$?
 { kill $bg && wait $bg; } 2> /dev/null
 ktap_result $r "metadata node $M: v4l2-compliance -s Failed 0, Warnings 0 (colour node streaming)"

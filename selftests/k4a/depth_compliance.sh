@@ -16,28 +16,12 @@ fi
 echo "# unit $S: depth $D, metadata $DM"
 ktap_result 0 "k4a binds the emulated unit: depth and depth metadata nodes"
 
-# compliance NAME LOG: "# " lines with its Total line and findings; true when it ran to its
-# Total line with nothing failed and no warning other than "got sequence number" ones.
-# "got sequence number N, expected M": v4l2-compliance keeps few buffers queued; a transfer
-# that completes with a wrong size is counted by the driver, and the device itself drops
-# frames while no transfer is queued (which the driver cannot see), so only the former makes
-# gaps: a figure here, depth_stream asserts a gap-free sequence.
-compliance() {
-	grep -E '^Total' "$2" | sed 's/^/# /'
-	grep -E '(fail|warn): ' "$2" | sort | uniq -c | head -n 20 | sed 's/^/# /'
-	seq=$(grep -c 'warn: .*got sequence number' "$2")
-	fails=$(grep -c 'fail: ' "$2")
-	warns=$(grep 'warn: ' "$2" | grep -vc 'got sequence number')
-	echo "# $1: $seq buffer sequence gap(s) (figure)"
-	grep -q '^Total for .*Failed: [0-9]*, Warnings: [0-9]*' "$2" && [ "$fails" = 0 ] && [ "$warns" = 0 ]
-}
-
 v4l2-ctl -d "$D" --set-fmt-video=pixelformat=K4NU --set-parm=5 > /dev/null
 t0=$(k4a_now)
 timeout -k 5 "$K4A_WAIT_S" v4l2-compliance -d "$D" --streaming="$CN" 2>&1 | tr '\r' '\n' \
 	> "$K4A_OUT/depth-compliance.log"
 echo "# depth node: v4l2-compliance -s took $(k4a_secs "$t0") s; $(depth_stats)"
-compliance "depth node" "$K4A_OUT/depth-compliance.log"
+k4a_compliance "depth node" "$K4A_OUT/depth-compliance.log"
 ktap_result $? "depth node $D: v4l2-compliance -s Failed 0, Warnings 0"
 
 # The metadata node carries records only while the depth node streams.
@@ -49,7 +33,7 @@ t0=$(k4a_now)
 timeout -k 5 "$K4A_WAIT_S" v4l2-compliance -d "$DM" --streaming="$CN" 2>&1 | tr '\r' '\n' \
 	> "$K4A_OUT/depth-meta-compliance.log"
 echo "# metadata node: v4l2-compliance -s took $(k4a_secs "$t0") s"
-compliance "metadata node" "$K4A_OUT/depth-meta-compliance.log"
+k4a_compliance "metadata node" "$K4A_OUT/depth-meta-compliance.log"
 r=$?
 { kill $bg && wait $bg; } 2> /dev/null
 ktap_result $r "depth metadata node $DM: v4l2-compliance -s Failed 0, Warnings 0 (depth node streaming)"

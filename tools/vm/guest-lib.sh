@@ -75,3 +75,21 @@ ktap_totals() {
 	echo "# Totals: pass:$KTAP_PASS fail:$KTAP_FAIL xfail:$KTAP_XFAIL xpass:$KTAP_XPASS skip:$KTAP_SKIP error:0"
 	[ "$KTAP_FAIL" -eq 0 ]
 }
+
+# k4a_compliance NAME LOG: judge a v4l2-compliance log. Prints "# " lines (its Total line and
+# its findings, counted); true when it ran to its Total line with nothing failed and no
+# warning other than "got sequence number N, expected M". v4l2-compliance keeps few buffers
+# queued, and the sequence counts every frame the driver received: a colour frame that
+# arrives while no buffer is queued (a late application on a busy TCG guest), a depth
+# transfer of the wrong size. Those gaps are a figure here; the *_stream selftests assert a
+# gap-free sequence with enough buffers queued.
+k4a_compliance() {
+	grep -E '^Total' "$2" | sed 's/^/# /'
+	grep -E '(fail|warn): ' "$2" | sort | uniq -c | head -n 20 | sed 's/^/# /'
+	_c_seq=$(grep -c 'warn: .*got sequence number' "$2")
+	_c_fails=$(grep -c 'fail: ' "$2")
+	_c_warns=$(grep 'warn: ' "$2" | grep -vc 'got sequence number')
+	echo "# $1: $_c_seq buffer sequence gap(s) behind a late application (figure)"
+	grep -q '^Total for .*Failed: [0-9]*, Warnings: [0-9]*' "$2" && [ "$_c_fails" = 0 ] &&
+		[ "$_c_warns" = 0 ]
+}

@@ -6,7 +6,7 @@
 #   make            k4a.ko for every bench kernel + userspace + emulator + selftests
 #   make check      every test (static checks, host unit tests, fuzz smoke, VM selftests on
 #                   both kernel series); ends with "N passed, N failed"
-#   make check-debug  the driver's selftests (core_*, module_*, color_*) on a KASAN/lockdep/kmemleak kernel
+#   make check-debug  the driver's selftests (core_*, module_*, color_*, depth_*) on a KASAN/lockdep/kmemleak kernel
 #   make demo       the main job in the VM
 #   make soak       3 emulated units streaming depth + colour through k4a for 5 minutes (SOAK_ARGS=...)
 #   make bench-color  k4a's colour node against stock uvcvideo (rates, gaps, CPU per frame) and

@@ -7,8 +7,9 @@
 #      bug per run (use-after-free, ABBA lock order, GFP_KERNEL allocation under a spinlock,
 #      leak); each run must fail (vm-run.sh exit 99) with the matching report in the guest's
 #      kernel log, and the same run without a bug must pass
-#   4. the selftests matching PATTERN (default: core_*, module_* and the colour node's
-#      color_stream, color_faults, color_compliance; or $K4A_DEBUG_TESTS) in
+#   4. the selftests matching PATTERN (default: core_*, module_*, the colour node's
+#      color_stream, color_faults, color_compliance and the depth node's depth_stream,
+#      depth_faults, depth_compliance; or $K4A_DEBUG_TESTS) in
 #      one guest, a kmemleak scan after each (tools/vm/guest/debug-selftests.sh)
 # Ends with "N passed, N failed"; exit status 0 only if nothing failed.
 set -uo pipefail
@@ -25,7 +26,7 @@ finish() {
 }
 if [ $# = 0 ]; then
 	set -f	# patterns for the guest, not file names here
-	set -- ${K4A_DEBUG_TESTS:-core_* module_* color_stream color_faults color_compliance}
+	set -- ${K4A_DEBUG_TESTS:-core_* module_* color_stream color_faults color_compliance depth_stream depth_faults depth_compliance}
 	set +f
 fi
 

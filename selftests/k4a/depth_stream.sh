@@ -12,7 +12,7 @@
 # frames per mode and rate (TCG is slow: keep it small)
 FR=${K4A_DEPTH_FRAMES:-20}
 MODES="K4NB:30,15,5 K4NU:30,15,5 K4WB:30,15,5 K4WU:15,5 K4PI:30,15,5"
-ktap_plan 19
+ktap_plan 20
 if ! depth_up; then
 	ktap_result 1 "k4a binds the emulated unit: depth and depth metadata nodes"
 	ktap_totals
@@ -45,6 +45,45 @@ for m in $MODES; do
 			stream -f "$f" -r "$r" -n "$FR" -b 8 -m "$DM" "$D"
 	done
 done
+
+# The same through v4l2-ctl --stream-mmap --stream-to: every mode at every rate, 5 frames to a
+# file; the file is exactly 5 raw frames, each starting with the depth ground truth record of
+# this unit (magic, version 1, stream 0, serial) with frame counters strictly increasing.
+# ctl_check FILE RAW: "ok" or what is wrong
+ctl_check() {
+	_sz=$(wc -c < "$1")
+	[ "$_sz" = $((5 * $2)) ] || { echo "file of $_sz bytes, not 5 x $2"; return; }
+	_i=0
+	_prev=-1
+	while [ $_i -lt 5 ]; do
+		# bytes 0..7 (magic, version, stream, flags), 8..23 serial, 24..27 counter
+		_h=$(od -A n -t x1 -j $((_i * $2)) -N 8 "$1" | tr -d ' \n')
+		_s=$(dd if="$1" bs=1 skip=$((_i * $2 + 8)) count=12 2> /dev/null)
+		_c=$(od -A n -t u4 -j $((_i * $2 + 24)) -N 4 "$1" | tr -d ' ')
+		case "$_h" in 4b34475401000*) ;; *) echo "frame $_i: no depth record ($_h)"; return ;; esac
+		[ "$_s" = "$S" ] || { echo "frame $_i: serial '$_s'"; return; }
+		[ "$_c" -gt "$_prev" ] || { echo "frame $_i: counter $_c after $_prev"; return; }
+		_prev=$_c
+		_i=$((_i + 1))
+	done
+	echo ok
+}
+bad=
+for m in $MODES; do
+	f=${m%%:*}
+	for r in $(echo "${m#*:}" | tr ',' ' '); do
+		raw=$(v4l2-ctl -d "$D" --set-fmt-video=pixelformat="$f" --set-parm="$r" --get-fmt-video |
+			sed -n 's/.*Size Image *: *//p')
+		timeout -k 5 "$K4A_WAIT_S" v4l2-ctl -d "$D" --stream-mmap=8 --stream-count=5 \
+			--stream-to="$CAP.raw" > "$CAP.err" 2>&1
+		res=$(ctl_check "$CAP.raw" "$raw")
+		echo "# v4l2-ctl $f @$r: $res"
+		[ "$res" = ok ] || bad="$bad $f@$r"
+		rm -f "$CAP.raw"
+	done
+done
+[ -z "$bad" ]
+ktap_result $? "v4l2-ctl --stream-mmap --stream-to, every mode at every rate: whole raw frames with their ground truth, in order${bad:+ (not:$bad)}"
 
 # A stalled application: 8 buffers queued keep 30 fps going through 150 ms without a dequeue.
 capture "K4PI @30, the application stalls 150 ms after 10 frames: nothing lost" \

@@ -6,12 +6,14 @@
 # frame with its ground truth, in order; every frame the counters skip is one the emulator's
 # side log says the device never sent (its buffer full: a slow host), and the buffer sequence
 # has no gap (the stream judges of depth_stream and color_stream); timestamps never backwards
-# nor after the dequeue; no node ended with an error; the kernel's memory with the units
-# idle after the soak is where it was before it: unreclaimable slab within 1 MiB, pages
-# outside slab, page cache, anonymous memory, page tables, stacks and vmalloc (where vb2's
-# scatter-gather buffers come from) within 4 MiB (less than one raw depth buffer).
+# nor after the dequeue; no node ended with an error; the kernel's unreclaimable slab with
+# the units idle after the soak is within 1 MiB of where it was before it.
 # Figures: per node frames, rate, frames the device dropped, timestamp error; the kernel's
-# memory every 30 s; where the guest's CPU time went.
+# memory every 30 s; where the guest's CPU time went; the pages outside slab, page cache,
+# anonymous memory, page tables, stacks and vmalloc (where vb2's scatter-gather buffers come
+# from) before and after: a figure only, since it includes the per-CPU free page lists, which
+# the kernel sizes by itself (6.12 retunes them under load): three identical 30 s soaks in one
+# guest moved it by +4.7, +20.8 and -15.7 MB.
 # Skipped unless K4A_SOAK_SECONDS is set (make soak).
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
@@ -40,8 +42,8 @@ if ! depth_up -n "$N" -b "${K4A_SOAK_BUFFER:-2}"; then
 fi
 ktap_result 0 "$N units form with their depth and colour nodes"
 
-# kernel memory in kB: "SUnreclaim OTHER", OTHER the pages no counter below explains (driver
-# and DMA pages, vb2-dma-sg buffers among them)
+# kernel memory in kB: "SUnreclaim OTHER VmallocUsed MemAvailable", OTHER the pages no counter
+# below explains (driver and DMA pages, vb2-dma-sg buffers, per-CPU free page lists)
 kmem() {
 	sync
 	echo 1 > /proc/sys/vm/drop_caches
@@ -127,8 +129,9 @@ sleep 1
 m1=$(kmem)
 set -- $m0 $m1
 echo "# kernel memory idle before -> after (kB): SUnreclaim $1 -> $5, other pages $2 -> $6, VmallocUsed $3 -> $7, MemAvailable $4 -> $8"
-[ $(($5 - $1)) -lt 1024 ] && [ $(($6 - $2)) -lt 4096 ]
-ktap_result $? "kernel memory flat: unreclaimable slab +$(($5 - $1)) kB (< 1024), other pages +$(($6 - $2)) kB (< 4096)"
+echo "# other pages $(($6 - $2)) kB (a figure: per-CPU page lists move it by tens of MB)"
+[ $(($5 - $1)) -lt 1024 ]
+ktap_result $? "unreclaimable slab flat: +$(($5 - $1)) kB (< 1024) with the units idle after the soak"
 depth_down || echo "# k4a did not unload"
 rm -rf "$OUT"
 ktap_totals

@@ -625,7 +625,7 @@ int k4a_sync_set_sub_delay(struct k4a_unit *unit, s64 usec);
 int k4a_sync_set_depth_delay(struct k4a_unit *unit, s64 usec);
 void k4a_sync_get(struct k4a_unit *unit, struct k4a_sync_cfg *cfg,
 		  enum k4a_unit_state *state);
-int k4a_sync_gate(struct k4a_unit *unit);
+int k4a_sync_start_check(struct k4a_unit *unit);
 int k4a_sync_send(struct k4a_unit *unit);
 const char *k4a_sync_mode_word(enum k4a_sync_mode mode);
 const char *k4a_state_word(enum k4a_unit_state state);

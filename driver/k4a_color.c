@@ -5,7 +5,7 @@
  * assembly straight into vb2 buffers, device-clock timestamps.
  *
  * k4a drives the 097d UVC function itself rather than leaving it to
- * uvcvideo: a colour start is part of the unit's start (the sync gate and
+ * uvcvideo: a colour start is part of the unit's start (the start checks and
  * SET_SYS_CFG come first, a master's sync pulses are its colour frames), and
  * the frames' FramePTS is mapped to CLOCK_MONOTONIC by the unit's clock
  * estimator, which colour and depth share.

@@ -3,7 +3,7 @@
  * k4a_stream: the per-stream start model of a unit, and depth sensor power.
  *
  * Colour and depth are separate streams that applications start and stop
- * in any order. The first stream of an idle unit runs the start gate (the
+ * in any order. The first stream of an idle unit runs the start checks (the
  * whole sync configuration checked against the cables read now and the
  * unit's frame rate) and sends SET_SYS_CFG; from then on the sync settings
  * and the frame rate are locked. Later streams join without sending the
@@ -272,7 +272,7 @@ static int k4a_stream_start_rules(struct k4a_unit *unit,
 				       "start: depth refused: a master streams colour first (its Sync Out pulses are its colour frames)\n");
 		ret = -EPIPE;
 	} else if (first) {
-		ret = k4a_sync_gate(unit);
+		ret = k4a_sync_start_check(unit);
 		if (!ret)
 			ret = k4a_sync_send(unit);
 	}
@@ -313,13 +313,13 @@ static int k4a_stream_start_rules(struct k4a_unit *unit,
  * @unit: unit
  * @id: stream
  *
- * The first stream of an idle unit passes the start gate and sends the sync
+ * The first stream of an idle unit passes the start checks and sends the sync
  * configuration; a later one joins. A colour start restarts the device
  * clock, so the unit's clock mapping starts over.
  *
  * Context: process context; takes unit->lock.
  * Return: 0; -ENODEV once the unit is torn down; -EBUSY if the stream runs
- * already; -EINVAL if the start gate refuses (the reason is logged); a
+ * already; -EINVAL if the start checks refuse (the reason is logged); a
  * transport error if the device cannot be reached or refuses.
  */
 int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)

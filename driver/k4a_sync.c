@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * k4a_sync: wired sync configuration of a unit - mode, delays, jack state,
- * validation, the start gate and the per-serial memory of settings.
+ * validation, the start checks and the per-serial memory of settings.
  *
  * Writes are validated at once against what can be known then (cables,
- * mode, frame period, running streams) and again by the start gate when the
- * first stream of the unit starts. A refused change leaves the
+ * mode, frame period, running streams) and again by the start checks when
+ * the first stream of the unit starts. A refused change leaves the
  * configuration untouched; a malformed value is the caller's to see in the
  * errno, a refusal for a reason the caller cannot see (a cable, a rule of
  * the device) logs one ratelimited line naming it.
@@ -13,7 +13,7 @@
  * The jack state read by sysfs readers is served from a value at most
  * K4A_JACK_MAX_AGE_MS old, refreshed by one reader at a time, so that
  * readers cost the colour MCU at most one command per interval; settings
- * changes and the start gate read the jacks themselves, and wait at most
+ * changes and the start checks read the jacks themselves, and wait at most
  * for one command in flight.
  */
 #include <linux/jiffies.h>
@@ -415,7 +415,7 @@ static int k4a_sync_refuse(struct k4a_unit *unit, const char *why)
 }
 
 /**
- * k4a_sync_gate() - the start gate: may the unit's first stream start?
+ * k4a_sync_start_check() - may the unit's first stream start?
  * @unit: unit; unit->lock held
  *
  * Checks the whole configuration against the cables (read now) and the
@@ -425,7 +425,7 @@ static int k4a_sync_refuse(struct k4a_unit *unit, const char *why)
  * Return: 0; -EINVAL for an invalid combination (the reason is logged);
  * the transport error if the jacks cannot be read.
  */
-int k4a_sync_gate(struct k4a_unit *unit)
+int k4a_sync_start_check(struct k4a_unit *unit)
 {
 	struct k4a_sync_cfg cfg = unit->cfg;
 	bool sync_in, sync_out;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * k4a_sysfs: the per-unit sysfs interface (class "k4a", one device per unit)
- * and the debugfs start gate.
+ * and the debugfs stream start and stop.
  *
  * Attribute callbacks are thin: parse strictly, call k4a_sync, format. Input
  * is one word or one decimal integer, optionally followed by one newline;

@@ -29,7 +29,7 @@ enum k4a_sync_mode {
 /*
  * state words:
  *   idle       both halves present, no stream runs; sync settings writable
- *   armed      a stream runs (the start gate passed, SET_SYS_CFG was sent),
+ *   armed      a stream runs (the start checks passed, SET_SYS_CFG was sent),
  *              but a stream the configuration needs does not: a master's
  *              colour stream, or the second stream a non-zero depth delay
  *              is measured between; sync settings are locked (-EBUSY)

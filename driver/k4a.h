@@ -22,8 +22,8 @@
  * marks it dead, and does the slow part without it. Sysfs, debugfs and (in
  * time) V4L2 file operations never take k4a_lock. unit->slock is a spinlock
  * because URB completions take it; nothing sleeps under it. The depth
- * endpoint's halt work takes unit->slock only, so a holder of unit->lock
- * may wait for it.
+ * endpoint's halt work, the sync watchdog and the sync state announcements
+ * take unit->slock only, so a holder of unit->lock may wait for them.
  */
 #ifndef K4A_H
 #define K4A_H
@@ -49,6 +49,7 @@
 #include "k4a_frame.h"
 #include "k4a_modes.h"
 #include "k4a_proto.h"
+#include "k4a_syncst.h"
 #include "k4a_uvcdesc.h"
 
 #define K4A_VID			0x045e
@@ -251,6 +252,11 @@ struct k4a_vnode {
  * @synced: FramePTS marks the start of frame (master/subordinate), not the
  *          centre of exposure; set at start, unit->slock
  * @last_ts: newest timestamp handed out; unit->slock
+ * @period_ticks: exact frame period of the running stream in device ticks;
+ *                set at start, unit->slock
+ * @grid: the frame grid continued from the previous timed frame, and the
+ *        latest frame's offset from it (health/frame_offset_ns);
+ *        unit->slock
  */
 struct k4a_color {
 	struct k4a_vnode video;
@@ -276,6 +282,8 @@ struct k4a_color {
 	u32 scr;
 	bool synced;
 	u64 last_ts;
+	u32 period_ticks;
+	struct k4a_syncst_grid grid;
 };
 
 /* Consecutive failed depth transfers before the stream reports an error. */
@@ -413,7 +421,11 @@ enum k4a_stream_id {
  *        lock)
  * @sequence: sequence number of the next buffer; unit->slock
  * @frames: frames completed since the stream started; unit->slock
- * @dropped: frames lost since the stream started; unit->slock
+ * @dropped: frames lost since the stream started (each skips a sequence
+ *           number); unit->slock
+ * @gaps: runs of consecutive dropped frames since the stream started: the
+ *        gaps in the sequence numbers applications see; unit->slock
+ * @in_gap: the stream's last frame was dropped; unit->slock
  */
 struct k4a_stream {
 	enum k4a_stream_id id;
@@ -422,6 +434,55 @@ struct k4a_stream {
 	u32 sequence;
 	u64 frames;
 	u64 dropped;
+	u64 gaps;
+	bool in_gap;
+};
+
+/**
+ * k4a_stream_skip() - a frame of a stream was dropped
+ * @s: stream; its sequence number was already skipped
+ *
+ * Context: unit->slock held.
+ */
+static inline void k4a_stream_skip(struct k4a_stream *s)
+{
+	s->dropped++;
+	if (!s->in_gap)
+		s->gaps++;
+	s->in_gap = true;
+}
+
+/* State changes the announcement work item keeps until it sends them. */
+#define K4A_WATCH_RING		8
+
+/**
+ * struct k4a_watch - the sync state of a unit and the work behind it
+ * @st: the state machine (driver/lib/k4a_syncst.c); unit->slock
+ * @watch: a stream runs whose frames are watched: frames may queue @work
+ *         and @work queues itself again; cleared before @work is
+ *         cancelled; unit->slock
+ * @kicked: a frame queued @work, which has not run since; unit->slock
+ * @closed: the unit is being torn down: nothing queues @notify_work any
+ *          more; unit->slock
+ * @ring: states entered and not yet announced, oldest at @ring_head;
+ *        unit->slock
+ * @ring_head: index of the oldest entry of @ring; unit->slock
+ * @ring_len: entries in @ring; unit->slock
+ * @work: the watchdog: judges the state when frames would be late, and at
+ *        once when a frame may change it; takes unit->slock only
+ * @notify_work: announces each state change (sysfs_notify() on sync_state
+ *               and a KOBJ_CHANGE uevent); takes unit->slock only
+ */
+struct k4a_watch {
+	struct k4a_syncst st;
+	bool watch;
+	bool kicked;
+	bool closed;
+	u8 ring[K4A_WATCH_RING];
+	u8 ring_head;
+	u8 ring_len;
+	struct delayed_work work;
+	struct work_struct notify_work;
 };
 
 /**
@@ -470,6 +531,7 @@ struct k4a_sync_cfg {
  *         @dep; a spinlock, never held while sleeping
  * @stream: the streams
  * @clock: device 90 kHz clock to CLOCK_MONOTONIC mapping of the unit
+ * @watch: the sync state (sync_state) and its work items
  * @jack_refresh: one jack reader at a time refreshes @jack_*
  * @jack_slock: protects @jack_valid, @jack_in, @jack_out and @jack_stamp
  * @jack_valid: @jack_in and @jack_out hold a value read at @jack_stamp
@@ -497,6 +559,7 @@ struct k4a_unit {
 	spinlock_t slock;	/* see kernel-doc */
 	struct k4a_stream stream[K4A_SID_COUNT];
 	struct k4a_clock clock;
+	struct k4a_watch watch;
 	struct mutex jack_refresh;	/* see kernel-doc */
 	spinlock_t jack_slock;	/* see kernel-doc */
 	bool jack_valid;
@@ -540,6 +603,13 @@ int k4a_depth_power_get(struct k4a_half *depth);
 void k4a_depth_power_put(struct k4a_half *depth);
 enum k4a_unit_state k4a_unit_state(struct k4a_unit *unit);
 const char *k4a_stream_name(enum k4a_stream_id id);
+
+/* k4a_watch.c */
+void k4a_watch_init(struct k4a_unit *unit);
+void k4a_watch_update(struct k4a_unit *unit);
+void k4a_watch_frame(struct k4a_unit *unit, u64 now);
+void k4a_watch_close(struct k4a_unit *unit);
+const char *k4a_sync_state_word(unsigned int state);
 
 /* k4a_v4l2.c */
 void k4a_vnode_init(struct k4a_vnode *node, struct k4a_unit *unit,

@@ -18,7 +18,10 @@
  * start of exposure from its FramePTS, its sequence number, and a metadata
  * record for the metadata node. Bad frames (error bit, torn, short,
  * over-long, lost packets) never reach the application: their buffer is
- * reused and the sequence number skips them.
+ * reused and the sequence number skips them. Every frame end counts as a
+ * frame arrival for the unit's sync state (k4a_watch.c), and a frame's
+ * start of exposure is compared with the stream's frame grid
+ * (health/frame_offset_ns).
  */
 #include <linux/ktime.h>
 #include <linux/slab.h>
@@ -387,9 +390,10 @@ static void k4a_color_finish(struct k4a_unit *unit,
 		k4a_color_reuse(cam, buf);
 		return;
 	}
+	k4a_watch_frame(unit, now);
 	seq = s->sequence++;
 	if (!buf || (r->flags & K4A_FRAME_BAD)) {
-		s->dropped++;
+		k4a_stream_skip(s);
 		k4a_color_reuse(cam, buf);
 		dev_dbg_ratelimited(&unit->dev,
 				    "color frame %u dropped (flags %#x, %s)\n",
@@ -398,6 +402,7 @@ static void k4a_color_finish(struct k4a_unit *unit,
 		return;
 	}
 	s->frames++;
+	s->in_gap = false;
 
 	rec.version = K4A_META_VERSION;
 	rec.size = sizeof(rec);
@@ -432,6 +437,8 @@ static void k4a_color_finish(struct k4a_unit *unit,
 					   div_u64(exp_ns * 9, 200000));
 		/* The depth exposures are aligned on the colour frames. */
 		k4a_depth_color_frame(unit, soe_ticks, exp_ns);
+		k4a_syncst_grid_frame(&cam->grid, cam->period_ticks, seq,
+				      soe_ticks);
 		if (!k4a_clock_map(&unit->clock, soe_ticks, &ts)) {
 			rec.clock_state = K4A_META_CLOCK_MAPPED;
 			rec.clock_error_ns = k4a_clock_error_ns(&unit->clock);
@@ -798,6 +805,8 @@ int k4a_color_hw_start(struct k4a_unit *unit)
 	k4a_frame_start(&cam->fa, k4a_mode_frame_size(m), cam->sizeimage);
 	cam->cur = NULL;
 	cam->synced = unit->cfg.mode != K4A_SYNC_STANDALONE;
+	cam->period_ticks = k4a_frame_period_ticks(cam->fps);
+	k4a_syncst_grid_reset(&cam->grid);
 	spin_unlock_irq(&unit->slock);
 
 	for (i = 0; i < K4A_COLOR_URBS; i++) {

@@ -503,6 +503,9 @@ err_v4l2:
 	k4a_v4l2_unregister(unit);
 err_debugfs:
 	k4a_debugfs_remove(unit);
+	/* A debugfs start may have slipped in: nothing of it may outlive us. */
+	k4a_watch_close(unit);
+	k4a_stream_stop_all(unit);
 	device_del(&unit->dev);
 err_put:
 	put_device(&unit->dev);
@@ -524,13 +527,16 @@ static void k4a_unit_detach(struct k4a_unit *unit)
 }
 
 /*
- * Second step, without k4a_lock: remove the files (waiting for running
- * callbacks, which are short; the long NV read does not hold its file and
- * stops at its next piece), stop the streams and kill their URBs on both
- * halves. Afterwards no stream of the unit runs.
+ * Second step, without k4a_lock: no sync state announcement from now on
+ * (none is sent for a device being deleted), remove the files (waiting for
+ * running callbacks, which are short; the long NV read does not hold its
+ * file and stops at its next piece), stop the streams and kill their URBs
+ * on both halves. Afterwards no stream of the unit runs and none of its
+ * work items is queued.
  */
 static void k4a_unit_shutdown(struct k4a_unit *unit)
 {
+	k4a_watch_close(unit);
 	k4a_debugfs_remove(unit);
 	k4a_unit_unlink(unit);
 	k4a_v4l2_unregister(unit);

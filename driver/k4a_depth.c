@@ -18,6 +18,8 @@
  * exposure, the buffer is completed with the next sequence number and a
  * metadata record goes to the metadata node; the URBs of buffers waiting
  * to be sent to the device are submitted, in the order they were queued.
+ * Every transfer that completes while the stream runs counts as a frame
+ * arrival for the unit's sync state (k4a_watch.c).
  *
  * A halted endpoint is cleared from a work item (the transfers in flight
  * are taken back first, as the USB specification asks), then the transfers
@@ -322,6 +324,7 @@ static void k4a_depth_finish(struct k4a_unit *unit, struct k4a_buffer *buf,
 	u32 seq = s->sequence++;
 
 	s->frames++;
+	s->in_gap = false;
 	k4a_dgrid_frame(&dep->grid, &unit->clock, now, &o);
 	if (o.burst)
 		dep->stat_bursts++;
@@ -398,6 +401,7 @@ static void k4a_depth_complete(struct urb *urb)
 	case 0:
 		if (!s->running)
 			break;
+		k4a_watch_frame(unit, now);
 		dep->errors = 0;
 		if (urb->actual_length == dep->raw_bytes) {
 			k4a_depth_finish(unit, buf, now);
@@ -405,7 +409,7 @@ static void k4a_depth_complete(struct urb *urb)
 		}
 		/* Never delivered: the sequence number shows the gap. */
 		s->sequence++;
-		s->dropped++;
+		k4a_stream_skip(s);
 		list_move_tail(&buf->list, &node->bufs);
 		dev_dbg_ratelimited(&unit->dev,
 				    "depth: transfer of %u bytes dropped (frame %u bytes)\n",
@@ -414,7 +418,7 @@ static void k4a_depth_complete(struct urb *urb)
 	default:
 		dep->stat_errors++;
 		s->sequence++;
-		s->dropped++;
+		k4a_stream_skip(s);
 		list_move_tail(&buf->list, &node->bufs);
 		if (++dep->errors >= K4A_DEPTH_MAX_ERRORS)
 			k4a_depth_fail(unit, "transfers keep failing",

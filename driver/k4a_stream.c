@@ -66,6 +66,7 @@ void k4a_stream_init(struct k4a_unit *unit)
 		init_usb_anchor(&unit->stream[i].urbs);
 	}
 	k4a_clock_init(&unit->clock, K4A_TICK_HZ);
+	k4a_watch_init(unit);
 	k4a_depth_init(unit);
 	unit->depth_mode = k4a_depth_mode_by_name("nfov_unbinned");
 }
@@ -244,66 +245,79 @@ static void k4a_depth_hw_stop(struct k4a_unit *unit)
 }
 
 /*
- * Start a stream; @node: for an application's video node, which must not
- * start depth on a master whose colour stream does not run.
+ * Start a stream, unit->lock held; @node: for an application's video node,
+ * which must not start depth on a master whose colour stream does not run.
  */
+static int k4a_stream_start_locked(struct k4a_unit *unit,
+				   enum k4a_stream_id id, bool node)
+{
+	struct k4a_stream *s = &unit->stream[id];
+	bool first = !unit->streams;
+	int ret = 0;
+
+	lockdep_assert_held(&unit->lock);
+	if (k4a_unit_dead(unit))
+		return -ENODEV;
+	if (unit->streams & BIT(id)) {
+		dev_dbg(&unit->dev, "start: %s runs already\n",
+			k4a_stream_name(id));
+		return -EBUSY;
+	}
+	if (node && id == K4A_SID_DEPTH &&
+	    unit->cfg.mode == K4A_SYNC_MASTER &&
+	    !(unit->streams & K4A_STREAM_COLOR)) {
+		dev_notice_ratelimited(&unit->dev,
+				       "start: depth refused: a master streams colour first (its Sync Out pulses are its colour frames)\n");
+		return -EPIPE;
+	}
+	if (first) {
+		ret = k4a_sync_start_check(unit);
+		if (!ret)
+			ret = k4a_sync_send(unit);
+		if (ret)
+			return ret;
+	}
+	/* Completions may run as soon as the hardware starts. */
+	spin_lock_irq(&unit->slock);
+	s->running = true;
+	s->sequence = 0;
+	s->frames = 0;
+	s->dropped = 0;
+	s->gaps = 0;
+	s->in_gap = false;
+	if (first || id == K4A_SID_COLOR) {
+		k4a_clock_reset(&unit->clock);
+		k4a_dgrid_clock_reset(&unit->dep.grid);
+	}
+	spin_unlock_irq(&unit->slock);
+	if (id == K4A_SID_DEPTH)
+		ret = k4a_depth_hw_start(unit);
+	else
+		ret = k4a_color_hw_start(unit);
+	if (ret) {
+		spin_lock_irq(&unit->slock);
+		s->running = false;
+		spin_unlock_irq(&unit->slock);
+		return ret;
+	}
+	unit->streams |= BIT(id);
+	dev_dbg(&unit->dev, "%s started, unit %s\n", k4a_stream_name(id),
+		k4a_state_word(k4a_unit_state_locked(unit)));
+	return 0;
+}
+
 static int k4a_stream_start_rules(struct k4a_unit *unit,
 				  enum k4a_stream_id id, bool node)
 {
-	struct k4a_stream *s = &unit->stream[id];
-	bool first;
-	int ret = 0;
+	int ret;
 
 	if ((unsigned int)id >= K4A_SID_COUNT)
 		return -EINVAL;
 
 	mutex_lock(&unit->lock);
-	first = !unit->streams;
-	if (k4a_unit_dead(unit)) {
-		ret = -ENODEV;
-	} else if (unit->streams & BIT(id)) {
-		dev_dbg(&unit->dev, "start: %s runs already\n",
-			k4a_stream_name(id));
-		ret = -EBUSY;
-	} else if (node && id == K4A_SID_DEPTH &&
-		   unit->cfg.mode == K4A_SYNC_MASTER &&
-		   !(unit->streams & K4A_STREAM_COLOR)) {
-		dev_notice_ratelimited(&unit->dev,
-				       "start: depth refused: a master streams colour first (its Sync Out pulses are its colour frames)\n");
-		ret = -EPIPE;
-	} else if (first) {
-		ret = k4a_sync_start_check(unit);
-		if (!ret)
-			ret = k4a_sync_send(unit);
-	}
-	if (!ret) {
-		/* Completions may run as soon as the hardware starts. */
-		spin_lock_irq(&unit->slock);
-		s->running = true;
-		s->sequence = 0;
-		s->frames = 0;
-		s->dropped = 0;
-		if (first || id == K4A_SID_COLOR) {
-			k4a_clock_reset(&unit->clock);
-			k4a_dgrid_clock_reset(&unit->dep.grid);
-		}
-		spin_unlock_irq(&unit->slock);
-		if (id == K4A_SID_DEPTH)
-			ret = k4a_depth_hw_start(unit);
-		else
-			ret = k4a_color_hw_start(unit);
-		if (ret) {
-			spin_lock_irq(&unit->slock);
-			s->running = false;
-			spin_unlock_irq(&unit->slock);
-		}
-	}
-	if (!ret) {
-		unit->streams |= BIT(id);
-		dev_dbg(&unit->dev, "%s started, unit %s\n",
-			k4a_stream_name(id),
-			k4a_state_word(k4a_unit_state_locked(unit)));
-	}
+	ret = k4a_stream_start_locked(unit, id, node);
+	if (!ret)
+		k4a_watch_update(unit);
 	mutex_unlock(&unit->lock);
 	return ret;
 }
@@ -378,6 +392,7 @@ void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id)
 		return;
 	mutex_lock(&unit->lock);
 	k4a_stream_stop_locked(unit, id);
+	k4a_watch_update(unit);
 	mutex_unlock(&unit->lock);
 }
 
@@ -386,7 +401,7 @@ void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id)
  * @unit: unit
  *
  * Used by teardown: afterwards no URB of the unit is in flight on either
- * half.
+ * half and the sync watchdog does not run.
  *
  * Context: process context; takes unit->lock.
  */
@@ -397,6 +412,7 @@ void k4a_stream_stop_all(struct k4a_unit *unit)
 	mutex_lock(&unit->lock);
 	for (i = 0; i < K4A_SID_COUNT; i++)
 		k4a_stream_stop_locked(unit, i);
+	k4a_watch_update(unit);
 	mutex_unlock(&unit->lock);
 }
 

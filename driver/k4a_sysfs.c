@@ -229,6 +229,19 @@ static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(state);
 
+static ssize_t sync_state_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	unsigned int state;
+
+	spin_lock_irq(&unit->slock);
+	state = unit->watch.st.state;
+	spin_unlock_irq(&unit->slock);
+	return sysfs_emit(buf, "%s\n", k4a_sync_state_word(state));
+}
+static DEVICE_ATTR_RO(sync_state);
+
 /* ---- the device clock estimator (clock/): read under unit->slock ---- */
 
 enum k4a_clock_field {
@@ -303,6 +316,108 @@ static const struct attribute_group k4a_clock_group = {
 	.attrs = k4a_clock_attrs,
 };
 
+/* ---- health counters (health/): read under unit->slock ---- */
+
+enum k4a_health_field {
+	K4A_HL_COLOR_FRAMES,
+	K4A_HL_COLOR_DROPPED,
+	K4A_HL_COLOR_GAPS,
+	K4A_HL_DEPTH_FRAMES,
+	K4A_HL_DEPTH_DROPPED,
+	K4A_HL_DEPTH_GAPS,
+	K4A_HL_STATE_CHANGES,
+	K4A_HL_LOST,
+	K4A_HL_OFFSET,
+};
+
+static ssize_t k4a_health_show(struct device *dev, char *buf,
+			       enum k4a_health_field f)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	const struct k4a_stream *c = &unit->stream[K4A_SID_COLOR];
+	const struct k4a_stream *d = &unit->stream[K4A_SID_DEPTH];
+	bool have = true;
+	u64 v = 0;
+	s64 off = 0;
+
+	spin_lock_irq(&unit->slock);
+	switch (f) {
+	case K4A_HL_COLOR_FRAMES:
+		v = c->frames;
+		break;
+	case K4A_HL_COLOR_DROPPED:
+		v = c->dropped;
+		break;
+	case K4A_HL_COLOR_GAPS:
+		v = c->gaps;
+		break;
+	case K4A_HL_DEPTH_FRAMES:
+		v = d->frames;
+		break;
+	case K4A_HL_DEPTH_DROPPED:
+		v = d->dropped;
+		break;
+	case K4A_HL_DEPTH_GAPS:
+		v = d->gaps;
+		break;
+	case K4A_HL_STATE_CHANGES:
+		v = unit->watch.st.changes;
+		break;
+	case K4A_HL_LOST:
+		v = unit->watch.st.lost;
+		break;
+	case K4A_HL_OFFSET:
+		have = unit->cam.grid.have_offset;
+		off = unit->cam.grid.offset_ns;
+		break;
+	}
+	spin_unlock_irq(&unit->slock);
+	if (f != K4A_HL_OFFSET)
+		return sysfs_emit(buf, "%llu\n", v);
+	/* Only from a colour stream's second timed frame on. */
+	if (!have)
+		return -ENODATA;
+	return sysfs_emit(buf, "%lld\n", off);
+}
+
+#define K4A_HEALTH_ATTR(_name, _field)					\
+static ssize_t health_##_name##_show(struct device *dev,		\
+				     struct device_attribute *attr,	\
+				     char *buf)				\
+{									\
+	return k4a_health_show(dev, buf, _field);			\
+}									\
+static struct device_attribute dev_attr_health_##_name =		\
+	__ATTR(_name, 0444, health_##_name##_show, NULL)
+
+K4A_HEALTH_ATTR(color_frames, K4A_HL_COLOR_FRAMES);
+K4A_HEALTH_ATTR(color_dropped, K4A_HL_COLOR_DROPPED);
+K4A_HEALTH_ATTR(color_gaps, K4A_HL_COLOR_GAPS);
+K4A_HEALTH_ATTR(depth_frames, K4A_HL_DEPTH_FRAMES);
+K4A_HEALTH_ATTR(depth_dropped, K4A_HL_DEPTH_DROPPED);
+K4A_HEALTH_ATTR(depth_gaps, K4A_HL_DEPTH_GAPS);
+K4A_HEALTH_ATTR(state_changes, K4A_HL_STATE_CHANGES);
+K4A_HEALTH_ATTR(lost_count, K4A_HL_LOST);
+K4A_HEALTH_ATTR(frame_offset_ns, K4A_HL_OFFSET);
+
+static struct attribute *k4a_health_attrs[] = {
+	&dev_attr_health_color_frames.attr,
+	&dev_attr_health_color_dropped.attr,
+	&dev_attr_health_color_gaps.attr,
+	&dev_attr_health_depth_frames.attr,
+	&dev_attr_health_depth_dropped.attr,
+	&dev_attr_health_depth_gaps.attr,
+	&dev_attr_health_state_changes.attr,
+	&dev_attr_health_lost_count.attr,
+	&dev_attr_health_frame_offset_ns.attr,
+	NULL,
+};
+
+static const struct attribute_group k4a_health_group = {
+	.name = "health",
+	.attrs = k4a_health_attrs,
+};
+
 static ssize_t calibration_read(struct file *file, struct kobject *kobj,
 				struct bin_attribute *attr, char *buf,
 				loff_t off, size_t count)
@@ -354,6 +469,7 @@ static struct attribute *k4a_unit_attrs[] = {
 	&dev_attr_subordinate_delay_off_master_usec.attr,
 	&dev_attr_depth_delay_off_color_usec.attr,
 	&dev_attr_state.attr,
+	&dev_attr_sync_state.attr,
 	NULL,
 };
 
@@ -371,6 +487,7 @@ static const struct attribute_group k4a_unit_group = {
 const struct attribute_group *k4a_unit_groups[] = {
 	&k4a_unit_group,
 	&k4a_clock_group,
+	&k4a_health_group,
 	NULL,
 };
 

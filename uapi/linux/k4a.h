@@ -40,6 +40,27 @@ enum k4a_sync_mode {
 #define K4A_STATE_WORD_ARMED		"armed"
 #define K4A_STATE_WORD_STREAMING	"streaming"
 
+/*
+ * sync_state words (Documentation/driver.rst, "Sync state and health"):
+ *   idle       no stream runs
+ *   armed      streams are started, but the unit's frames cannot come yet:
+ *              a subordinate waiting for its master's pulses, a master
+ *              whose colour stream does not run
+ *   streaming  a standalone unit, or a master whose colour stream runs,
+ *              makes its frames
+ *   locked     a subordinate receives frames in step with its master
+ *   lost       frames that came stopped for longer than the bound, or the
+ *              device clock restarted unannounced
+ * Every change sends a KOBJ_CHANGE uevent of the unit with
+ * K4A_UEVENT_SYNC_STATE=<word> and wakes poll(2) on the file.
+ */
+#define K4A_SYNC_STATE_WORD_IDLE	"idle"
+#define K4A_SYNC_STATE_WORD_ARMED	"armed"
+#define K4A_SYNC_STATE_WORD_STREAMING	"streaming"
+#define K4A_SYNC_STATE_WORD_LOCKED	"locked"
+#define K4A_SYNC_STATE_WORD_LOST	"lost"
+#define K4A_UEVENT_SYNC_STATE		"K4A_SYNC_STATE"
+
 /* Longest serial number string the device may report (without NUL). */
 #define K4A_SERIAL_MAX_LEN		25
 

@@ -520,11 +520,18 @@ struct k4a_sync_cfg {
  * @color: colour half (a reference is held); constant
  * @serial: unit serial number; constant
  * @lock: serialises multi-command sequences (stream start and stop, sensor
- *        settings changes); protects @cfg, @fps, @streams and @depth_mode
+ *        settings changes); protects @cfg, @fps, @streams, @held,
+ *        @held_node, @gate_closed and @depth_mode
  * @cfg: sync configuration
  * @fps: frame rate of the unit (one for every stream while any runs); the
  *       delay limits are checked against it
  * @streams: K4A_STREAM_* bits of the running streams
+ * @held: K4A_STREAM_* bits of the streams started while the start gate is
+ *        closed: nothing was sent to the device for them yet; non-zero
+ *        only while @gate_closed
+ * @held_node: the bits of @held an application's video node started
+ * @gate_closed: the start gate holds new streams; only while no stream
+ *               runs
  * @depth_mode: depth sensor mode a depth stream starts in
  * @slock: protects what URB completions touch: @stream counters, @clock,
  *         the nodes' buffer lists and the streaming fields of @cam and
@@ -555,6 +562,9 @@ struct k4a_unit {
 	struct k4a_sync_cfg cfg;
 	u32 fps;
 	unsigned int streams;
+	unsigned int held;
+	unsigned int held_node;
+	bool gate_closed;
 	const struct k4a_depth_mode *depth_mode;
 	spinlock_t slock;	/* see kernel-doc */
 	struct k4a_stream stream[K4A_SID_COUNT];
@@ -583,6 +593,12 @@ static inline bool k4a_unit_dead(struct k4a_unit *unit)
 	return test_bit(K4A_UNIT_DEAD, &unit->flags);
 }
 
+/* Streams started: running or held by the start gate; unit->lock held. */
+static inline unsigned int k4a_unit_started(struct k4a_unit *unit)
+{
+	return unit->streams | unit->held;
+}
+
 /* k4a_core.c */
 extern struct class k4a_class;
 int k4a_depth_nv_get(struct k4a_unit *unit, const u8 **blob, size_t *len);
@@ -603,6 +619,8 @@ int k4a_depth_power_get(struct k4a_half *depth);
 void k4a_depth_power_put(struct k4a_half *depth);
 enum k4a_unit_state k4a_unit_state(struct k4a_unit *unit);
 const char *k4a_stream_name(enum k4a_stream_id id);
+int k4a_stream_set_gate(struct k4a_unit *unit, bool closed);
+bool k4a_stream_gate_closed(struct k4a_unit *unit);
 
 /* k4a_watch.c */
 void k4a_watch_init(struct k4a_unit *unit);

@@ -245,7 +245,8 @@ static int k4a_depth_s_parm(struct file *file, void *fh,
 		if (k4a_depth_busy(dep))
 			return -EBUSY;
 		mutex_lock(&unit->lock);
-		if (unit->streams & ~K4A_STREAM_DEPTH && unit->fps != want)
+		if (k4a_unit_started(unit) & ~K4A_STREAM_DEPTH &&
+		    unit->fps != want)
 			ret = -EBUSY;
 		mutex_unlock(&unit->lock);
 		if (ret)

@@ -24,6 +24,13 @@
  * subordinates would wait for pulses that never come). The debugfs start
  * keeps the permissive model, so the states stay testable.
  *
+ * The start gate (sysfs start_gate) holds starts: while it is closed a
+ * stream that starts passes the start checks and is held, nothing is sent
+ * to the device; opening the gate starts the held streams as if they
+ * started then, in the vendor order (on a master colour first, its pulses
+ * being what its subordinates wait for). The gate closes only while no
+ * stream runs, so a held stream never joins running ones.
+ *
  * Stopping a stream never fails: its URBs are killed first, then the device
  * is told (errors are logged, not returned), and the depth sensor is
  * powered down once nothing needs it.
@@ -246,7 +253,9 @@ static void k4a_depth_hw_stop(struct k4a_unit *unit)
 
 /*
  * Start a stream, unit->lock held; @node: for an application's video node,
- * which must not start depth on a master whose colour stream does not run.
+ * which must not start depth on a master whose colour stream was not
+ * started. With the start gate closed the stream is held (after the start
+ * checks, if it is the unit's first).
  */
 static int k4a_stream_start_locked(struct k4a_unit *unit,
 				   enum k4a_stream_id id, bool node)
@@ -258,17 +267,30 @@ static int k4a_stream_start_locked(struct k4a_unit *unit,
 	lockdep_assert_held(&unit->lock);
 	if (k4a_unit_dead(unit))
 		return -ENODEV;
-	if (unit->streams & BIT(id)) {
+	if (k4a_unit_started(unit) & BIT(id)) {
 		dev_dbg(&unit->dev, "start: %s runs already\n",
 			k4a_stream_name(id));
 		return -EBUSY;
 	}
 	if (node && id == K4A_SID_DEPTH &&
 	    unit->cfg.mode == K4A_SYNC_MASTER &&
-	    !(unit->streams & K4A_STREAM_COLOR)) {
+	    !(k4a_unit_started(unit) & K4A_STREAM_COLOR)) {
 		dev_notice_ratelimited(&unit->dev,
 				       "start: depth refused: a master streams colour first (its Sync Out pulses are its colour frames)\n");
 		return -EPIPE;
+	}
+	if (unit->gate_closed) {
+		/* A bad configuration is the starter's to hear now. */
+		if (!unit->held)
+			ret = k4a_sync_start_check(unit);
+		if (ret)
+			return ret;
+		unit->held |= BIT(id);
+		if (node)
+			unit->held_node |= BIT(id);
+		dev_dbg(&unit->dev, "%s held by the start gate\n",
+			k4a_stream_name(id));
+		return 0;
 	}
 	if (first) {
 		ret = k4a_sync_start_check(unit);
@@ -329,12 +351,14 @@ static int k4a_stream_start_rules(struct k4a_unit *unit,
  *
  * The first stream of an idle unit passes the start checks and sends the sync
  * configuration; a later one joins. A colour start restarts the device
- * clock, so the unit's clock mapping starts over.
+ * clock, so the unit's clock mapping starts over. While the start gate is
+ * closed the stream is held instead: the start checks run (for the unit's
+ * first stream), nothing is sent to the device.
  *
  * Context: process context; takes unit->lock.
  * Return: 0; -ENODEV once the unit is torn down; -EBUSY if the stream runs
- * already; -EINVAL if the start checks refuse (the reason is logged); a
- * transport error if the device cannot be reached or refuses.
+ * or is held already; -EINVAL if the start checks refuse (the reason is
+ * logged); a transport error if the device cannot be reached or refuses.
  */
 int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
 {
@@ -347,12 +371,12 @@ int k4a_stream_start(struct k4a_unit *unit, enum k4a_stream_id id)
  * @id: stream
  *
  * As k4a_stream_start(), and a master's depth stream needs its colour
- * stream running: a master's Sync Out pulses are its colour frames, so its
- * subordinates would wait forever.
+ * stream started (running, or held by the start gate): a master's Sync Out
+ * pulses are its colour frames, so its subordinates would wait forever.
  *
  * Context: process context; takes unit->lock.
  * Return: as k4a_stream_start(); -EPIPE for depth on a master whose colour
- * stream does not run (logged, naming the rule).
+ * stream was not started (logged, naming the rule).
  */
 int k4a_stream_start_node(struct k4a_unit *unit, enum k4a_stream_id id)
 {
@@ -366,6 +390,12 @@ static void k4a_stream_stop_locked(struct k4a_unit *unit,
 
 	lockdep_assert_held(&unit->lock);
 
+	if (unit->held & BIT(id)) {
+		/* Nothing was sent to the device for it. */
+		unit->held &= ~BIT(id);
+		unit->held_node &= ~BIT(id);
+		return;
+	}
 	if (!(unit->streams & BIT(id)))
 		return;
 	spin_lock_irq(&unit->slock);
@@ -382,7 +412,8 @@ static void k4a_stream_stop_locked(struct k4a_unit *unit,
 /**
  * k4a_stream_stop() - stop one stream of a unit
  * @unit: unit
- * @id: stream; stopping a stream that does not run does nothing
+ * @id: stream; stopping a stream that does not run does nothing, stopping
+ *      a held one forgets it
  *
  * Context: process context; takes unit->lock.
  */
@@ -401,7 +432,7 @@ void k4a_stream_stop(struct k4a_unit *unit, enum k4a_stream_id id)
  * @unit: unit
  *
  * Used by teardown: afterwards no URB of the unit is in flight on either
- * half and the sync watchdog does not run.
+ * half, no stream is held and the sync watchdog does not run.
  *
  * Context: process context; takes unit->lock.
  */
@@ -416,17 +447,117 @@ void k4a_stream_stop_all(struct k4a_unit *unit)
 	mutex_unlock(&unit->lock);
 }
 
+/* The video node of a stream. */
+static struct k4a_vnode *k4a_stream_node(struct k4a_unit *unit,
+					 enum k4a_stream_id id)
+{
+	return id == K4A_SID_DEPTH ? &unit->dep.video : &unit->cam.video;
+}
+
+/*
+ * Open the gate: start the held streams in the vendor order, as if they
+ * started now. A held stream that cannot start is forgotten; if a node
+ * started it, its queue reports an error (DQBUF fails with EIO until the
+ * application stops it). unit->lock held.
+ */
+static int k4a_stream_gate_open(struct k4a_unit *unit)
+{
+	static const enum k4a_stream_id vendor[] = {
+		K4A_SID_DEPTH, K4A_SID_COLOR,
+	};
+	static const enum k4a_stream_id master[] = {
+		K4A_SID_COLOR, K4A_SID_DEPTH,
+	};
+	const enum k4a_stream_id *order;
+	unsigned int held = unit->held, node = unit->held_node, i;
+	int ret = 0, err;
+
+	lockdep_assert_held(&unit->lock);
+	/* Its pulses are what the subordinates wait for; depth needs them. */
+	order = unit->cfg.mode == K4A_SYNC_MASTER ? master : vendor;
+	unit->gate_closed = false;
+	unit->held = 0;
+	unit->held_node = 0;
+	for (i = 0; i < K4A_SID_COUNT; i++) {
+		enum k4a_stream_id id = order[i];
+
+		if (!(held & BIT(id)))
+			continue;
+		err = k4a_stream_start_locked(unit, id, !!(node & BIT(id)));
+		if (!err)
+			continue;
+		dev_notice_ratelimited(&unit->dev,
+				       "start gate: the held %s stream cannot start (%d)\n",
+				       k4a_stream_name(id), err);
+		if (node & BIT(id))
+			vb2_queue_error(&k4a_stream_node(unit, id)->queue);
+		if (!ret)
+			ret = err;
+	}
+	k4a_watch_update(unit);
+	return ret;
+}
+
+/**
+ * k4a_stream_set_gate() - close or open the start gate
+ * @unit: unit
+ * @closed: true: hold streams that start from now on; false: start the
+ *          held ones and let later ones start at once
+ *
+ * Closing and opening a gate that is so already succeed and change
+ * nothing.
+ *
+ * Context: process context; takes unit->lock.
+ * Return: 0; -ENODEV once the unit is torn down; -EBUSY to close while a
+ * stream runs; opening: the error of the first held stream that could not
+ * start (the gate is open all the same).
+ */
+int k4a_stream_set_gate(struct k4a_unit *unit, bool closed)
+{
+	int ret = 0;
+
+	mutex_lock(&unit->lock);
+	if (k4a_unit_dead(unit))
+		ret = -ENODEV;
+	else if (closed && unit->streams)
+		ret = -EBUSY;
+	else if (closed)
+		unit->gate_closed = true;
+	else if (unit->gate_closed)
+		ret = k4a_stream_gate_open(unit);
+	mutex_unlock(&unit->lock);
+	return ret;
+}
+
+/**
+ * k4a_stream_gate_closed() - whether the start gate holds streams
+ * @unit: unit
+ *
+ * Context: process context; takes unit->lock.
+ * Return: true while the gate is closed.
+ */
+bool k4a_stream_gate_closed(struct k4a_unit *unit)
+{
+	bool closed;
+
+	mutex_lock(&unit->lock);
+	closed = unit->gate_closed;
+	mutex_unlock(&unit->lock);
+	return closed;
+}
+
 /**
  * k4a_stream_set_fps() - frame rate of the unit's streams
  * @unit: unit
  * @fps: 5, 15 or 30
  *
  * One rate per unit while anything streams: asking for the rate in use
- * succeeds, another rate is refused.
+ * succeeds, another rate is refused (also while a stream is held by the
+ * start gate: it will run at the rate it was started with).
  *
  * Context: process context; takes unit->lock.
  * Return: 0; -EINVAL for an unsupported rate; -EBUSY for a different rate
- * while a stream runs; -ENODEV once the unit is torn down.
+ * while a stream runs or is held; -ENODEV once the unit is torn down.
  */
 int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps)
 {
@@ -437,7 +568,7 @@ int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps)
 	mutex_lock(&unit->lock);
 	if (k4a_unit_dead(unit))
 		ret = -ENODEV;
-	else if (unit->streams && fps != unit->fps)
+	else if (k4a_unit_started(unit) && fps != unit->fps)
 		ret = -EBUSY;
 	else
 		unit->fps = fps;
@@ -451,8 +582,8 @@ int k4a_stream_set_fps(struct k4a_unit *unit, u32 fps)
  * @mode: depth mode
  *
  * Context: process context; takes unit->lock.
- * Return: 0; -EBUSY for another mode while depth streams; -ENODEV once the
- * unit is torn down.
+ * Return: 0; -EBUSY for another mode while depth streams or is held;
+ * -ENODEV once the unit is torn down.
  */
 int k4a_stream_set_depth_mode(struct k4a_unit *unit,
 			      const struct k4a_depth_mode *mode)
@@ -462,7 +593,7 @@ int k4a_stream_set_depth_mode(struct k4a_unit *unit,
 	mutex_lock(&unit->lock);
 	if (k4a_unit_dead(unit))
 		ret = -ENODEV;
-	else if ((unit->streams & K4A_STREAM_DEPTH) &&
+	else if ((k4a_unit_started(unit) & K4A_STREAM_DEPTH) &&
 		 mode != unit->depth_mode)
 		ret = -EBUSY;
 	else

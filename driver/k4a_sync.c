@@ -243,14 +243,18 @@ int k4a_sync_jack_cached(struct k4a_unit *unit, bool *sync_in,
 	return ret;
 }
 
-/* Settings are locked while any stream runs; unit->lock held. */
+/*
+ * Settings are locked while any stream runs or is held by the start gate
+ * (it passed the start checks with them); unit->lock held.
+ */
 static int k4a_sync_locked(struct k4a_unit *unit, const char *what)
 {
 	if (k4a_unit_dead(unit))
 		return -ENODEV;
-	if (!unit->streams)
+	if (!k4a_unit_started(unit))
 		return 0;
-	dev_dbg(&unit->dev, "%s: refused while streams run\n", what);
+	dev_dbg(&unit->dev, "%s: refused while streams run or are held\n",
+		what);
 	return -EBUSY;
 }
 

@@ -242,6 +242,39 @@ static ssize_t sync_state_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(sync_state);
 
+static ssize_t start_gate_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  k4a_stream_gate_closed(k4a_dev_to_unit(dev)) ?
+			  K4A_GATE_WORD_CLOSED : K4A_GATE_WORD_OPEN);
+}
+
+static ssize_t start_gate_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	struct k4a_unit *unit = k4a_dev_to_unit(dev);
+	char tok[K4A_INPUT_MAX + 1];
+	bool closed;
+	int ret;
+
+	if (k4a_input(buf, count, tok))
+		goto bad;
+	if (!strcmp(tok, K4A_GATE_WORD_OPEN))
+		closed = false;
+	else if (!strcmp(tok, K4A_GATE_WORD_CLOSED))
+		closed = true;
+	else
+		goto bad;
+	ret = k4a_stream_set_gate(unit, closed);
+	return ret ? ret : count;
+bad:
+	k4a_bad_input(unit, attr->attr.name);
+	return -EINVAL;
+}
+static DEVICE_ATTR_RW(start_gate);
+
 /* ---- the device clock estimator (clock/): read under unit->slock ---- */
 
 enum k4a_clock_field {
@@ -470,6 +503,7 @@ static struct attribute *k4a_unit_attrs[] = {
 	&dev_attr_depth_delay_off_color_usec.attr,
 	&dev_attr_state.attr,
 	&dev_attr_sync_state.attr,
+	&dev_attr_start_gate.attr,
 	NULL,
 };
 

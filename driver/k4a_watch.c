@@ -181,7 +181,7 @@ void k4a_watch_init(struct k4a_unit *unit)
 static enum k4a_syncst_role k4a_watch_role(struct k4a_unit *unit)
 {
 	if (!unit->streams)
-		return K4A_SYNCST_NONE;
+		return unit->held ? K4A_SYNCST_WAIT : K4A_SYNCST_NONE;
 	switch (unit->cfg.mode) {
 	case K4A_SYNC_MASTER:
 		/* Its Sync Out pulses are its colour frames. */

@@ -42,10 +42,11 @@ enum k4a_sync_mode {
 
 /*
  * sync_state words (Documentation/driver.rst, "Sync state and health"):
- *   idle       no stream runs
+ *   idle       no stream runs or is held by the start gate
  *   armed      streams are started, but the unit's frames cannot come yet:
  *              a subordinate waiting for its master's pulses, a master
- *              whose colour stream does not run
+ *              whose colour stream does not run, streams held by a closed
+ *              start_gate
  *   streaming  a standalone unit, or a master whose colour stream runs,
  *              makes its frames
  *   locked     a subordinate receives frames in step with its master
@@ -60,6 +61,10 @@ enum k4a_sync_mode {
 #define K4A_SYNC_STATE_WORD_LOCKED	"locked"
 #define K4A_SYNC_STATE_WORD_LOST	"lost"
 #define K4A_UEVENT_SYNC_STATE		"K4A_SYNC_STATE"
+
+/* start_gate words: the unit's sensors start with their streams, or wait. */
+#define K4A_GATE_WORD_OPEN		"open"
+#define K4A_GATE_WORD_CLOSED		"closed"
 
 /* Longest serial number string the device may report (without NUL). */
 #define K4A_SERIAL_MAX_LEN		25

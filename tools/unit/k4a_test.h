@@ -152,4 +152,29 @@ static inline int k4a_test_done(void)
 	return k4a_test_st.failed ? 1 : 0;
 }
 
+/*
+ * Output captured in memory, for code that prints to a FILE *:
+ * k4a_out_open() gives the stream, k4a_out_text() closes it and returns the
+ * text (the caller frees it).
+ */
+struct k4a_out {
+	char *buf;
+	size_t len;
+	FILE *f;
+};
+
+static inline FILE *k4a_out_open(struct k4a_out *o)
+{
+	o->buf = NULL;
+	o->len = 0;
+	o->f = open_memstream(&o->buf, &o->len);
+	return o->f;
+}
+
+static inline char *k4a_out_text(struct k4a_out *o)
+{
+	fclose(o->f);
+	return o->buf;
+}
+
 #endif /* K4A_TEST_H */

@@ -16,26 +16,6 @@
 #include "k4a_test.h"
 #include "unit.h"
 
-struct out {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *out_open(struct out *o)
-{
-	o->buf = NULL;
-	o->len = 0;
-	o->f = open_memstream(&o->buf, &o->len);
-	return o->f;
-}
-
-static char *out_text(struct out *o)
-{
-	fclose(o->f);
-	return o->buf;
-}
-
 /* Parse a command line given as words after "k4actl"; NULL-terminated. */
 static int parse(struct k4actl_args *a, char *err, const char *w0, ...)
 {
@@ -165,12 +145,12 @@ static void t_mode_words(void)
 static void t_help_texts(void)
 {
 	static const char *const cmds[] = { "list", "topology", "plan" };
-	struct out o;
+	struct k4a_out o;
 	char *s, *t;
 	unsigned int i;
 
-	k4actl_help_print(out_open(&o), K4ACTL_CMD_NONE);
-	s = out_text(&o);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_NONE);
+	s = k4a_out_text(&o);
 	for (i = 0; i < 3; i++) {
 		char word[32];
 
@@ -196,17 +176,17 @@ static void t_help_texts(void)
 	CHECK(strstr(s, "  3  rig problem"));
 	free(s);
 
-	k4actl_help_print(out_open(&o), K4ACTL_CMD_LIST);
-	s = out_text(&o);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_LIST);
+	s = k4a_out_text(&o);
 	CHECK(!strncmp(s, "usage: k4actl list [--json]\n", 28));
 	free(s);
-	k4actl_help_print(out_open(&o), K4ACTL_CMD_TOPOLOGY);
-	s = out_text(&o);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_TOPOLOGY);
+	s = k4a_out_text(&o);
 	CHECK(!strncmp(s, "usage: k4actl topology\n", 23));
 	CHECK(strstr(s, "chain or star: cannot tell from\njacks"));
 	free(s);
-	k4actl_help_print(out_open(&o), K4ACTL_CMD_PLAN);
-	s = out_text(&o);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_PLAN);
+	s = k4a_out_text(&o);
 	CHECK(!strncmp(s, "usage: k4actl plan [--mode MODE] [--dry-run]\n", 45));
 	CHECK(strstr(s, "--dry-run"));
 	free(s);
@@ -323,7 +303,7 @@ static void t_jacks(void)
 static void t_list_text(void)
 {
 	static struct k4actl_unit u[2];
-	struct out o;
+	struct k4a_out o;
 	char *s, *a, *b;
 
 	unit_fill(&u[0], "k4a0", "disconnected", "connected", "master");
@@ -331,8 +311,8 @@ static void t_list_text(void)
 	k4actl_value_set(&u[1].attr[K4ACTL_A_STATE], NULL, ETIMEDOUT);
 	k4actl_value_set(&u[1].attr[K4ACTL_A_CLOCK_LOCKED], "0", 0);
 	snprintf(u[1].node[K4ACTL_N_VIDEO_DEPTH], sizeof(u[1].node[0]), "/dev/video6");
-	k4actl_list_print(out_open(&o), u, 2);
-	s = out_text(&o);
+	k4actl_list_print(k4a_out_open(&o), u, 2);
+	s = k4a_out_text(&o);
 	a = strstr(s, "k4a0  serial 000123456789\n");
 	b = strstr(s, "\n\nk4a1  serial 000123456789\n");
 	CHECK(a == s);
@@ -354,18 +334,18 @@ static void t_list_text(void)
 static void t_json(void)
 {
 	static struct k4actl_unit u[2];
-	struct out o;
+	struct k4a_out o;
 	char *s;
 	int depth = 0, max = 0;
 	const char *p;
 
-	k4actl_json_string(out_open(&o), "a\"b\\c\n\x01\x7f");
-	s = out_text(&o);
+	k4actl_json_string(k4a_out_open(&o), "a\"b\\c\n\x01\x7f");
+	s = k4a_out_text(&o);
 	CHECK(!strcmp(s, "\"a\\\"b\\\\c\\n\\u0001\\u007f\""));
 	free(s);
 
-	k4actl_list_print_json(out_open(&o), u, 0);
-	s = out_text(&o);
+	k4actl_list_print_json(k4a_out_open(&o), u, 0);
+	s = k4a_out_text(&o);
 	CHECK(!strcmp(s, "[]\n"));
 	free(s);
 
@@ -374,8 +354,8 @@ static void t_json(void)
 	k4actl_value_set(&u[1].attr[K4ACTL_A_FIRMWARE], NULL, EIO);
 	k4actl_value_set(&u[1].attr[K4ACTL_A_SUB_DELAY], "12x", 0);
 	k4actl_value_set(&u[1].attr[K4ACTL_A_CLOCK_LOCKED], "0", 0);
-	k4actl_list_print_json(out_open(&o), u, 2);
-	s = out_text(&o);
+	k4actl_list_print_json(k4a_out_open(&o), u, 2);
+	s = k4a_out_text(&o);
 	CHECK(s[0] == '[');
 	CHECK(strstr(s, "\"name\": \"k4a0\""));
 	CHECK(strstr(s, "\"serial\": \"000123456789\""));

@@ -45,26 +45,6 @@ static int plan(const char *code, u32 mode, struct k4actl_topo *t, struct k4actl
 	return k4actl_sched_make(t, mode, s);
 }
 
-struct out {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *out_open(struct out *o)
-{
-	o->buf = NULL;
-	o->len = 0;
-	o->f = open_memstream(&o->buf, &o->len);
-	return o->f;
-}
-
-static char *out_text(struct out *o)
-{
-	fclose(o->f);
-	return o->buf;
-}
-
 static void t_capacity(void)
 {
 	/* Documentation/delay-planning.rst, the 160 us column. */
@@ -148,15 +128,15 @@ static void t_refused(void)
 {
 	struct k4actl_topo t;
 	struct k4actl_sched s;
-	struct out o;
+	struct k4a_out o;
 	char *txt;
 
 	/* Ten NFOV units do not fit; WFOV unbinned takes them. */
 	CHECK_EQ(plan("obbbbbbbbi", NFOV, &t, &s), -ENOSPC);
 	CHECK_EQ(s.err, K4ACTL_SCHED_NO_FIT);
 	CHECK_EQ(s.capacity, 9);
-	k4actl_sched_print_error(out_open(&o), &s);
-	txt = out_text(&o);
+	k4actl_sched_print_error(k4a_out_open(&o), &s);
+	txt = k4a_out_text(&o);
 	CHECK(strstr(txt, "10 units do not fit nfov_unbinned"));
 	CHECK(strstr(txt, "repeat every 1575 us"));
 	CHECK(strstr(txt, "(15 ticks, 166.7 us)"));
@@ -170,24 +150,24 @@ static void t_refused(void)
 	/* More than the planner takes in any mode. */
 	CHECK_EQ(plan("iiiiiiiiiii", WFOV, &t, &s), -EINVAL);
 	CHECK_EQ(s.err, K4ACTL_SCHED_TOO_MANY);
-	k4actl_sched_print_error(out_open(&o), &s);
-	txt = out_text(&o);
+	k4actl_sched_print_error(k4a_out_open(&o), &s);
+	txt = k4a_out_text(&o);
 	CHECK(strstr(txt, "11 units: the delay planner takes at most 10"));
 	free(txt);
 
 	/* Several units without cable cannot be interleaved. */
 	CHECK_EQ(plan("--", NFOV, &t, &s), -EINVAL);
 	CHECK_EQ(s.err, K4ACTL_SCHED_UNSYNCED);
-	k4actl_sched_print_error(out_open(&o), &s);
-	txt = out_text(&o);
+	k4actl_sched_print_error(k4a_out_open(&o), &s);
+	txt = k4a_out_text(&o);
 	CHECK(strstr(txt, "2 units without sync cable"));
 	free(txt);
 
 	/* Refused cabling: no plan, the topology explains. */
 	CHECK_EQ(plan("oo", NFOV, &t, &s), -EINVAL);
 	CHECK_EQ(s.err, K4ACTL_SCHED_TOPO);
-	k4actl_sched_print_error(out_open(&o), &s);
-	txt = out_text(&o);
+	k4actl_sched_print_error(k4a_out_open(&o), &s);
+	txt = k4a_out_text(&o);
 	CHECK_EQ(strlen(txt), 0);
 	free(txt);
 
@@ -199,12 +179,12 @@ static void t_table(void)
 {
 	struct k4actl_topo t;
 	struct k4actl_sched s;
-	struct out o;
+	struct k4a_out o;
 	char *txt;
 
 	REQUIRE(plan("oii", NFOV, &t, &s) == 0);
-	k4actl_sched_print(out_open(&o), &s, jacks);
-	txt = out_text(&o);
+	k4actl_sched_print(k4a_out_open(&o), &s, jacks);
+	txt = k4a_out_text(&o);
 	CHECK(strstr(txt, "plan for nfov_unbinned: 9 laser pulses of 125 us every 1575 us"));
 	CHECK(strstr(txt, "  k4a0     000000000000   master             0 us         0 us"
 			  "        0.0 us\n"));
@@ -217,8 +197,8 @@ static void t_table(void)
 	free(txt);
 
 	REQUIRE(plan("o", NFOV, &t, &s) == 0);
-	k4actl_sched_print(out_open(&o), &s, jacks);
-	txt = out_text(&o);
+	k4actl_sched_print(k4a_out_open(&o), &s, jacks);
+	txt = k4a_out_text(&o);
 	CHECK(strstr(txt, "no two lasers to keep apart"));
 	free(txt);
 }
@@ -261,13 +241,13 @@ static void chart_check(const char *code, u32 mode, unsigned int pp_us, unsigned
 {
 	struct k4actl_topo t;
 	struct k4actl_sched s;
-	struct out o;
+	struct k4a_out o;
 	char *txt, *rows[16];
 	unsigned int n, i, c, col0 = 0;
 
 	REQUIRE(plan(code, mode, &t, &s) == 0);
-	k4actl_chart_print(out_open(&o), &s, jacks);
-	txt = out_text(&o);
+	k4actl_chart_print(k4a_out_open(&o), &s, jacks);
+	txt = k4a_out_text(&o);
 	n = chart_rows(txt, rows, 16, &col0);
 	CHECK_EQ(n, s.n);
 	for (i = 0; i < n; i++) {
@@ -294,7 +274,7 @@ static void t_chart(void)
 {
 	struct k4actl_topo t;
 	struct k4actl_sched s;
-	struct out o;
+	struct k4a_out o;
 	char *txt, *rows[4], want[69];
 	unsigned int col0 = 0;
 
@@ -306,8 +286,8 @@ static void t_chart(void)
 
 	/* Known rows: the master's pulse and its next one, the first subordinate's. */
 	REQUIRE(plan("oi", NFOV, &t, &s) == 0);
-	k4actl_chart_print(out_open(&o), &s, jacks);
-	txt = out_text(&o);
+	k4actl_chart_print(k4a_out_open(&o), &s, jacks);
+	txt = k4a_out_text(&o);
 	CHECK(strstr(txt, "one column = 25 us"));
 	CHECK(strstr(txt, "every 1575 us, 9 pulses per exposure"));
 	CHECK(strstr(txt, "0         250       500       750       1000      1250      1500\n"));
@@ -327,8 +307,8 @@ static void t_chart(void)
 	free(txt);
 
 	REQUIRE(plan("oi", PIR, &t, &s) == 0);
-	k4actl_chart_print(out_open(&o), &s, jacks);
-	txt = out_text(&o);
+	k4actl_chart_print(k4a_out_open(&o), &s, jacks);
+	txt = k4a_out_text(&o);
 	CHECK(strstr(txt, "passive_ir uses no laser"));
 	CHECK(!strchr(txt, '#'));
 	free(txt);

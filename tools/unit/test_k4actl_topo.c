@@ -38,26 +38,6 @@ static int infer(const char *code, struct k4actl_topo *t, struct k4actl_jacks *j
 	return k4actl_topo_infer(rig(j, code), j, t);
 }
 
-struct out {
-	char *buf;
-	size_t len;
-	FILE *f;
-};
-
-static FILE *out_open(struct out *o)
-{
-	o->buf = NULL;
-	o->len = 0;
-	o->f = open_memstream(&o->buf, &o->len);
-	return o->f;
-}
-
-static char *out_text(struct out *o)
-{
-	fclose(o->f);
-	return o->buf;
-}
-
 static void t_no_units(void)
 {
 	struct k4actl_topo t;
@@ -302,13 +282,13 @@ static void t_print(void)
 {
 	struct k4actl_jacks j[4];
 	struct k4actl_topo t;
-	struct out o;
+	struct k4a_out o;
 	char *s, *m, *a, *b;
 
 	/* Master first, then the subordinates; the layout line. */
 	REQUIRE(infer("bio", &t, j) == 0);
-	k4actl_topo_print(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	m = strstr(s, "  master       k4a2");
 	a = strstr(s, "  subordinate  k4a0");
 	b = strstr(s, "  subordinate  k4a1");
@@ -319,29 +299,29 @@ static void t_print(void)
 	free(s);
 
 	REQUIRE(infer("obb", &t, j) == 0);
-	k4actl_topo_print(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "chain or star: cannot tell from jacks"));
 	free(s);
 
 	REQUIRE(infer("oii", &t, j) == 0);
-	k4actl_topo_print(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "star"));
 	CHECK(!strstr(s, "cannot tell"));
 	free(s);
 
 	REQUIRE(infer("ii", &t, j) == 0);
-	k4actl_topo_print(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "sync source: external"));
 	CHECK(!strstr(s, "  master       "));
 	CHECK(strstr(s, "  subordinate  k4a0"));
 	free(s);
 
 	REQUIRE(infer("--", &t, j) == 0);
-	k4actl_topo_print(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "sync source: none"));
 	CHECK(strstr(s, "  standalone   k4a1"));
 	free(s);
@@ -351,7 +331,7 @@ static void t_notes(void)
 {
 	struct k4actl_jacks j[4];
 	struct k4actl_topo t;
-	struct out o;
+	struct k4a_out o;
 	char *s;
 
 	/* Configured as the cabling says: no note. */
@@ -359,8 +339,8 @@ static void t_notes(void)
 	j[0].mode = K4A_SYNC_MASTER;
 	j[1].mode = K4A_SYNC_SUBORDINATE;
 	REQUIRE(k4actl_topo_infer(2, j, &t) == 0);
-	k4actl_topo_print_notes(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print_notes(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK_EQ(strlen(s), 0);
 	free(s);
 
@@ -369,8 +349,8 @@ static void t_notes(void)
 	j[0].mode = K4A_SYNC_MASTER;
 	j[1].mode = K4A_SYNC_STANDALONE;
 	REQUIRE(k4actl_topo_infer(2, j, &t) == 0);
-	k4actl_topo_print_notes(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print_notes(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "k4a0 is set to master, but its Sync In is occupied"));
 	CHECK(strstr(s, "must stay free"));
 	CHECK(strstr(s, "note: sync_mode differs from the role the cabling gives"));
@@ -381,8 +361,8 @@ static void t_notes(void)
 
 	/* Several units without cable. */
 	REQUIRE(infer("---", &t, j) == 0);
-	k4actl_topo_print_notes(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print_notes(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "3 units without sync cable"));
 	free(s);
 }
@@ -391,20 +371,20 @@ static void t_errors(void)
 {
 	struct k4actl_jacks j[6];
 	struct k4actl_topo t;
-	struct out o;
+	struct k4a_out o;
 	char *s;
 
 	REQUIRE(infer("oio", &t, j) == -EINVAL);
-	k4actl_topo_print_error(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print_error(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "contradictory cabling: k4a0 (serial 000000000000) and k4a2 "
 			"(serial 000000000000) look like masters"));
 	CHECK(!strstr(s, "k4a1"));
 	free(s);
 
 	REQUIRE(infer("bi-", &t, j) == -EINVAL);
-	k4actl_topo_print_error(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print_error(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "Sync Out connected, Sync In occupied: k4a0 "));
 	CHECK(strstr(s, "no sync cable: k4a2 "));
 	CHECK(strstr(s, "If that unit is the master, unplug its Sync In cable"));
@@ -412,16 +392,16 @@ static void t_errors(void)
 	free(s);
 
 	REQUIRE(infer("-ii", &t, j) == -EINVAL);
-	k4actl_topo_print_error(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print_error(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "k4a1 (serial 000000000000) and k4a2 (serial 000000000000) take a "
 			"signal into Sync In"));
 	CHECK(strstr(s, "k4a0 (serial 000000000000) has no Sync In cable"));
 	free(s);
 
 	REQUIRE(infer("oi--", &t, j) == -EINVAL);
-	k4actl_topo_print_error(out_open(&o), &t, j);
-	s = out_text(&o);
+	k4actl_topo_print_error(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
 	CHECK(strstr(s, "master k4a0 (serial 000000000000) drives the rig,\nbut k4a2 "
 			"(serial 000000000000) and k4a3 (serial 000000000000) have no sync "
 			"cable"));

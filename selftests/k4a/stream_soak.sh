@@ -95,35 +95,30 @@ done
 cat "$OUT"/*.err | grep -v '^$' | head -n 5 | sed 's/^/# /'
 ktap_result $rc "every reader streamed until its bound (${RUN}s), no node failed"
 
-ok=0
-dframes=0
-cframes=0
-i=0
-while [ $i -lt "$N" ]; do
-	S=$(emu_serial $i)
-	echo "# unit $i ($S) depth $DF @$FPS:"
-	r=$(depth_judge stream "$OUT/depth-$i.txt")
-	echo "$r" | grep '^#' | sed 's/^/  /'
-	echo "$r" | grep -q '^RESULT ok$' || { ok=1; echo "$r" | tail -n 1 | sed 's/^/# /'; }
-	dframes=$((dframes + $(grep -c '^V ' "$OUT/depth-$i.txt")))
-	i=$((i + 1))
-done
-ktap_result $ok "depth on $N units: whole frames in order, every skipped frame one the device never sent, no sequence gap"
-ok=0
-i=0
-while [ $i -lt "$N" ]; do
-	S=$(emu_serial $i)
-	echo "# unit $i ($S) colour $FC ${W}x$H @$FPS:"
-	r=$(color_judge stream "$OUT/color-$i.txt")
-	echo "$r" | grep '^#' | sed 's/^/  /'
-	echo "$r" | grep -q '^RESULT ok$' || { ok=1; echo "$r" | tail -n 1 | sed 's/^/# /'; }
-	cframes=$((cframes + $(grep -c '^V ' "$OUT/color-$i.txt")))
-	i=$((i + 1))
-done
-ktap_result $ok "colour on $N units: whole frames in order, every skipped frame one the device never sent, no sequence gap"
+# judge KIND LABEL: every unit's capture of KIND (depth or color) through its judge; prints
+# the figures, sets OK (0: all "RESULT ok") and FRAMES (buffers dequeued on all units)
+judge() {
+	OK=0
+	FRAMES=0
+	i=0
+	while [ $i -lt "$N" ]; do
+		S=$(emu_serial $i)
+		echo "# unit $i ($S) $2:"
+		r=$(${1}_judge stream "$OUT/$1-$i.txt")
+		echo "$r" | grep '^#' | sed 's/^/  /'
+		echo "$r" | grep -q '^RESULT ok$' || { OK=1; echo "$r" | tail -n 1 | sed 's/^/# /'; }
+		FRAMES=$((FRAMES + $(grep -c '^V ' "$OUT/$1-$i.txt")))
+		i=$((i + 1))
+	done
+}
+judge depth "depth $DF @$FPS"
+dframes=$FRAMES
+ktap_result $OK "depth on $N units: whole frames in order, every skipped frame one the device never sent, no sequence gap"
+judge color "colour $FC ${W}x$H @$FPS"
+cframes=$FRAMES
+ktap_result $OK "colour on $N units: whole frames in order, every skipped frame one the device never sent, no sequence gap"
 
 busy=$((b1 - b0))
-f=$((dframes + cframes))
 echo "# CPU over the ${T}s window: guest busy $((busy / 100)) s of $((T * NCPU)) s, emulator $(((e1 - e0) / 100)) s; $dframes depth and $cframes colour frames in all"
 sleep 1
 m1=$(kmem)

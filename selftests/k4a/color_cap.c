@@ -61,6 +61,7 @@
 #include <unistd.h>
 #include <linux/videodev2.h>
 #include <linux/k4a.h>
+#include "cap_util.h"
 
 #define MAXBUF	32
 
@@ -86,31 +87,6 @@ static volatile sig_atomic_t stop;
 static void on_term(int sig)
 {
 	stop = 1;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static const char *ename(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "?";
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
 }
 
 static uint64_t le(const uint8_t *p, unsigned int n)

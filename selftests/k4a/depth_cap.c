@@ -57,6 +57,7 @@
 #include <linux/k4a.h>
 
 #include "../../tools/emu/gt.h"
+#include "cap_util.h"
 
 #define MAXBUF	32
 
@@ -80,31 +81,6 @@ static const struct {
 };
 
 static uint32_t raw_size;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-static const char *ename(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "?";
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
 
 static uint64_t tv_ns(const struct timeval *tv)
 {

@@ -361,6 +361,7 @@ enum k4a_health_field {
 	K4A_HL_STATE_CHANGES,
 	K4A_HL_LOST,
 	K4A_HL_OFFSET,
+	K4A_HL_COLOR_SOE,
 };
 
 static ssize_t k4a_health_show(struct device *dev, char *buf,
@@ -403,8 +404,14 @@ static ssize_t k4a_health_show(struct device *dev, char *buf,
 		have = unit->cam.grid.have_offset;
 		off = unit->cam.grid.offset_ns;
 		break;
+	case K4A_HL_COLOR_SOE:
+		v = unit->cam.last_ts;
+		break;
 	}
 	spin_unlock_irq(&unit->slock);
+	/* No colour frame yet since the colour stream started. */
+	if (f == K4A_HL_COLOR_SOE && !v)
+		return -ENODATA;
 	if (f != K4A_HL_OFFSET)
 		return sysfs_emit(buf, "%llu\n", v);
 	/* Only from a colour stream's second timed frame on. */
@@ -432,6 +439,7 @@ K4A_HEALTH_ATTR(depth_gaps, K4A_HL_DEPTH_GAPS);
 K4A_HEALTH_ATTR(state_changes, K4A_HL_STATE_CHANGES);
 K4A_HEALTH_ATTR(lost_count, K4A_HL_LOST);
 K4A_HEALTH_ATTR(frame_offset_ns, K4A_HL_OFFSET);
+K4A_HEALTH_ATTR(color_soe_ns, K4A_HL_COLOR_SOE);
 
 static struct attribute *k4a_health_attrs[] = {
 	&dev_attr_health_color_frames.attr,
@@ -443,6 +451,7 @@ static struct attribute *k4a_health_attrs[] = {
 	&dev_attr_health_state_changes.attr,
 	&dev_attr_health_lost_count.attr,
 	&dev_attr_health_frame_offset_ns.attr,
+	&dev_attr_health_color_soe_ns.attr,
 	NULL,
 };
 

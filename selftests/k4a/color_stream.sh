@@ -22,15 +22,18 @@ ktap_result 0 "k4a binds the emulated unit: colour and metadata nodes"
 
 # The clock figures in sysfs: unlocked before the first colour stream (no estimate:
 # ENODATA), locked while one runs, with an error bound, a rate and its observations.
+# health/color_soe_ns: ENODATA before the first frame, then the latest buffer's timestamp.
 for u in /sys/class/k4a/k4a*; do
 	[ "$(cat "$u/serial")" = "$S" ] && CLK=$u/clock
 done
+SOE=${CLK%/clock}/health/color_soe_ns
 r=0
 l0=$(cat "$CLK/locked")
 e0=$(cat "$CLK/error_ns" 2>&1)
 echo "# before streaming: locked $l0, error_ns: $e0"
 [ "$l0" = 0 ] && ! cat "$CLK/error_ns" > /dev/null 2>&1 || r=1
-"$CAP_BIN" -f MJPG -w 1280 -h 720 -r 5 -n 100000 -b 16 -t "$K4A_WAIT_S" "$V" > /dev/null 2>&1 &
+! cat "$SOE" > /dev/null 2>&1 || { r=1; echo "# color_soe_ns readable before any frame"; }
+"$CAP_BIN" -f MJPG -w 1280 -h 720 -r 5 -n 100000 -b 16 -t "$K4A_WAIT_S" "$V" > /tmp/clk.txt 2>&1 &
 cp=$!
 clk_locked() { [ "$(cat "$CLK/locked")" = 1 ]; }
 k4a_wait "clock locked" clk_locked || r=1
@@ -39,7 +42,11 @@ echo "# streaming: error_ns $e, rate_error_ppb $p, observations $o, restarts $(c
 kill $cp
 wait $cp 2> /dev/null
 [ "$e" -gt 0 ] 2> /dev/null && [ "$p" -eq "$p" ] 2> /dev/null && [ "$o" -ge 3 ] 2> /dev/null || r=1
-ktap_result $r "sysfs clock/: unlocked without a stream (error_ns ENODATA), locked with figures while colour streams"
+# the newest buffer completed is at least the last one the helper dequeued, and not ahead of now
+soe=$(cat "$SOE") last=$(awk '$1 == "V" { t = $5 } END { print t }' /tmp/clk.txt) now=$(k4a_now_ns)
+echo "# health/color_soe_ns $soe, last buffer dequeued $last, now $now"
+[ -n "$last" ] && [ "$soe" -ge "$last" ] && [ "$soe" -le "$now" ] 2> /dev/null || r=1
+ktap_result $r "sysfs clock/: unlocked without a stream (error_ns ENODATA), locked with figures while colour streams; health/color_soe_ns follows the buffers"
 
 # The formats the node offers at 1280x720 (VIDIOC_ENUM_FMT, ENUM_FRAMESIZES).
 fmts=$(v4l2-ctl -d "$V" --list-formats-ext | awk '

@@ -21,6 +21,8 @@ k4a_unload() {
 K4A_WAIT_S=${K4A_WAIT_S:-300}
 # k4a_now: uptime in centiseconds
 k4a_now() { awk '{printf "%d", $1 * 100}' /proc/uptime; }
+# k4a_now_ns: CLOCK_MONOTONIC in ns (the kernel's ktime_get(), as buffer timestamps; root only)
+k4a_now_ns() { awk '/^now at/ { print $3; exit }' /proc/timer_list; }
 # k4a_secs FROM [TO]: seconds between two k4a_now values (TO: now), as "1.23"
 k4a_secs() {
 	awk -v a="$1" -v b="${2:-$(k4a_now)}" 'BEGIN {printf "%.2f", (b - a) / 100}'

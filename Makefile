@@ -13,6 +13,8 @@
 #                   its timestamps against the emulator's ground truth (BENCH_COLOR_ARGS=FRAMES)
 #   make bench-depth  k4a's depth node against the libusb reader on 1, 3 and 8 units (delivered,
 #                   dropped, CPU per frame, kernel memory) (BENCH_DEPTH_ARGS="SECONDS FPS UNITS...")
+#   make bench-time timestamp error against ground truth and cross-unit spread, 1/3/10 chained units,
+#                   0/0.5/2 ms jitter (BENCH_TIME_ARGS="SECONDS 'UNITS' 'JITTERS'")
 #   make modules KVER=x | KDIR=dir   build k4a.ko against one chosen kernel tree
 #   make install    build for the running kernel and install module, udev rules and CLI
 #   make clean      remove build output (keeps build/cache: kernels, rootfs)
@@ -39,7 +41,7 @@ else
 KTARGETS = $(shell $(ROOT)/tools/vm/kernels.sh list 2>/dev/null)
 endif
 
-.PHONY: soak bench-color bench-depth all setup modules userspace tools selftests unit fuzz lint check check-debug demo \
+.PHONY: soak bench-color bench-depth bench-time all setup modules userspace tools selftests unit fuzz lint check check-debug demo \
 	vmtest install clean distclean help
 
 all: modules userspace tools selftests
@@ -106,6 +108,12 @@ bench-color: all
 bench-depth: all
 	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
 		$(ROOT)/tools/vm/guest/bench-depth.sh $(BENCH_DEPTH_ARGS)
+
+# Timestamp benchmark in the guest (not part of check): tools/vm/guest/bench-time.sh
+# [SECONDS ["UNITS" ["JITTERS"]]], default 120 s, units "1 3 10", jitter scales "0 500 2000" us.
+bench-time: all
+	$(ROOT)/tools/vm/vm-run.sh $(or $(KVER),$(lastword $(shell $(ROOT)/tools/vm/kernels.sh list))) \
+		$(ROOT)/tools/vm/guest/bench-time.sh $(BENCH_TIME_ARGS)
 
 install:
 	$(ROOT)/tools/install.sh

@@ -18,7 +18,7 @@
 #include "timing.h"
 #include "usbip.h"
 
-#define MAX_UNITS	8
+#define MAX_UNITS	16
 #define URB_POOL	256
 #define RSP_RING	8
 #define DEPTH_RING_MAX	8

@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * k4a-tsstat: timestamp figures of a capture against the emulator's ground
+ * truth (Documentation/timestamps.rst, "Measuring").
+ *
+ *   k4a-tsstat [--skip S] [--bound US] [FILE...]
+ *
+ * Input (FILEs or stdin), one frame per line, other lines ignored:
+ *
+ *   F UNIT STREAM SEQ TS_NS GT_NS ARRIVAL_NS DELAY_NS LOCKED
+ *
+ * UNIT names the unit (its serial), STREAM is "color" or "depth", TS_NS the
+ * buffer timestamp, GT_NS the true start of exposure from the frame's ground
+ * truth record, ARRIVAL_NS the arrival stamp of the same frame (the
+ * metadata record's arrival_ns: what a driver stamping arrival time would
+ * give), DELAY_NS the delay configured for that stream of that unit off the
+ * master's colour frame (subordinate_delay_off_master_usec, plus
+ * depth_delay_off_color_usec for depth), LOCKED 1 when the metadata record
+ * says the time came from a locked clock mapping, else 0.
+ *
+ * Per stream kind, over every unit: the transport floor (median of
+ * TS - GT per unit and stream: latency the host cannot observe, reported
+ * separately), then p50/p99/max of |TS - GT - floor|; the same for
+ * ARRIVAL - GT beside it, and the ratio of the p99s. Frames of the first S
+ * seconds (default 5) of each unit's stream are left out of these (the
+ * estimator converging); for those: how long after its first frame each
+ * stream stayed within the bound (default 50 us), and whether the frames
+ * outside it said so (LOCKED 0). Across units: frames are grouped into
+ * frame sets by their ground truth (GT - DELAY within 1 ms: the frames one
+ * sync pulse triggered); for every set that has a frame of every unit, the
+ * spread max - min of TS - DELAY, p50/p99/max, beside the spread of the
+ * ground truth itself.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NAME_MAX_LEN	32
+#define SET_TOL_NS	1000000
+
+struct frame {
+	int unit;
+	int kind;		/* 0 colour, 1 depth */
+	int64_t ts, gt, arr, delay;
+	bool locked;
+};
+
+struct series {
+	int unit, kind;
+	int64_t first_gt;
+	double floor_ts, floor_arr;
+};
+
+static struct frame *fr;
+static size_t nfr, capfr;
+static char (*units)[NAME_MAX_LEN];
+static int nunits;
+static const char *const kinds[2] = { "color", "depth" };
+
+static int unit_id(const char *name)
+{
+	int i;
+
+	for (i = 0; i < nunits; i++)
+		if (!strcmp(units[i], name))
+			return i;
+	units = realloc(units, (size_t)(nunits + 1) * sizeof(*units));
+	if (!units) {
+		perror("k4a-tsstat");
+		exit(1);
+	}
+	snprintf(units[nunits], NAME_MAX_LEN, "%s", name);
+	return nunits++;
+}
+
+static void read_lines(FILE *f)
+{
+	char line[512], u[NAME_MAX_LEN], k[16];
+	long long seq, ts, gt, arr, delay;
+	int locked;
+
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "F %31s %15s %lld %lld %lld %lld %lld %d", u, k, &seq, &ts, &gt,
+			   &arr, &delay, &locked) != 8)
+			continue;
+		if (strcmp(k, "color") && strcmp(k, "depth"))
+			continue;
+		if (nfr == capfr) {
+			capfr = capfr ? 2 * capfr : 4096;
+			fr = realloc(fr, capfr * sizeof(*fr));
+			if (!fr) {
+				perror("k4a-tsstat");
+				exit(1);
+			}
+		}
+		fr[nfr++] = (struct frame){ .unit = unit_id(u), .kind = strcmp(k, "color") ? 1 : 0,
+					    .ts = ts, .gt = gt, .arr = arr, .delay = delay,
+					    .locked = locked != 0 };
+	}
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Percentile P (0..100) of n sorted values: nearest rank. */
+static double pct(const double *v, size_t n, double p)
+{
+	size_t r;
+
+	if (!n)
+		return NAN;
+	r = (size_t)ceil(p / 100.0 * (double)n);
+	if (r < 1)
+		r = 1;
+	if (r > n)
+		r = n;
+	return v[r - 1];
+}
+
+static double median_of(double *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_dbl);
+	return pct(v, n, 50);
+}
+
+static int cmp_set(const void *a, const void *b)
+{
+	const struct frame *x = *(const struct frame *const *)a;
+	const struct frame *y = *(const struct frame *const *)b;
+	int64_t kx = x->gt - x->delay, ky = y->gt - y->delay;
+
+	return (kx > ky) - (kx < ky);
+}
+
+static void spread(int kind, double *tmp, double *tmp2)
+{
+	const struct frame **v = malloc((nfr + 1) * sizeof(*v));
+	bool *seen = calloc((size_t)nunits, sizeof(*seen));
+	size_t n = 0, i, j, sets = 0, partial = 0;
+
+	if (!v || !seen) {
+		perror("k4a-tsstat");
+		exit(1);
+	}
+	for (i = 0; i < nfr; i++)
+		if (fr[i].kind == kind)
+			v[n++] = &fr[i];
+	qsort(v, n, sizeof(*v), cmp_set);
+	for (i = 0; i < n; i = j) {
+		int64_t lo_ts = INT64_MAX, hi_ts = INT64_MIN, lo_gt = INT64_MAX, hi_gt = INT64_MIN;
+		int have = 0;
+		bool dup = false;
+
+		memset(seen, 0, (size_t)nunits * sizeof(*seen));
+		for (j = i; j < n && (v[j]->gt - v[j]->delay) - (v[i]->gt - v[i]->delay) < SET_TOL_NS;
+		     j++) {
+			int64_t t = v[j]->ts - v[j]->delay, g = v[j]->gt - v[j]->delay;
+
+			if (seen[v[j]->unit])
+				dup = true;
+			else
+				have++;
+			seen[v[j]->unit] = true;
+			lo_ts = t < lo_ts ? t : lo_ts;
+			hi_ts = t > hi_ts ? t : hi_ts;
+			lo_gt = g < lo_gt ? g : lo_gt;
+			hi_gt = g > hi_gt ? g : hi_gt;
+		}
+		if (have != nunits || dup) {
+			partial++;
+			continue;
+		}
+		tmp[sets] = (double)(hi_ts - lo_ts) / 1000.0;
+		tmp2[sets] = (double)(hi_gt - lo_gt) / 1000.0;
+		sets++;
+	}
+	qsort(tmp, sets, sizeof(*tmp), cmp_dbl);
+	qsort(tmp2, sets, sizeof(*tmp2), cmp_dbl);
+	if (sets)
+		printf("tsstat: %-5s cross-unit spread over %zu frame sets of %d units (%zu partial): "
+		       "p50 %.1f us, p99 %.1f us, max %.1f us; ground truth's own spread max %.1f us\n",
+		       kinds[kind], sets, nunits, partial, pct(tmp, sets, 50), pct(tmp, sets, 99),
+		       tmp[sets - 1], tmp2[sets - 1]);
+	else
+		printf("tsstat: %-5s cross-unit spread: no complete frame set (%zu partial)\n",
+		       kinds[kind], partial);
+	free(v);
+	free(seen);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: k4a-tsstat [--skip SECONDS] [--bound US] [FILE...]\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "skip", required_argument, NULL, 's' },
+		{ "bound", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	double skip_s = 5, bound_us = 50, *a, *b;
+	struct series *se;
+	size_t i, nse = 0;
+	int c, k;
+
+	while ((c = getopt_long(argc, argv, "s:b:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			skip_s = atof(optarg);
+			break;
+		case 'b':
+			bound_us = atof(optarg);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind == argc) {
+		read_lines(stdin);
+	} else {
+		for (; optind < argc; optind++) {
+			FILE *f = fopen(argv[optind], "re");
+
+			if (!f) {
+				fprintf(stderr, "k4a-tsstat: %s: %s\n", argv[optind], strerror(errno));
+				return 1;
+			}
+			read_lines(f);
+			fclose(f);
+		}
+	}
+	if (!nfr) {
+		printf("tsstat: no frames\n");
+		return 1;
+	}
+	a = malloc((nfr + 1) * sizeof(*a));
+	b = malloc((nfr + 1) * sizeof(*b));
+	se = calloc((size_t)nunits * 2, sizeof(*se));
+	if (!a || !b || !se) {
+		perror("k4a-tsstat");
+		return 1;
+	}
+	/* per unit and stream: first frame and the floors */
+	for (k = 0; k < 2 * nunits; k++) {
+		size_t n = 0;
+
+		se[k].unit = k / 2;
+		se[k].kind = k % 2;
+		se[k].first_gt = INT64_MAX;
+		for (i = 0; i < nfr; i++) {
+			if (fr[i].unit != k / 2 || fr[i].kind != k % 2)
+				continue;
+			if (fr[i].gt < se[k].first_gt)
+				se[k].first_gt = fr[i].gt;
+			a[n] = (double)(fr[i].ts - fr[i].gt);
+			b[n++] = (double)(fr[i].arr - fr[i].gt);
+		}
+		if (!n)
+			continue;
+		se[k].floor_ts = median_of(a, n);
+		se[k].floor_arr = median_of(b, n);
+		nse++;
+	}
+	printf("tsstat: %zu frames, %d units, %zu streams; frames of each stream's first %.1f s "
+	       "left out of the steady state\n", nfr, nunits, nse, skip_s);
+	for (c = 0; c < 2; c++) {
+		size_t n = 0, early = 0, early_out = 0, early_out_locked = 0;
+		double fmin = INFINITY, fmax = -INFINITY, amin = INFINITY, amax = -INFINITY;
+		double conv = 0, pa, pb;
+
+		for (k = c; k < 2 * nunits; k += 2) {
+			const struct series *s = &se[k];
+			double last_out = -1;
+
+			if (s->first_gt == INT64_MAX)
+				continue;
+			fmin = fmin < s->floor_ts ? fmin : s->floor_ts;
+			fmax = fmax > s->floor_ts ? fmax : s->floor_ts;
+			amin = amin < s->floor_arr ? amin : s->floor_arr;
+			amax = amax > s->floor_arr ? amax : s->floor_arr;
+			for (i = 0; i < nfr; i++) {
+				const struct frame *f = &fr[i];
+				double e, t;
+
+				if (f->unit != s->unit || f->kind != c)
+					continue;
+				e = fabs((double)(f->ts - f->gt) - s->floor_ts) / 1000.0;
+				t = (double)(f->gt - s->first_gt) / 1e9;
+				if (t < skip_s) {
+					early++;
+					if (e > bound_us) {
+						early_out++;
+						early_out_locked += f->locked;
+						last_out = t > last_out ? t : last_out;
+					}
+					continue;
+				}
+				a[n] = e;
+				b[n++] = fabs((double)(f->arr - f->gt) - s->floor_arr) / 1000.0;
+			}
+			conv = last_out > conv ? last_out : conv;
+		}
+		if (!n && !early)
+			continue;
+		qsort(a, n, sizeof(*a), cmp_dbl);
+		qsort(b, n, sizeof(*b), cmp_dbl);
+		pa = pct(a, n, 99);
+		pb = pct(b, n, 99);
+		printf("tsstat: %-5s transport floor %.1f..%.1f us (timestamps), %.1f..%.1f us (arrival)\n",
+		       kinds[c], fmin / 1000, fmax / 1000, amin / 1000, amax / 1000);
+		if (n)
+			printf("tsstat: %-5s %zu frames, |error - floor|: timestamps p50 %.1f us, p99 %.1f us, "
+			       "max %.1f us; arrival stamps p50 %.1f us, p99 %.1f us, max %.1f us; "
+			       "p99 ratio %.0f\n", kinds[c], n, pct(a, n, 50), pa, a[n - 1],
+			       pct(b, n, 50), pb, b[n - 1], pa > 0 ? pb / pa : INFINITY);
+		printf("tsstat: %-5s first %.1f s: %zu frames, %zu outside %.0f us (%zu of them marked "
+		       "locked); within the bound from %.2f s after the first frame on\n",
+		       kinds[c], skip_s, early, early_out, bound_us, early_out_locked,
+		       early_out ? conv : 0.0);
+	}
+	for (c = 0; c < 2; c++)
+		if (nunits > 1)
+			spread(c, a, b);
+	free(a);
+	free(b);
+	free(se);
+	free(fr);
+	free(units);
+	return 0;
+}

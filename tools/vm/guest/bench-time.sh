@@ -1,0 +1,115 @@
+# Guest script: timestamp accuracy and cross-unit agreement against the emulator's ground truth
+# (Documentation/timestamps.rst, "Measuring"). A benchmark, never part of `make check`: what it
+# prints describes this machine under its current load.
+#   make bench-time [KVER=...] [BENCH_TIME_ARGS="SECONDS UNITS JITTERS"]
+#   tools/vm/vm-run.sh KVER tools/vm/guest/bench-time.sh [SECONDS ["UNITS" ["JITTERS"]]]
+# Defaults: 120 s, units "1 3 10", jitters "0 500 2000" (the scale of the emulator's Pareto
+# delivery jitter, us: 0 = no jitter).
+# For every unit count and jitter: a fresh emulator with the units daisy-chained, their
+# clocks' rate errors spread evenly over -100..+100 ppm (one unit: +100), every IN completion
+# delayed by a heavy-tailed (Pareto) latency of that scale; `k4actl plan` sets the rig up
+# (unit 0 master, depth lasers 160 us apart); the master's start gate holds it while every
+# unit's colour (MJPG 1280x720) and depth (passive IR, the smallest raw frame, so ten units
+# fit the emulated bus) streams start with their metadata nodes, all at 5 fps; the gate opens
+# and SECONDS of frames are taken. k4a-tsstat (tools/emu/tsstat.c) then compares every
+# buffer's timestamp and its metadata record's arrival stamp with the frame's ground truth.
+. "$K4A_ROOT/tools/vm/guest-lib.sh"
+. "$K4A_ROOT/tools/emu/guest-lib.sh"
+. "$K4A_ROOT/selftests/k4a/color_lib.inc"
+. "$K4A_ROOT/selftests/k4a/depth_lib.inc"
+T=${1:-120}
+UNITS=${2:-1 3 10}
+JITTERS=${3:-0 500 2000}
+FPS=5
+OUT=/tmp/bench-time
+CTL=$K4A_BUILD/bin/k4actl
+STAT=$K4A_BUILD/bin/k4a-tsstat
+
+# drifts N: "0:PPM,1:PPM,..." evenly over -100..+100 ppm
+drifts() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			p = n > 1 ? -100 + 200 * i / (n - 1) : 100
+			printf "%s%d:%.1f", i ? "," : "", i, p
+		}
+	}'
+}
+
+# frames CAPFILE SERIAL KIND DELAY_NS: the F lines of k4a-tsstat from a capture helper's output
+frames() {
+	awk -v u="$2" -v k="$3" -v d="$4" '
+		$1 == "M" { cs[$8] = $11; arr[$8] = $14 }
+		$1 == "V" && $9 != "-" { ts[$2] = $5; gt[$2] = $9; seq[++n] = $2 }
+		END {
+			for (i = 1; i <= n; i++) {
+				s = seq[i]
+				if (s in arr)
+					print "F", u, k, s, ts[s], gt[s], arr[s], d, (cs[s] != 0)
+			}
+		}' "$1"
+}
+
+run() {
+	n=$1 j=$2
+	label="$n unit(s), jitter $j us"
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	jit=0
+	[ "$j" = 0 ] || jit="0,$j,pareto"
+	if ! depth_up -n "$n" -t daisy -d "$(drifts "$n")" -j "$jit"; then
+		echo "bench: $label: the units did not form"
+		depth_down
+		return 1
+	fi
+	if [ "$n" -gt 1 ]; then
+		"$CTL" plan > "$OUT/plan.txt" 2>&1 || { echo "bench: $label: k4actl plan failed:"; cat "$OUT/plan.txt"; }
+	fi
+	m=$(depth_unit_dir "$(emu_serial 0)")
+	echo closed > "$m/start_gate"
+	i=0
+	pids=
+	while [ $i -lt "$n" ]; do
+		s=$(emu_serial $i)
+		"$CAP_BIN" -f MJPG -w 1280 -h 720 -r $FPS -n 100000000 -b 8 -t $((T + 60)) \
+			-m "$(depth_node "$s" meta_color)" "$(depth_node "$s" video_color)" > "$OUT/c-$s.txt" 2>&1 &
+		pids="$pids $!"
+		"$DCAP_BIN" -f K4PI -r $FPS -n 100000000 -b 8 -t $((T + 60)) \
+			-m "$(depth_node "$s" meta_depth)" "$(depth_node "$s" video_depth)" > "$OUT/d-$s.txt" 2>&1 &
+		pids="$pids $!"
+		i=$((i + 1))
+	done
+	armed() {
+		for _u in /sys/class/k4a/k4a*; do
+			[ "$(cat "$_u/sync_state")" = armed ] || return 1
+		done
+	}
+	k4a_wait "" armed || echo "bench: $label: not every unit armed: $(cat /sys/class/k4a/k4a*/sync_state | tr '\n' ' ')"
+	echo open > "$m/start_gate"
+	sleep "$T"
+	# shellcheck disable=SC2086
+	kill $pids 2> /dev/null
+	# shellcheck disable=SC2086
+	wait $pids
+	i=0
+	while [ $i -lt "$n" ]; do
+		s=$(emu_serial $i)
+		u=$(depth_unit_dir "$s")
+		sd=$(cat "$u/subordinate_delay_off_master_usec")
+		dd=$(cat "$u/depth_delay_off_color_usec")
+		echo "bench: $label: $s $(cat "$u/sync_mode"), delays $sd/$dd us, clock locked $(cat "$u/clock/locked"), error bound $(cat "$u/clock/error_ns" 2>/dev/null || echo -) ns, rate error $(cat "$u/clock/rate_error_ppb" 2>/dev/null || echo -) ppb, restarts $(cat "$u/clock/restarts")"
+		frames "$OUT/c-$s.txt" "$s" color $((sd * 1000)) >> "$OUT/frames.txt"
+		frames "$OUT/d-$s.txt" "$s" depth $(((sd + dd) * 1000)) >> "$OUT/frames.txt"
+		i=$((i + 1))
+	done
+	"$STAT" "$OUT/frames.txt" | sed "s/^tsstat:/bench: $label:/"
+	depth_down > /dev/null || echo "bench: $label: k4a did not unload"
+}
+
+modprobe vhci-hcd
+rmmod uvcvideo 2> /dev/null
+echo "bench: timestamps: colour MJPG 1280x720 + depth passive IR at $FPS fps, daisy chain, clocks over -100..+100 ppm, $T s per run; units: $UNITS; jitter scales (us): $JITTERS; guest $(nproc) CPUs, kernel $(uname -r)"
+for n in $UNITS; do
+	for j in $JITTERS; do
+		run "$n" "$j"
+	done
+done

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Guest-side selftest runner (runs inside the bench VM; see tools/vm/vm-run.sh).
 # run.sh [PATTERN...]: run every selftest whose name matches one of the shell PATTERNs
-# (default: all) — built programs in $K4A_BUILD/selftests and scripts selftests/k4a/*.sh —
+# (default: all) and none of the PATTERNs written with a leading "!" — built programs in $K4A_BUILD/selftests and scripts selftests/k4a/*.sh —
 # module_* first, then the rest in name order. Each test's KTAP output goes to the console and
 # to $K4A_OUT/<name>.log; $K4A_OUT/summary.tsv gets "name pass fail skip rc seconds".
 # A test that exits non-zero or prints no "# Totals:" line counts as failed.
@@ -32,7 +32,10 @@ for t in $tests; do
 	name=${t%.sh}
 	match=0
 	for p in "$@"; do
-		case "$name" in $p) match=1 ;; esac
+		case "$p" in
+		!*) case "$name" in ${p#!}) match=2 ;; esac ;;
+		*) [ $match = 2 ] || case "$name" in $p) match=1 ;; esac ;;
+		esac
 	done
 	[ $match = 1 ] || continue
 	case "$t" in

@@ -13,6 +13,7 @@
 # fit the emulated bus) streams start with their metadata nodes, all at 5 fps; the gate opens
 # and SECONDS of frames are taken. k4a-tsstat (tools/emu/tsstat.c) then compares every
 # buffer's timestamp and its metadata record's arrival stamp with the frame's ground truth.
+# Every run's frames (k4a-tsstat's input) are kept in the run directory (bench-time-N-J.txt).
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
 . "$K4A_ROOT/selftests/k4a/color_lib.inc"
@@ -101,6 +102,7 @@ run() {
 		frames "$OUT/d-$s.txt" "$s" depth $(((sd + dd) * 1000)) >> "$OUT/frames.txt"
 		i=$((i + 1))
 	done
+	cp "$OUT/frames.txt" "$K4A_OUT/bench-time-$n-$j.txt"
 	"$STAT" "$OUT/frames.txt" | sed "s/^tsstat:/bench: $label:/"
 	depth_down > /dev/null || echo "bench: $label: k4a did not unload"
 }

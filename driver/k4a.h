@@ -244,6 +244,8 @@ struct k4a_vnode {
  * @urb: the isochronous URBs while streaming; unit->lock
  * @alt: alternate setting in use while streaming; unit->lock
  * @psize: bytes per isochronous packet while streaming; unit->lock
+ * @ival_ns: service interval of the isochronous endpoint in ns; set with
+ *           the URBs (unit->lock), constant while they run
  * @fa: frame assembler; unit->slock
  * @cur: buffer being filled; unit->slock
  * @cur_arrival: arrival time of the frame's first payload; unit->slock
@@ -275,6 +277,7 @@ struct k4a_color {
 	struct urb *urb[K4A_COLOR_URBS];
 	unsigned int alt;
 	u32 psize;
+	u32 ival_ns;
 	struct k4a_frame_asm fa;
 	struct k4a_buffer *cur;
 	u64 cur_arrival;

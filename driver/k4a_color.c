@@ -496,9 +496,10 @@ static void k4a_color_packet(struct k4a_unit *unit, const u8 *data, u32 len,
 /*
  * The newest SCR of a completed URB, if any packet carried one: the last
  * packet with a valid header that has one (normally the last packet, so the
- * payload headers are parsed once more only at the end of the URB).
+ * payload headers are parsed once more only at the end of the URB), and the
+ * index of that packet.
  */
-static bool k4a_color_urb_scr(struct urb *urb, u32 *scr)
+static bool k4a_color_urb_scr(struct urb *urb, u32 *scr, int *idx)
 {
 	struct k4a_uvc_hdr h;
 	int i;
@@ -515,6 +516,7 @@ static bool k4a_color_urb_scr(struct urb *urb, u32 *scr)
 		    !h.has_scr || h.err)
 			continue;
 		*scr = h.scr_stc;
+		*idx = i;
 		return true;
 	}
 	return false;
@@ -525,7 +527,7 @@ static void k4a_color_complete(struct urb *urb)
 	struct k4a_unit *unit = urb->context;
 	struct k4a_color *cam = &unit->cam;
 	struct k4a_stream *s = &unit->stream[K4A_SID_COLOR];
-	u64 now = ktime_get_ns();
+	u64 now = ktime_get_ns(), back;
 	unsigned long flags;
 	bool resubmit;
 	u32 scr;
@@ -550,9 +552,21 @@ static void k4a_color_complete(struct urb *urb)
 	if (resubmit && urb->status) {
 		k4a_frame_lost(&cam->fa);
 	} else if (resubmit) {
-		if (k4a_color_urb_scr(urb, &scr))
+		/*
+		 * The packets of an isochronous URB occupy consecutive
+		 * service intervals and the URB completes after the last
+		 * one: the packet with the SCR was sent that many intervals
+		 * before the end. Observing it at the completion time would
+		 * add the rest of the URB to its latency, a varying amount
+		 * where the frame ends inside the URB.
+		 */
+		if (k4a_color_urb_scr(urb, &scr, &i)) {
+			back = (u64)(urb->number_of_packets - 1 - i) *
+			       cam->ival_ns;
 			k4a_clock_add(&unit->clock,
-				      k4a_clock_unwrap(&unit->clock, scr), now);
+				      k4a_clock_unwrap(&unit->clock, scr),
+				      now > back ? now - back : 0);
+		}
 		for (i = 0; i < urb->number_of_packets; i++) {
 			const struct usb_iso_packet_descriptor *d =
 				&urb->iso_frame_desc[i];
@@ -742,6 +756,9 @@ static int k4a_color_alloc_urbs(struct k4a_unit *unit,
 		urb->dev = udev;
 		urb->pipe = usb_rcvisocpipe(udev, cam->ep);
 		urb->interval = 1 << (ep->desc.bInterval - 1);
+		/* high speed and up count microframes, full speed frames */
+		cam->ival_ns = urb->interval *
+			       (udev->speed >= USB_SPEED_HIGH ? 125000 : 1000000);
 		urb->transfer_flags = URB_ISO_ASAP;
 		urb->transfer_buffer_length = K4A_COLOR_PACKETS * cam->psize;
 		urb->number_of_packets = K4A_COLOR_PACKETS;

@@ -153,8 +153,23 @@ static int k4actl_cmd_topology(void)
 	return K4ACTL_EXIT_OK;
 }
 
-static void k4actl_access_hint(void)
+static void k4actl_access_hint(const struct k4actl_unit *u, enum k4actl_attr_id id)
 {
+	switch (k4actl_access_why(u, id)) {
+	case K4ACTL_ACCESS_NO_GROUP:
+		fputs("This system has no group 'video'.\n", stderr);
+		break;
+	case K4ACTL_ACCESS_NO_RULES:
+		fprintf(stderr, "/sys/class/k4a/%s/%s is not writable by the video group: k4a's "
+			"udev rules are not\ninstalled, or did not run for this unit.\n", u->name,
+			k4actl_attr_file[id]);
+		break;
+	case K4ACTL_ACCESS_NOT_MEMBER:
+		fputs("You are not a member of the video group (see 'id').\n", stderr);
+		break;
+	case K4ACTL_ACCESS_UNKNOWN:
+		break;
+	}
 	fputs("Run k4actl as root, or as a member of the video group with k4a's udev rules "
 	      "installed\n('make install' puts them in /usr/lib/udev/rules.d/; then replug the "
 	      "cameras or run\n'udevadm trigger --action=add --subsystem-match=k4a' as root; "
@@ -208,7 +223,7 @@ static int k4actl_plan_precheck(const struct k4actl_sched *s)
 			k4actl_err("cannot write /sys/class/k4a/%s/%s: %s; nothing written.\n",
 				   u->name, k4actl_attr_file[ids[k]], strerror(-ret));
 			if (ret == -EACCES || ret == -EPERM || ret == -EROFS)
-				k4actl_access_hint();
+				k4actl_access_hint(u, ids[k]);
 			return K4ACTL_EXIT_FAIL;
 		}
 	}
@@ -257,7 +272,7 @@ static void k4actl_write_error(const struct k4actl_sched *s, unsigned int i,
 		break;
 	case EACCES:
 	case EPERM:
-		k4actl_access_hint();
+		k4actl_access_hint(u, id);
 		break;
 	case EINVAL:
 		if (id == K4ACTL_A_SYNC_MODE)

@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <libudev.h>
 #include <linux/k4a.h>
@@ -192,6 +194,49 @@ int k4actl_unit_writable(const struct k4actl_unit *u, enum k4actl_attr_id id)
 
 	k4actl_attr_path(u, id, path, sizeof(path));
 	return access(path, W_OK) ? -errno : 0;
+}
+
+/* Whether this process has group @gid (effective or supplementary). */
+static bool k4actl_in_group(gid_t gid)
+{
+	gid_t groups[256];
+	int i, n;
+
+	if (getegid() == gid)
+		return true;
+	n = getgroups((int)(sizeof(groups) / sizeof(groups[0])), groups);
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return true;
+	return false;
+}
+
+/**
+ * k4actl_access_why() - why an attribute is not writable, for the hint
+ * @u: the unit
+ * @id: the attribute, which access(2) found not writable
+ *
+ * Return: what to fix: the udev rules (the file is not root:video 0664, as
+ * 70-k4a.rules makes it), the membership of this process in group video, or
+ * %K4ACTL_ACCESS_UNKNOWN.
+ */
+enum k4actl_access k4actl_access_why(const struct k4actl_unit *u, enum k4actl_attr_id id)
+{
+	char path[PATH_MAX];
+	struct group *g;
+	struct stat st;
+
+	g = getgrnam("video");
+	if (!g)
+		return K4ACTL_ACCESS_NO_GROUP;
+	k4actl_attr_path(u, id, path, sizeof(path));
+	if (stat(path, &st))
+		return K4ACTL_ACCESS_UNKNOWN;
+	if (st.st_gid != g->gr_gid || !(st.st_mode & S_IWGRP))
+		return K4ACTL_ACCESS_NO_RULES;
+	if (!k4actl_in_group(g->gr_gid))
+		return K4ACTL_ACCESS_NOT_MEMBER;
+	return K4ACTL_ACCESS_UNKNOWN;
 }
 
 /**

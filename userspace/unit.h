@@ -85,6 +85,15 @@ int k4actl_unit_reread(struct k4actl_unit *u);
 bool k4actl_driver_loaded(void);
 int k4actl_unit_writable(const struct k4actl_unit *u, enum k4actl_attr_id id);
 int k4actl_unit_write(const struct k4actl_unit *u, enum k4actl_attr_id id, const char *val);
+
+/* Why a sync attribute is not writable (k4actl_access_why()). */
+enum k4actl_access {
+	K4ACTL_ACCESS_UNKNOWN,		/* none of the below */
+	K4ACTL_ACCESS_NO_GROUP,		/* the system has no group "video" */
+	K4ACTL_ACCESS_NO_RULES,		/* the file is not group video, writable: no udev rules */
+	K4ACTL_ACCESS_NOT_MEMBER,	/* the file is; this process is not in group video */
+};
+enum k4actl_access k4actl_access_why(const struct k4actl_unit *u, enum k4actl_attr_id id);
 void k4actl_attr_path(const struct k4actl_unit *u, enum k4actl_attr_id id, char *buf,
 		      size_t len);
 

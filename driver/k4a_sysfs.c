@@ -670,6 +670,57 @@ static ssize_t k4a_dbg_streams_read(struct file *file, char __user *ubuf,
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
+/*
+ * clock: the unit's clock estimator as the completions left it: the fit
+ * (rate deviation in ppb, reference point, error bound) and the window's
+ * bucket minima, one "dev_ticks host_ns" line each, oldest first.
+ */
+static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct k4a_unit *unit = file->private_data;
+	struct k4a_clock *c;
+	const size_t size = 8192;
+	unsigned int i, b;
+	ssize_t ret;
+	char *buf;
+	int len;
+
+	c = kmalloc(sizeof(*c), GFP_KERNEL);
+	buf = kmalloc(size, GFP_KERNEL);
+	if (!c || !buf) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	spin_lock_irq(&unit->slock);
+	*c = unit->clock;
+	spin_unlock_irq(&unit->slock);
+	len = scnprintf(buf, size,
+			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u\n",
+			k4a_clock_ready(c), k4a_clock_ppm_x1000(c),
+			c->ref.dev, c->ref.host, k4a_clock_error_ns(c),
+			c->samples, c->stat_outliers, c->stat_restarts);
+	for (i = 0; i < K4A_CLOCK_BUCKETS; i++) {
+		b = (c->newest + 1 + i) % K4A_CLOCK_BUCKETS;
+		if (!(c->used & BIT_ULL(b)) ||
+		    c->newest - c->bucket[b] >= K4A_CLOCK_BUCKETS)
+			continue;
+		len += scnprintf(buf + len, size - len, "%llu %llu\n",
+				 c->pt[b].dev, c->pt[b].host);
+	}
+	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
+out:
+	kfree(buf);
+	kfree(c);
+	return ret;
+}
+
+static const struct file_operations k4a_dbg_clock_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = k4a_dbg_clock_read,
+};
+
 static const struct file_operations k4a_dbg_start_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
@@ -719,7 +770,8 @@ void k4a_debugfs_exit(void)
  * exist, running the same per-stream model:
  * start: "color" and/or "depth", started in the order written;
  * stop: the streams named, or every stream for an empty write;
- * fps: the unit's frame rate; streams: the running streams and the rate.
+ * fps: the unit's frame rate; streams: the running streams and the rate;
+ * clock: the clock estimator's fit and window.
  */
 void k4a_debugfs_add(struct k4a_unit *unit)
 {
@@ -733,6 +785,8 @@ void k4a_debugfs_add(struct k4a_unit *unit)
 			    &k4a_dbg_fps_fops);
 	debugfs_create_file("streams", 0400, unit->debugfs, unit,
 			    &k4a_dbg_streams_fops);
+	debugfs_create_file("clock", 0400, unit->debugfs, unit,
+			    &k4a_dbg_clock_fops);
 }
 
 /**

@@ -2,7 +2,7 @@
 # (Documentation/timestamps.rst, "Measuring"). A benchmark, never part of `make check`: what it
 # prints describes this machine under its current load.
 #   make bench-time [KVER=...] [BENCH_TIME_ARGS="SECONDS UNITS JITTERS"]
-#   tools/vm/vm-run.sh KVER tools/vm/guest/bench-time.sh [SECONDS ["UNITS" ["JITTERS"]]]
+#   tools/vm/vm-run.sh KVER tools/vm/guest/bench-time.sh [SECONDS ["UNITS" ["JITTERS" [dump]]]]
 # Defaults: 120 s, units "1 3 10", jitters "0 500 2000" (the scale of the emulator's Pareto
 # delivery jitter, us: 0 = no jitter).
 # For every unit count and jitter: a fresh emulator with the units daisy-chained, their
@@ -13,7 +13,9 @@
 # fit the emulated bus) streams start with their metadata nodes, all at 5 fps; the gate opens
 # and SECONDS of frames are taken. k4a-tsstat (tools/emu/tsstat.c) then compares every
 # buffer's timestamp and its metadata record's arrival stamp with the frame's ground truth.
-# Every run's frames (k4a-tsstat's input) are kept in the run directory (bench-time-N-J.txt).
+# Every run's frames (k4a-tsstat's input) are kept in the run directory (bench-time-N-J.txt);
+# with a fourth argument "dump" also every unit's clock estimator (debugfs "clock") once a
+# second (bench-time-N-J.clock).
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
 . "$K4A_ROOT/selftests/k4a/color_lib.inc"
@@ -21,6 +23,8 @@
 T=${1:-120}
 UNITS=${2:-1 3 10}
 JITTERS=${3:-0 500 2000}
+DUMP=
+[ "${4:-}" = dump ] && DUMP=1
 FPS=5
 OUT=/tmp/bench-time
 CTL=$K4A_BUILD/bin/k4actl
@@ -86,7 +90,21 @@ run() {
 	}
 	k4a_wait "" armed || echo "bench: $label: not every unit armed: $(cat /sys/class/k4a/k4a*/sync_state | tr '\n' ' ')"
 	echo open > "$m/start_gate"
+	if [ -n "$DUMP" ]; then
+		# the estimators' fit and window every second (debugfs clock), for a closer look
+		(
+			while :; do
+				for _u in /sys/kernel/debug/k4a/k4a*; do
+					echo "== $(k4a_now_ns) ${_u##*/}"
+					cat "$_u/clock"
+				done
+				sleep 1
+			done
+		) > "$K4A_OUT/bench-time-$n-$j.clock" 2>&1 &
+		dump=$!
+	fi
 	sleep "$T"
+	[ -z "$DUMP" ] || kill $dump
 	# shellcheck disable=SC2086
 	kill $pids 2> /dev/null
 	# shellcheck disable=SC2086

@@ -61,6 +61,7 @@
 #define K4A_EP_COLOR_CMD_OUT	0x04
 #define K4A_EP_COLOR_RSP_IN	0x83
 #define K4A_EP_DEPTH_STREAM_IN	0x83
+#define K4A_EP_COLOR_IMU_IN	0x82
 
 #define K4A_CID_LEN		16
 
@@ -223,6 +224,32 @@ struct k4a_vnode {
 #define K4A_COLOR_URBS		5
 #define K4A_COLOR_PACKETS	32
 
+/* Bulk reads of the IMU stream in flight (one packet each). */
+#define K4A_IMU_URBS		4
+
+/**
+ * struct k4a_imu - the IMU stream, read as clock observations while colour
+ * streams (driver/k4a_imu.c)
+ * @urb: the bulk URBs while the IMU stream runs, else NULL; unit->lock
+ * @anchor: the URBs in flight
+ * @started: IMU_STREAM_START was sent; unit->lock
+ * @on: completions resubmit and feed the clock; unit->slock
+ * @packets: packets taken as observations since the stream started;
+ *           unit->slock
+ * @ignored: well-formed packets not taken (their times disagree with the
+ *           colour stream's clock); unit->slock
+ * @bad: malformed packets and failed reads; unit->slock
+ */
+struct k4a_imu {
+	struct urb *urb[K4A_IMU_URBS];
+	struct usb_anchor anchor;
+	bool started;
+	bool on;
+	u32 packets;
+	u32 ignored;
+	u32 bad;
+};
+
 /**
  * struct k4a_color - the colour camera's V4L2 side
  * @video: the image node
@@ -259,6 +286,7 @@ struct k4a_vnode {
  * @grid: the frame grid continued from the previous timed frame, and the
  *        latest frame's offset from it (health/frame_offset_ns);
  *        unit->slock
+ * @imu: the IMU stream that runs beside the colour stream for the clock
  */
 struct k4a_color {
 	struct k4a_vnode video;
@@ -287,6 +315,7 @@ struct k4a_color {
 	u64 last_ts;
 	u32 period_ticks;
 	struct k4a_syncst_grid grid;
+	struct k4a_imu imu;
 };
 
 /* Consecutive failed depth transfers before the stream reports an error. */
@@ -681,6 +710,9 @@ int k4a_color_init(struct k4a_unit *unit);
 void k4a_color_cleanup(struct k4a_unit *unit);
 int k4a_color_hw_start(struct k4a_unit *unit);
 void k4a_color_hw_stop(struct k4a_unit *unit);
+void k4a_imu_init(struct k4a_unit *unit);
+void k4a_imu_start(struct k4a_unit *unit);
+void k4a_imu_stop(struct k4a_unit *unit);
 void k4a_color_ctrl_save(struct k4a_unit *unit, unsigned int idx, s32 val);
 int k4a_color_register(struct k4a_unit *unit);
 void k4a_color_unregister(struct k4a_unit *unit);

@@ -561,6 +561,8 @@ static void k4a_color_complete(struct urb *urb)
 		 * where the frame ends inside the URB.
 		 */
 		if (k4a_color_urb_scr(urb, &scr, &i)) {
+			cam->have_scr = true;
+			cam->scr = scr;
 			back = (u64)(urb->number_of_packets - 1 - i) *
 			       cam->ival_ns;
 			k4a_clock_add(&unit->clock,
@@ -757,8 +759,8 @@ static int k4a_color_alloc_urbs(struct k4a_unit *unit,
 		urb->pipe = usb_rcvisocpipe(udev, cam->ep);
 		urb->interval = 1 << (ep->desc.bInterval - 1);
 		/* high speed and up count microframes, full speed frames */
-		cam->ival_ns = urb->interval *
-			       (udev->speed >= USB_SPEED_HIGH ? 125000 : 1000000);
+		cam->ival_ns = urb->interval * (udev->speed >= USB_SPEED_HIGH ?
+						125000 : 1000000);
 		urb->transfer_flags = URB_ISO_ASAP;
 		urb->transfer_buffer_length = K4A_COLOR_PACKETS * cam->psize;
 		urb->number_of_packets = K4A_COLOR_PACKETS;
@@ -821,6 +823,7 @@ int k4a_color_hw_start(struct k4a_unit *unit)
 	spin_lock_irq(&unit->slock);
 	k4a_frame_start(&cam->fa, k4a_mode_frame_size(m), cam->sizeimage);
 	cam->cur = NULL;
+	cam->have_scr = false;
 	cam->synced = unit->cfg.mode != K4A_SYNC_STANDALONE;
 	cam->period_ticks = k4a_frame_period_ticks(cam->fps);
 	k4a_syncst_grid_reset(&cam->grid);
@@ -843,6 +846,7 @@ int k4a_color_hw_start(struct k4a_unit *unit)
 	dev_dbg(&unit->dev, "color: %ux%u %p4cc %u fps, alt %d, %u B/interval\n",
 		m->width, m->height, &k4a_color_fourcc[m->fmt], cam->fps, alt,
 		cam->psize);
+	k4a_imu_start(unit);
 	return 0;
 }
 
@@ -861,6 +865,7 @@ void k4a_color_hw_stop(struct k4a_unit *unit)
 	struct k4a_stream *s = &unit->stream[K4A_SID_COLOR];
 
 	lockdep_assert_held(&unit->lock);
+	k4a_imu_stop(unit);
 	usb_kill_anchored_urbs(&s->urbs);
 	k4a_color_free_urbs(cam);
 	if (cam->alt && !test_bit(K4A_MCU_DEAD, &unit->color->mcu.flags))
@@ -1332,6 +1337,7 @@ int k4a_color_init(struct k4a_unit *unit)
 
 	k4a_vnode_init(&cam->video, unit, &k4a_color_ops, "video_color");
 	k4a_vnode_init(&cam->meta, unit, &k4a_meta_ops, "meta_color");
+	k4a_imu_init(unit);
 	if (!vs)
 		return -ENODEV;
 	ret = k4a_uvcd_parse(vs->altsetting[0].extra,

@@ -672,8 +672,9 @@ static ssize_t k4a_dbg_streams_read(struct file *file, char __user *ubuf,
 
 /*
  * clock: the unit's clock estimator as the completions left it: the fit
- * (rate deviation in ppb, reference point, error bound) and the window's
- * bucket minima, one "dev_ticks host_ns" line each, oldest first.
+ * (rate deviation in ppb, reference point, error bound), the IMU packets
+ * used, ignored and malformed since colour started, and the window's bucket
+ * minima, one "dev_ticks host_ns" line each, oldest first.
  */
 static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
@@ -681,6 +682,7 @@ static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 	struct k4a_unit *unit = file->private_data;
 	struct k4a_clock *c;
 	const size_t size = 8192;
+	u32 imu_packets, imu_ignored, imu_bad;
 	unsigned int i, b;
 	ssize_t ret;
 	char *buf;
@@ -694,12 +696,16 @@ static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 	}
 	spin_lock_irq(&unit->slock);
 	*c = unit->clock;
+	imu_packets = unit->cam.imu.packets;
+	imu_ignored = unit->cam.imu.ignored;
+	imu_bad = unit->cam.imu.bad;
 	spin_unlock_irq(&unit->slock);
 	len = scnprintf(buf, size,
-			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u\n",
+			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u imu %u ignored %u bad %u\n",
 			k4a_clock_ready(c), k4a_clock_ppm_x1000(c),
 			c->ref.dev, c->ref.host, k4a_clock_error_ns(c),
-			c->samples, c->stat_outliers, c->stat_restarts);
+			c->samples, c->stat_outliers, c->stat_restarts,
+			imu_packets, imu_ignored, imu_bad);
 	for (i = 0; i < K4A_CLOCK_BUCKETS; i++) {
 		b = (c->newest + 1 + i) % K4A_CLOCK_BUCKETS;
 		if (!(c->used & BIT_ULL(b)) ||

@@ -3,11 +3,18 @@
  * args.c - k4actl: the command line and the help texts.
  *
  *	k4actl COMMAND [OPTION...]     list [--json], topology,
- *	                               plan [--mode MODE] [--dry-run]
+ *	                               plan [--mode MODE] [--dry-run],
+ *	                               start [--timeout S] [--lock-timeout S]
+ *	                                     [--no-plan] [--mode MODE],
+ *	                               stop [--timeout S] [--dry-run],
+ *	                               status [--json],
+ *	                               watch [--interval S] [--count N]
  *	k4actl help [COMMAND]          also: --help, -h, COMMAND --help
  *	k4actl --version
  */
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "args.h"
@@ -18,11 +25,16 @@ static const char *const k4actl_cmd_names[] = {
 	[K4ACTL_CMD_LIST] = "list",
 	[K4ACTL_CMD_TOPOLOGY] = "topology",
 	[K4ACTL_CMD_PLAN] = "plan",
+	[K4ACTL_CMD_START] = "start",
+	[K4ACTL_CMD_STOP] = "stop",
+	[K4ACTL_CMD_STATUS] = "status",
+	[K4ACTL_CMD_WATCH] = "watch",
 };
 
 /**
  * k4actl_cmd_from_name() - the command a word names
- * @name: "help", "list", "topology" or "plan"
+ * @name: "help", "list", "topology", "plan", "start", "stop", "status" or
+ *        "watch"
  *
  * Return: the command, or K4ACTL_CMD_NONE.
  */
@@ -55,6 +67,28 @@ u32 k4actl_depth_mode_from_word(const char *word)
 	return m ? m->id : 0;
 }
 
+/**
+ * k4actl_seconds_parse() - a duration given on the command line
+ * @s: decimal seconds, "2", "0.5"; more than 0 and at most a day
+ * @secs: the result
+ *
+ * Return: 0, or -EINVAL.
+ */
+int k4actl_seconds_parse(const char *s, double *secs)
+{
+	char *end;
+	double v;
+
+	if (!s || !s[0] || s[0] == '-' || s[0] == '+' || s[0] == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || *end || !isfinite(v) || v <= 0 || v > 86400)
+		return -EINVAL;
+	*secs = v;
+	return 0;
+}
+
 static bool k4actl_is_help(const char *s)
 {
 	return !strcmp(s, "--help") || !strcmp(s, "-h");
@@ -72,6 +106,92 @@ static const char *k4actl_opt_value(int argc, char *const argv[], int *i, const 
 	if (argv[*i][n] || *i + 1 >= argc)
 		return NULL;
 	return argv[++*i];
+}
+
+/* Whether argv[i] is the option @opt, alone or as "--opt=VALUE". */
+static bool k4actl_is_opt(const char *arg, const char *opt)
+{
+	size_t n = strlen(opt);
+
+	return !strncmp(arg, opt, n) && (!arg[n] || arg[n] == '=');
+}
+
+/* A seconds option's value into @secs; -EINVAL with a message. */
+static int k4actl_opt_seconds(int argc, char *const argv[], int *i, const char *opt,
+			      double *secs, char *err, size_t len)
+{
+	const char *val = k4actl_opt_value(argc, argv, i, opt);
+
+	if (!val || !val[0]) {
+		snprintf(err, len, "'%s' needs a value in seconds", opt);
+		return -EINVAL;
+	}
+	if (k4actl_seconds_parse(val, secs)) {
+		snprintf(err, len, "'%s %s': give seconds, more than 0 (e.g. 30 or 0.5)", opt,
+			 val);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/*
+ * One option of a command at argv[*i] (and its value): 1 taken, 0 not an
+ * option of this command, -EINVAL with a message.
+ */
+static int k4actl_opt_parse(int argc, char *const argv[], int *i, struct k4actl_args *a,
+			    char *err, size_t len)
+{
+	enum k4actl_cmd c = a->cmd;
+	const char *arg = argv[*i], *val;
+
+	if ((c == K4ACTL_CMD_LIST || c == K4ACTL_CMD_STATUS) && !strcmp(arg, "--json")) {
+		a->json = true;
+		return 1;
+	}
+	if ((c == K4ACTL_CMD_PLAN || c == K4ACTL_CMD_STOP) && !strcmp(arg, "--dry-run")) {
+		a->dry_run = true;
+		return 1;
+	}
+	if (c == K4ACTL_CMD_START && !strcmp(arg, "--no-plan")) {
+		a->no_plan = true;
+		return 1;
+	}
+	if ((c == K4ACTL_CMD_PLAN || c == K4ACTL_CMD_START) && k4actl_is_opt(arg, "--mode")) {
+		val = k4actl_opt_value(argc, argv, i, "--mode");
+		if (!val || !val[0]) {
+			snprintf(err, len, "'--mode' needs a value: nfov or wfov");
+			return -EINVAL;
+		}
+		a->depth_mode = k4actl_depth_mode_from_word(val);
+		if (!a->depth_mode) {
+			snprintf(err, len, "no depth mode '%s': use nfov or wfov (or a "
+				 "mode name, see 'k4actl help %s')", val, k4actl_cmd_names[c]);
+			return -EINVAL;
+		}
+		return 1;
+	}
+	if ((c == K4ACTL_CMD_START || c == K4ACTL_CMD_STOP) && k4actl_is_opt(arg, "--timeout"))
+		return k4actl_opt_seconds(argc, argv, i, "--timeout", &a->timeout, err, len);
+	if (c == K4ACTL_CMD_START && k4actl_is_opt(arg, "--lock-timeout"))
+		return k4actl_opt_seconds(argc, argv, i, "--lock-timeout", &a->lock_timeout, err,
+					  len);
+	if (c == K4ACTL_CMD_WATCH && k4actl_is_opt(arg, "--interval"))
+		return k4actl_opt_seconds(argc, argv, i, "--interval", &a->interval, err, len);
+	if (c == K4ACTL_CMD_WATCH && k4actl_is_opt(arg, "--count")) {
+		char *end;
+		unsigned long n;
+
+		val = k4actl_opt_value(argc, argv, i, "--count");
+		errno = 0;
+		n = val && val[0] >= '0' && val[0] <= '9' ? strtoul(val, &end, 10) : 0;
+		if (!val || val[0] < '0' || val[0] > '9' || errno || *end || !n || n > 1000000000) {
+			snprintf(err, len, "'--count' needs a number of refreshes, 1 or more");
+			return -EINVAL;
+		}
+		a->count = (unsigned int)n;
+		return 1;
+	}
+	return 0;
 }
 
 /**
@@ -94,6 +214,7 @@ int k4actl_args_parse(int argc, char *const argv[], struct k4actl_args *a, char 
 
 	memset(a, 0, sizeof(*a));
 	a->depth_mode = k4actl_depth_mode_from_word("nfov");
+	a->interval = K4ACTL_INTERVAL_S;
 	if (len)
 		err[0] = '\0';
 	if (argc < 2) {
@@ -133,6 +254,8 @@ int k4actl_args_parse(int argc, char *const argv[], struct k4actl_args *a, char 
 		snprintf(err, len, "no command '%s'", name);
 		return -EINVAL;
 	}
+	a->timeout = a->cmd == K4ACTL_CMD_STOP ? K4ACTL_STOP_TIMEOUT_S : K4ACTL_ARM_TIMEOUT_S;
+	a->lock_timeout = K4ACTL_LOCK_TIMEOUT_S;
 
 	for (i = 2; i < argc; i++) {
 		if (k4actl_is_help(argv[i])) {
@@ -142,31 +265,13 @@ int k4actl_args_parse(int argc, char *const argv[], struct k4actl_args *a, char 
 		}
 	}
 	for (i = 2; i < argc; i++) {
-		const char *arg = argv[i], *val;
+		const char *arg = argv[i];
+		int ret = k4actl_opt_parse(argc, argv, &i, a, err, len);
 
-		if (a->cmd == K4ACTL_CMD_LIST && !strcmp(arg, "--json")) {
-			a->json = true;
+		if (ret < 0)
+			return ret;
+		if (ret)
 			continue;
-		}
-		if (a->cmd == K4ACTL_CMD_PLAN && !strcmp(arg, "--dry-run")) {
-			a->dry_run = true;
-			continue;
-		}
-		if (a->cmd == K4ACTL_CMD_PLAN && !strncmp(arg, "--mode", 6) &&
-		    (!arg[6] || arg[6] == '=')) {
-			val = k4actl_opt_value(argc, argv, &i, "--mode");
-			if (!val || !val[0]) {
-				snprintf(err, len, "'--mode' needs a value: nfov or wfov");
-				return -EINVAL;
-			}
-			a->depth_mode = k4actl_depth_mode_from_word(val);
-			if (!a->depth_mode) {
-				snprintf(err, len, "no depth mode '%s': use nfov or wfov (or a "
-					 "mode name, see 'k4actl help plan')", val);
-				return -EINVAL;
-			}
-			continue;
-		}
 		if (arg[0] == '-')
 			snprintf(err, len, "'%s' has no option '%s'", name, arg);
 		else
@@ -190,12 +295,22 @@ static const char k4actl_help_all[] =
 	"  topology   the sync cabling, inferred from the units' jack states\n"
 	"  plan       delays that keep the units' depth lasers apart, shown as a timing\n"
 	"             chart and written to the units\n"
+	"  start      plan, then order the start of the streams the applications start:\n"
+	"             the master waits behind its start gate until every subordinate is\n"
+	"             armed, then starts; waits until every subordinate is locked\n"
+	"  stop       end the applications streaming the units (SIGTERM), wait until\n"
+	"             every unit is idle, close the master's start gate\n"
+	"  status     one row per unit: role, sync state, start gate, frames, drops,\n"
+	"             gaps, clock error\n"
+	"  watch      status refreshed in place: frame rates, drops, clock error and\n"
+	"             the spread of the units' latest colour frames\n"
 	"\n"
 	"exit status:\n"
 	"  0  done\n"
 	"  1  the operation failed (a read or a write, a busy unit, a permission)\n"
 	"  2  usage error\n"
-	"  3  rig problem: no units, contradictory cabling, impossible plan\n"
+	"  3  rig problem: no units, contradictory cabling, impossible plan, a unit\n"
+	"     that did not arm or lock in time\n"
 	"\n"
 	"'k4actl help COMMAND' describes a command; the manual is k4actl(1).\n";
 
@@ -253,6 +368,76 @@ static const char k4actl_help_plan[] =
 	"3. Afterwards start the subordinates' streams first and the master's last;\n"
 	"the master must stream colour.\n";
 
+static const char k4actl_help_start[] =
+	"usage: k4actl start [--timeout S] [--lock-timeout S] [--no-plan] [--mode MODE]\n"
+	"\n"
+	"Orders the start of a synchronised rig whose streams the applications start\n"
+	"(v4l2-ctl, GStreamer, ...); k4actl streams nothing itself:\n"
+	"  1. infers the cabling and writes the plan of 'k4actl plan' (nothing when the\n"
+	"     units are already set so);\n"
+	"  2. closes the master's start gate: its streams, once started, wait;\n"
+	"  3. waits until every unit is armed: start the applications now, in any\n"
+	"     order; each state change is printed as it happens;\n"
+	"  4. opens the master's gate: its colour frames drive the subordinates;\n"
+	"  5. waits until the master streams and every subordinate is locked.\n"
+	"A standalone unit: its gate is opened, start waits until it streams.\n"
+	"\n"
+	"  --timeout S       how long to wait for every unit to arm (default 60)\n"
+	"  --lock-timeout S  how long to wait for every subordinate to lock once the\n"
+	"                    master started (default 10)\n"
+	"  --no-plan         keep the sync modes and delays the units have\n"
+	"  --mode MODE       the depth mode to plan for (see 'k4actl help plan')\n"
+	"\n"
+	"A timeout names every unit that did not arm or lock and the likely cause\n"
+	"(no application, the sync cable, the master not streaming colour); exit\n"
+	"status 3. On a timeout or Ctrl-C before the gate opened, the gate stays\n"
+	"closed and start says how to open it. The master must not stream when\n"
+	"start begins (stop its application first: 'k4actl stop'); exit status 1.\n";
+
+static const char k4actl_help_stop[] =
+	"usage: k4actl stop [--timeout S] [--dry-run]\n"
+	"\n"
+	"Finds the processes holding the units' video nodes open (through /proc),\n"
+	"sends SIGTERM to the master's first, then to the subordinates', waits until\n"
+	"every unit is idle, then closes each master's start gate so that the next\n"
+	"start is ordered again. It never sends SIGKILL.\n"
+	"\n"
+	"  --timeout S  how long to wait for the units to become idle (default 10);\n"
+	"               then the units and processes still holding them are named,\n"
+	"               exit status 1\n"
+	"  --dry-run    print the processes (PID and command) it would signal;\n"
+	"               change nothing\n"
+	"\n"
+	"Signalling another user's process needs that user or root (exit status 1).\n"
+	"Nothing streaming: \"nothing streams\", exit status 0.\n";
+
+static const char k4actl_help_status[] =
+	"usage: k4actl status [--json]\n"
+	"\n"
+	"One row per unit: name, serial, role (sync_mode), sync_state, start_gate,\n"
+	"colour and depth frames/dropped/gaps since their streams started, whether\n"
+	"the clock is locked, its error bound (us), the device clock's rate error\n"
+	"(ppm) and the latest colour frame's offset from its frame grid (us). \"-\"\n"
+	"for a value the driver does not have yet.\n"
+	"\n"
+	"  --json   a JSON array with one object per unit, keyed by the sysfs file\n"
+	"           names (clock/error_ns as clock_error_ns, health/color_frames as\n"
+	"           color_frames, ...); null for what cannot be read\n";
+
+static const char k4actl_help_watch[] =
+	"usage: k4actl watch [--interval S] [--count N]\n"
+	"\n"
+	"Status refreshed every interval: per unit the sync state, colour and depth\n"
+	"frame rates, drops and gaps since the last refresh, the clock error, and each\n"
+	"subordinate's colour offset from the master (its configured delay removed,\n"
+	"folded into one frame period); below, the spread (largest minus smallest\n"
+	"offset, the master's being 0) of the latest frame sets and the worst spread\n"
+	"since watch started. On a terminal the screen is redrawn in place; otherwise\n"
+	"one block per refresh, separated by a blank line. Ctrl-C ends it.\n"
+	"\n"
+	"  --interval S  seconds between refreshes (default 1)\n"
+	"  --count N     stop after N refreshes\n";
+
 /**
  * k4actl_help_print() - print a help text
  * @f: output
@@ -269,6 +454,18 @@ void k4actl_help_print(FILE *f, enum k4actl_cmd topic)
 		break;
 	case K4ACTL_CMD_PLAN:
 		fputs(k4actl_help_plan, f);
+		break;
+	case K4ACTL_CMD_START:
+		fputs(k4actl_help_start, f);
+		break;
+	case K4ACTL_CMD_STOP:
+		fputs(k4actl_help_stop, f);
+		break;
+	case K4ACTL_CMD_STATUS:
+		fputs(k4actl_help_status, f);
+		break;
+	case K4ACTL_CMD_WATCH:
+		fputs(k4actl_help_watch, f);
 		break;
 	default:
 		fputs(k4actl_help_all, f);

@@ -20,26 +20,47 @@ enum k4actl_cmd {
 	K4ACTL_CMD_LIST,
 	K4ACTL_CMD_TOPOLOGY,
 	K4ACTL_CMD_PLAN,
+	K4ACTL_CMD_START,
+	K4ACTL_CMD_STOP,
+	K4ACTL_CMD_STATUS,
+	K4ACTL_CMD_WATCH,
 };
+
+/* Defaults of the waits and of watch, in seconds. */
+#define K4ACTL_ARM_TIMEOUT_S	60.0	/* start: every unit armed */
+#define K4ACTL_LOCK_TIMEOUT_S	10.0	/* start: every subordinate locked */
+#define K4ACTL_STOP_TIMEOUT_S	10.0	/* stop: every unit idle */
+#define K4ACTL_INTERVAL_S	1.0	/* watch: between two refreshes */
 
 /**
  * struct k4actl_args - a parsed command line
  * @cmd: what to do
  * @topic: K4ACTL_CMD_HELP: the command asked about, K4ACTL_CMD_NONE for all
- * @json: list --json
- * @dry_run: plan --dry-run
- * @depth_mode: plan --mode, as a k4a depth mode id
+ * @json: list --json, status --json
+ * @dry_run: plan --dry-run, stop --dry-run
+ * @no_plan: start --no-plan
+ * @depth_mode: plan --mode, start --mode, as a k4a depth mode id
+ * @timeout: start --timeout (arming), stop --timeout, in seconds
+ * @lock_timeout: start --lock-timeout, in seconds
+ * @interval: watch --interval, in seconds
+ * @count: watch --count, 0 for no end
  */
 struct k4actl_args {
 	enum k4actl_cmd cmd;
 	enum k4actl_cmd topic;
 	bool json;
 	bool dry_run;
+	bool no_plan;
 	u32 depth_mode;
+	double timeout;
+	double lock_timeout;
+	double interval;
+	unsigned int count;
 };
 
 enum k4actl_cmd k4actl_cmd_from_name(const char *name);
 u32 k4actl_depth_mode_from_word(const char *word);
+int k4actl_seconds_parse(const char *s, double *secs);
 int k4actl_args_parse(int argc, char *const argv[], struct k4actl_args *a, char *err,
 		      size_t len);
 void k4actl_help_print(FILE *f, enum k4actl_cmd topic);

@@ -2,9 +2,10 @@
 /*
  * k4actl - rig helper of the k4a driver for Azure Kinect DK cameras.
  *
- * Commands: list, topology, plan (Documentation/k4actl.rst, k4actl(1)).
- * Units are found and read through libudev; plan writes their sync
- * attributes (Documentation/ABI/testing/sysfs-driver-k4a).
+ * Commands: list, topology, plan here; start, stop, status and watch in
+ * run.c (Documentation/k4actl.rst, k4actl(1)). Units are found and read
+ * through libudev; plan writes their sync attributes
+ * (Documentation/ABI/testing/sysfs-driver-k4a).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <linux/k4a.h>
 
 #include "args.h"
+#include "cmd.h"
 #include "k4actl.h"
 #include "k4a_modes.h"
 #include "sched.h"
@@ -25,18 +27,17 @@
 #define K4ACTL_VERSION "unknown"
 #endif
 
-static struct k4actl_unit k4actl_units[K4ACTL_MAX_UNITS];
-static struct k4actl_jacks k4actl_jacks[K4ACTL_MAX_UNITS];
+struct k4actl_unit k4actl_units[K4ACTL_MAX_UNITS];
+struct k4actl_jacks k4actl_jacks[K4ACTL_MAX_UNITS];
 
 /* Start an error message on stderr, after what stdout holds so far. */
-static void k4actl_err_start(void)
+void k4actl_err_start(void)
 {
 	fflush(stdout);
 	fputs("k4actl: ", stderr);
 }
 
-__attribute__((format(printf, 1, 2)))
-static void k4actl_err(const char *fmt, ...)
+void k4actl_err(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -47,7 +48,7 @@ static void k4actl_err(const char *fmt, ...)
 }
 
 /* Read every unit; on failure say why and return the exit status. */
-static int k4actl_load(unsigned int *n, bool json)
+int k4actl_load(unsigned int *n, bool json)
 {
 	int ret = k4actl_units_read(k4actl_units, K4ACTL_MAX_UNITS, n);
 
@@ -124,7 +125,7 @@ static int k4actl_cmd_list(const struct k4actl_args *a)
 }
 
 /* Units, their jacks and the inferred rig; exit status on failure. */
-static int k4actl_infer(unsigned int *n, struct k4actl_topo *t)
+int k4actl_infer(unsigned int *n, struct k4actl_topo *t)
 {
 	int ret = k4actl_load(n, false);
 
@@ -153,9 +154,9 @@ static int k4actl_cmd_topology(void)
 	return K4ACTL_EXIT_OK;
 }
 
-static void k4actl_access_hint(const struct k4actl_unit *u, enum k4actl_attr_id id)
+void k4actl_access_hint(const struct k4actl_unit *u, enum k4actl_attr_id id)
 {
-	switch (k4actl_access_why(u, id)) {
+	switch (id < K4ACTL_A_COUNT ? k4actl_access_why(u, id) : K4ACTL_ACCESS_UNKNOWN) {
 	case K4ACTL_ACCESS_NO_GROUP:
 		fputs("This system has no group 'video'.\n", stderr);
 		break;
@@ -185,7 +186,8 @@ static void k4actl_busy_hint(const struct k4actl_unit *u)
 	for (i = 0; i < K4ACTL_N_COUNT; i++)
 		if (u->node[i][0])
 			fprintf(stderr, " %s", u->node[i]);
-	fprintf(stderr, "\n(see 'fuser -v /dev/video*'), then run 'k4actl plan' again.\n");
+	fprintf(stderr, "\n('k4actl stop', or see 'fuser -v /dev/video*'), then run 'k4actl "
+		"plan' again.\n");
 }
 
 /* Every planned unit idle and its sync attributes writable; exit status. */
@@ -330,6 +332,63 @@ static int k4actl_plan_verify(const struct k4actl_sched *s, unsigned int i)
 	return K4ACTL_EXIT_OK;
 }
 
+/**
+ * k4actl_plan_write() - write a plan to the units and read it back
+ * @s: the plan, its units in k4actl_units
+ *
+ * Every unit must be idle and writable first: nothing is written otherwise.
+ *
+ * Return: the exit status; a failure is reported on stderr.
+ */
+int k4actl_plan_write(const struct k4actl_sched *s)
+{
+	enum k4actl_attr_id failed = K4ACTL_A_SYNC_MODE;
+	unsigned int i;
+	int ret = k4actl_plan_precheck(s);
+
+	if (ret)
+		return ret;
+	for (i = 0; i < s->n; i++) {
+		ret = k4actl_plan_write_unit(&k4actl_units[s->unit[i]], &s->set[i], &failed);
+		if (ret) {
+			k4actl_write_error(s, i, failed, ret);
+			return K4ACTL_EXIT_FAIL;
+		}
+	}
+	printf("written, read back:\n");
+	for (i = 0; i < s->n; i++) {
+		ret = k4actl_plan_verify(s, i);
+		if (ret)
+			return ret;
+	}
+	return K4ACTL_EXIT_OK;
+}
+
+/**
+ * k4actl_plan_matches() - whether every unit already has a plan's settings
+ * @s: the plan, its units in k4actl_units as read
+ */
+bool k4actl_plan_matches(const struct k4actl_sched *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct k4actl_value *a = k4actl_units[s->unit[i]].attr;
+		const struct k4a_plan_unit *p = &s->set[i];
+		char sub[16], depth[16];
+
+		snprintf(sub, sizeof(sub), "%d", p->sub_delay_us);
+		snprintf(depth, sizeof(depth), "%d", p->depth_delay_us);
+		if (a[K4ACTL_A_SYNC_MODE].err || a[K4ACTL_A_SUB_DELAY].err ||
+		    a[K4ACTL_A_DEPTH_DELAY].err ||
+		    strcmp(a[K4ACTL_A_SYNC_MODE].text, k4a_sync_mode_name(p->role)) ||
+		    strcmp(a[K4ACTL_A_SUB_DELAY].text, sub) ||
+		    strcmp(a[K4ACTL_A_DEPTH_DELAY].text, depth))
+			return false;
+	}
+	return true;
+}
+
 static void k4actl_plan_next_steps(const struct k4actl_topo *t, const struct k4actl_sched *s)
 {
 	unsigned int i;
@@ -359,8 +418,7 @@ static int k4actl_cmd_plan(const struct k4actl_args *a)
 {
 	struct k4actl_sched s;
 	struct k4actl_topo t;
-	enum k4actl_attr_id failed = K4ACTL_A_SYNC_MODE;
-	unsigned int n, i;
+	unsigned int n;
 	int ret = k4actl_infer(&n, &t);
 
 	if (ret)
@@ -383,22 +441,9 @@ static int k4actl_cmd_plan(const struct k4actl_args *a)
 		return K4ACTL_EXIT_OK;
 	}
 
-	ret = k4actl_plan_precheck(&s);
+	ret = k4actl_plan_write(&s);
 	if (ret)
 		return ret;
-	for (i = 0; i < s.n; i++) {
-		ret = k4actl_plan_write_unit(&k4actl_units[s.unit[i]], &s.set[i], &failed);
-		if (ret) {
-			k4actl_write_error(&s, i, failed, ret);
-			return K4ACTL_EXIT_FAIL;
-		}
-	}
-	printf("written, read back:\n");
-	for (i = 0; i < s.n; i++) {
-		ret = k4actl_plan_verify(&s, i);
-		if (ret)
-			return ret;
-	}
 	k4actl_plan_next_steps(&t, &s);
 	return K4ACTL_EXIT_OK;
 }
@@ -431,6 +476,14 @@ int main(int argc, char *argv[])
 		return k4actl_cmd_topology();
 	case K4ACTL_CMD_PLAN:
 		return k4actl_cmd_plan(&a);
+	case K4ACTL_CMD_START:
+		return k4actl_cmd_start(&a);
+	case K4ACTL_CMD_STOP:
+		return k4actl_cmd_stop(&a);
+	case K4ACTL_CMD_STATUS:
+		return k4actl_cmd_status(&a);
+	case K4ACTL_CMD_WATCH:
+		return k4actl_cmd_watch(&a);
 	case K4ACTL_CMD_NONE:
 		break;
 	}

@@ -240,16 +240,15 @@ enum k4actl_access k4actl_access_why(const struct k4actl_unit *u, enum k4actl_at
 }
 
 /**
- * k4actl_unit_write() - write one attribute
- * @u: the unit
- * @id: the attribute
+ * k4actl_file_write() - write a sysfs attribute file
+ * @path: the file
  * @val: the value, without newline
  *
  * Return: 0, or the -errno of open(2) or of the driver's refusal.
  */
-int k4actl_unit_write(const struct k4actl_unit *u, enum k4actl_attr_id id, const char *val)
+int k4actl_file_write(const char *path, const char *val)
 {
-	char path[PATH_MAX], buf[K4ACTL_VALUE_MAX];
+	char buf[K4ACTL_VALUE_MAX];
 	ssize_t done;
 	size_t len;
 	int fd, ret = 0;
@@ -257,7 +256,6 @@ int k4actl_unit_write(const struct k4actl_unit *u, enum k4actl_attr_id id, const
 	len = (size_t)snprintf(buf, sizeof(buf), "%s\n", val);
 	if (len >= sizeof(buf))
 		return -EINVAL;
-	k4actl_attr_path(u, id, path, sizeof(path));
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -269,4 +267,20 @@ int k4actl_unit_write(const struct k4actl_unit *u, enum k4actl_attr_id id, const
 	if (close(fd) && !ret)
 		ret = -errno;
 	return ret;
+}
+
+/**
+ * k4actl_unit_write() - write one attribute
+ * @u: the unit
+ * @id: the attribute
+ * @val: the value, without newline
+ *
+ * Return: 0, or the -errno of open(2) or of the driver's refusal.
+ */
+int k4actl_unit_write(const struct k4actl_unit *u, enum k4actl_attr_id id, const char *val)
+{
+	char path[PATH_MAX];
+
+	k4actl_attr_path(u, id, path, sizeof(path));
+	return k4actl_file_write(path, val);
 }

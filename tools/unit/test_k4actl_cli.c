@@ -144,20 +144,23 @@ static void t_mode_words(void)
 
 static void t_help_texts(void)
 {
-	static const char *const cmds[] = { "list", "topology", "plan" };
+	static const char *const cmds[] = {
+		"list", "topology", "plan", "start", "stop", "status", "watch",
+	};
+	const unsigned int ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	struct k4a_out o;
 	char *s, *t;
 	unsigned int i;
 
 	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_NONE);
 	s = k4a_out_text(&o);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < ncmds; i++) {
 		char word[32];
 
 		snprintf(word, sizeof(word), "\n  %s ", cmds[i]);
 		CHECK(strstr(s, word));
 	}
-	/* Exactly the three commands: every command line of the list is one of them. */
+	/* Exactly these commands: every command line of the list is one of them. */
 	t = strstr(s, "commands:\n");
 	REQUIRE(t);
 	for (t += strlen("commands:\n"), i = 0; *t && *t != '\n'; t = strchr(t, '\n') + 1) {
@@ -166,10 +169,10 @@ static void t_help_texts(void)
 		REQUIRE(strchr(t, '\n'));
 		if (t[2] == ' ')
 			continue;	/* a continued description */
-		CHECK(i < 3 && len == strlen(cmds[i]) && !strncmp(t + 2, cmds[i], len));
+		CHECK(i < ncmds && len == strlen(cmds[i]) && !strncmp(t + 2, cmds[i], len));
 		i++;
 	}
-	CHECK_EQ(i, 3);
+	CHECK_EQ(i, ncmds);
 	CHECK(strstr(s, "  0  done"));
 	CHECK(strstr(s, "  1  the operation failed"));
 	CHECK(strstr(s, "  2  usage error"));
@@ -190,6 +193,100 @@ static void t_help_texts(void)
 	CHECK(!strncmp(s, "usage: k4actl plan [--mode MODE] [--dry-run]\n", 45));
 	CHECK(strstr(s, "--dry-run"));
 	free(s);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_START);
+	s = k4a_out_text(&o);
+	CHECK(!strncmp(s, "usage: k4actl start [--timeout S]", 33));
+	CHECK(strstr(s, "--no-plan"));
+	CHECK(strstr(s, "--lock-timeout S"));
+	free(s);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_STOP);
+	s = k4a_out_text(&o);
+	CHECK(!strncmp(s, "usage: k4actl stop [--timeout S] [--dry-run]\n", 45));
+	CHECK(strstr(s, "SIGTERM"));
+	free(s);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_STATUS);
+	s = k4a_out_text(&o);
+	CHECK(!strncmp(s, "usage: k4actl status [--json]\n", 30));
+	free(s);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_WATCH);
+	s = k4a_out_text(&o);
+	CHECK(!strncmp(s, "usage: k4actl watch [--interval S] [--count N]\n", 47));
+	CHECK(strstr(s, "spread"));
+	free(s);
+}
+
+static void t_args_run(void)
+{
+	struct k4actl_args a;
+	char err[200];
+	double v;
+
+	CHECK_EQ(parse(&a, err, "start", NULL), 0);
+	CHECK_EQ(a.cmd, K4ACTL_CMD_START);
+	CHECK(a.timeout == K4ACTL_ARM_TIMEOUT_S);
+	CHECK(a.lock_timeout == K4ACTL_LOCK_TIMEOUT_S);
+	CHECK(!a.no_plan);
+	CHECK_EQ(a.depth_mode, 2);
+	CHECK_EQ(parse(&a, err, "start", "--timeout", "5", "--no-plan", "--mode=wfov",
+		       "--lock-timeout=2.5", NULL), 0);
+	CHECK(a.timeout == 5.0);
+	CHECK(a.lock_timeout == 2.5);
+	CHECK(a.no_plan);
+	CHECK_EQ(a.depth_mode, 4);
+	CHECK_EQ(parse(&a, err, "start", "--timeout", NULL), -EINVAL);
+	CHECK(strstr(err, "'--timeout' needs a value"));
+	CHECK_EQ(parse(&a, err, "start", "--timeout", "0", NULL), -EINVAL);
+	CHECK(strstr(err, "more than 0"));
+	CHECK_EQ(parse(&a, err, "start", "--timeout=1x", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "start", "--mode", "vga", NULL), -EINVAL);
+	CHECK(strstr(err, "help start"));
+	CHECK_EQ(parse(&a, err, "start", "--dry-run", NULL), -EINVAL);
+	CHECK(strstr(err, "'start' has no option '--dry-run'"));
+	CHECK_EQ(parse(&a, err, "start", "--json", NULL), -EINVAL);
+
+	CHECK_EQ(parse(&a, err, "stop", NULL), 0);
+	CHECK_EQ(a.cmd, K4ACTL_CMD_STOP);
+	CHECK(a.timeout == K4ACTL_STOP_TIMEOUT_S);
+	CHECK(!a.dry_run);
+	CHECK_EQ(parse(&a, err, "stop", "--dry-run", "--timeout", "3", NULL), 0);
+	CHECK(a.dry_run);
+	CHECK(a.timeout == 3.0);
+	CHECK_EQ(parse(&a, err, "stop", "--no-plan", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "stop", "now", NULL), -EINVAL);
+	CHECK(strstr(err, "takes no argument 'now'"));
+
+	CHECK_EQ(parse(&a, err, "status", NULL), 0);
+	CHECK_EQ(a.cmd, K4ACTL_CMD_STATUS);
+	CHECK(!a.json);
+	CHECK_EQ(parse(&a, err, "status", "--json", NULL), 0);
+	CHECK(a.json);
+	CHECK_EQ(parse(&a, err, "status", "--count", "2", NULL), -EINVAL);
+
+	CHECK_EQ(parse(&a, err, "watch", NULL), 0);
+	CHECK_EQ(a.cmd, K4ACTL_CMD_WATCH);
+	CHECK(a.interval == K4ACTL_INTERVAL_S);
+	CHECK_EQ(a.count, 0);
+	CHECK_EQ(parse(&a, err, "watch", "--interval", "0.2", "--count=3", NULL), 0);
+	CHECK(a.interval == 0.2);
+	CHECK_EQ(a.count, 3);
+	CHECK_EQ(parse(&a, err, "watch", "--count", "0", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "watch", "--count", "-1", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "watch", "--count", "2x", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "watch", "--interval", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "watch", "--json", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "watch", "--help", NULL), 0);
+	CHECK_EQ(a.cmd, K4ACTL_CMD_HELP);
+	CHECK_EQ(a.topic, K4ACTL_CMD_WATCH);
+
+	CHECK_EQ(k4actl_seconds_parse("1.5", &v), 0);
+	CHECK(v == 1.5);
+	CHECK_EQ(k4actl_seconds_parse("nan", &v), -EINVAL);
+	CHECK_EQ(k4actl_seconds_parse("inf", &v), -EINVAL);
+	CHECK_EQ(k4actl_seconds_parse("", &v), -EINVAL);
+	CHECK_EQ(k4actl_seconds_parse(" 1", &v), -EINVAL);
+	CHECK_EQ(k4actl_seconds_parse("100000", &v), -EINVAL);
+	CHECK_EQ(k4actl_cmd_from_name("start"), K4ACTL_CMD_START);
+	CHECK_EQ(k4actl_cmd_from_name("watch"), K4ACTL_CMD_WATCH);
 }
 
 static void t_name_order(void)
@@ -403,6 +500,7 @@ int main(void)
 	RUN(t_args_errors);
 	RUN(t_mode_words);
 	RUN(t_help_texts);
+	RUN(t_args_run);
 	RUN(t_name_order);
 	RUN(t_values);
 	RUN(t_jacks);

@@ -181,8 +181,8 @@ static void k4actl_start_show_units(const struct k4actl_start *s)
 	for (i = 0; i < s->n; i++) {
 		const struct k4actl_unit *u = &k4actl_units[i];
 
-		printf("  %-6s %s %-11s colour %s, depth %s\n", u->name, s->u[i].serial,
-		       k4a_sync_mode_name((u32)s->u[i].role),
+		printf("  %-6s %s %-11s %-9s colour %s, depth %s\n", u->name, s->u[i].serial,
+		       k4a_sync_mode_name((u32)s->u[i].role), k4actl_sst_word(s->u[i].st),
 		       u->node[K4ACTL_N_VIDEO_COLOR][0] ? u->node[K4ACTL_N_VIDEO_COLOR] : "-",
 		       u->node[K4ACTL_N_VIDEO_DEPTH][0] ? u->node[K4ACTL_N_VIDEO_DEPTH] : "-");
 	}
@@ -282,7 +282,7 @@ int k4actl_cmd_start(const struct k4actl_args *a)
 	}
 	s.t0 = k4actl_now_ns();
 	for (i = 0; i < s.n; i++)
-		s.u[i].st = K4ACTL_SST_UNKNOWN;
+		s.u[i].st = k4actl_sst_read(s.fd[i]);
 
 	if (only_standalone) {
 		printf("%s: nothing to order; start %s application now (waiting up to %g s):\n",

@@ -124,10 +124,10 @@ static void k4actl_gate_path_hint(const unsigned int *masters, unsigned int nm)
 
 	for (i = 0; i < nm; i++)
 		fprintf(stderr, "The start gate of %s (%s) stays closed: its streams wait. Open it "
-			"with\n  echo open > %s/start_gate\nor run 'k4actl stop' and start "
-			"again.\n", k4actl_units[masters[i]].name,
+			"with\n  echo open > /sys/class/k4a/%s/start_gate\nor run 'k4actl stop' "
+			"and start again.\n", k4actl_units[masters[i]].name,
 			k4actl_text(&k4actl_units[masters[i]].attr[K4ACTL_A_SERIAL]),
-			k4actl_units[masters[i]].syspath);
+			k4actl_units[masters[i]].name);
 }
 
 /* Write a unit's start gate; report a failure. Exit status. */
@@ -143,7 +143,8 @@ static int k4actl_gate_set(const struct k4actl_unit *u, const char *word, bool m
 			   k4actl_text(&u->attr[K4ACTL_A_SERIAL]), u->name);
 		return K4ACTL_EXIT_FAIL;
 	}
-	k4actl_err("cannot write %s to %s/start_gate: %s\n", word, u->syspath, strerror(-ret));
+	k4actl_err("cannot write %s to /sys/class/k4a/%s/start_gate: %s\n", word, u->name,
+		   strerror(-ret));
 	if (ret == -EACCES || ret == -EPERM)
 		k4actl_access_hint();
 	else if (ret == -ENOENT)
@@ -250,7 +251,7 @@ int k4actl_cmd_start(const struct k4actl_args *a)
 			only_standalone = false;
 		s.fd[i] = k4actl_sst_open(u);
 		if (s.fd[i] < 0) {
-			k4actl_err("cannot open %s/sync_state: %s\n", u->syspath,
+			k4actl_err("cannot open /sys/class/k4a/%s/sync_state: %s\n", u->name,
 				   strerror(-s.fd[i]));
 			if (s.fd[i] == -ENOENT)
 				fputs("The k4a driver is older than this k4actl (no sync_state).\n",
@@ -496,7 +497,7 @@ int k4actl_cmd_stop(const struct k4actl_args *a)
 	static struct k4actl_devnum nodes[K4ACTL_MAX_UNITS * K4ACTL_N_COUNT];
 	static struct k4actl_holder h[K4ACTL_MAX_HOLDERS];
 	int role[K4ACTL_MAX_UNITS];
-	unsigned int n, nn, count, unreadable, i;
+	unsigned int n, nn, count, unreadable, i, signalled = 0;
 	struct k4actl_pids pids;
 	bool perm = false;
 	s64 end;
@@ -564,7 +565,8 @@ int k4actl_cmd_stop(const struct k4actl_args *a)
 			perm = true;
 			continue;
 		}
-		printf("SIGTERM sent to");
+		if (!signalled++)
+			printf("SIGTERM sent, the master's holders first, to:\n");
 		k4actl_holder_print(stdout, &h[i], n);
 	}
 	fflush(stdout);

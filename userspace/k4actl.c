@@ -412,6 +412,9 @@ static void k4actl_plan_next_steps(const struct k4actl_topo *t, const struct k4a
 	if (delayed)
 		printf("A unit with a depth delay needs its colour and depth streams both running "
 		       "(its state stays \"armed\" until they do).\n");
+	if (t->source == K4ACTL_SRC_MASTER && s->n > 1)
+		printf("Or run 'k4actl start' and start the applications in any order: it holds "
+		       "the master until\nevery subordinate is armed.\n");
 }
 
 static int k4actl_cmd_plan(const struct k4actl_args *a)

@@ -163,6 +163,12 @@ static void k4actl_run_cause(FILE *f, const struct k4actl_run_unit *u, enum k4ac
 		}
 		return;
 	}
+	if (u->st == K4ACTL_SST_ARMED && u->depth_delay_us && u->state &&
+	    !strcmp(u->state, K4A_STATE_WORD_ARMED)) {
+		fprintf(f, "only one of its colour and depth streams runs, and its depth delay "
+			"(%d us) is measured between them: start the other too", u->depth_delay_us);
+		return;
+	}
 	if (u->role == K4A_SYNC_SUBORDINATE && u->st == K4ACTL_SST_ARMED) {
 		fprintf(f, "no pulses from %s: check the sync cable into its Sync In "
 			"(sync_in_jack reads %s) and that %s streams colour", src, u->sync_in,

@@ -39,6 +39,10 @@ enum k4actl_phase {
  * @st: its latest sync_state
  * @color: device file of its colour node, "" if none
  * @sync_in: what its sync_in_jack read
+ * @state: what its state file read ("armed": a stream its configuration
+ *         needs does not run), NULL if unknown
+ * @depth_delay_us: its depth_delay_off_color_usec (non-zero: colour and
+ *                  depth must both stream)
  */
 struct k4actl_run_unit {
 	const char *name;
@@ -47,6 +51,8 @@ struct k4actl_run_unit {
 	enum k4actl_sst st;
 	const char *color;
 	const char *sync_in;
+	const char *state;
+	int depth_delay_us;
 };
 
 enum k4actl_sst k4actl_sst_from_word(const char *word);

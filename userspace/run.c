@@ -189,12 +189,31 @@ static void k4actl_start_show_units(const struct k4actl_start *s)
 	}
 }
 
+/* What the diagnosis needs beyond sync_state: state and the depth delay. */
+static void k4actl_start_details(struct k4actl_start *s)
+{
+	static char state[K4ACTL_MAX_UNITS][32];
+	char buf[32];
+	unsigned int i;
+
+	for (i = 0; i < s->n; i++) {
+		const struct k4actl_unit *u = &k4actl_units[i];
+
+		s->u[i].state = NULL;
+		if (!k4actl_unit_file_read(u, "state", state[i], sizeof(state[i])))
+			s->u[i].state = state[i];
+		if (!k4actl_unit_file_read(u, "depth_delay_off_color_usec", buf, sizeof(buf)))
+			s->u[i].depth_delay_us = atoi(buf);
+	}
+}
+
 /* After a failed wait: say why, exit status. */
 static int k4actl_start_failed(struct k4actl_start *s, enum k4actl_phase ph, int ret,
 			       double timeout, const unsigned int *masters, unsigned int nm)
 {
 	bool gated = ph == K4ACTL_PHASE_ARM && nm;
 
+	k4actl_start_details(s);
 	if (ret == -EINTR) {
 		k4actl_err("interrupted.\n");
 		if (gated)
@@ -306,6 +325,13 @@ int k4actl_cmd_start(const struct k4actl_args *a)
 		printf("externally fed rig: start the applications now, with the sync source "
 		       "off (waiting up to %g s for every unit to arm):\n", a->timeout);
 	k4actl_start_show_units(&s);
+	k4actl_start_details(&s);
+	for (i = 0; i < s.n; i++)
+		if (s.u[i].depth_delay_us)
+			break;
+	if (i < s.n)
+		printf("a unit with a depth delay needs its colour and depth streams both "
+		       "running\n");
 	fflush(stdout);
 	ret = k4actl_start_wait(&s, K4ACTL_PHASE_ARM, a->timeout);
 	if (ret)
@@ -616,27 +642,34 @@ static int k4actl_find_master(const struct k4actl_live *l, unsigned int n)
 
 /*
  * The master's colour frame period: VIDIOC_G_PARM, else the median step of
- * its color_soe_ns over the refreshes so far.
+ * its color_soe_ns over the refreshes so far. The node is opened again only
+ * when the master's sync_state changed (its stream may have restarted at
+ * another rate), so that watch is rarely among the processes stop finds.
  */
 struct k4actl_period {
 	s64 last_soe;
 	s64 steps[64];
 	unsigned int n;
+	s64 parm_ns;
+	char state[64];
 };
 
 static s64 k4actl_watch_period(struct k4actl_period *p, const struct k4actl_unit *u,
 			       const struct k4actl_live *l)
 {
 	const struct k4actl_num *soe = &l->num[K4ACTL_L_COLOR_SOE_NS];
-	s64 ns = k4actl_color_period_ns(u);
 
+	if (p->parm_ns <= 0 || strcmp(p->state, l->text[K4ACTL_L_SYNC_STATE])) {
+		p->parm_ns = k4actl_color_period_ns(u);
+		snprintf(p->state, sizeof(p->state), "%s", l->text[K4ACTL_L_SYNC_STATE]);
+	}
 	if (!soe->err) {
 		if (p->last_soe && soe->v > p->last_soe)
 			p->steps[p->n++ % K4A_ARRAY_SIZE(p->steps)] = soe->v - p->last_soe;
 		p->last_soe = soe->v;
 	}
-	if (ns > 0)
-		return ns;
+	if (p->parm_ns > 0)
+		return p->parm_ns;
 	return k4actl_period_guess(p->steps, p->n < K4A_ARRAY_SIZE(p->steps) ?
 				   p->n : K4A_ARRAY_SIZE(p->steps));
 }

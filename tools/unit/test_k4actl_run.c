@@ -74,6 +74,8 @@ static void rig(struct k4actl_run_unit *u, enum k4actl_sst m, enum k4actl_sst s1
 		u[i].st = st[i];
 		u[i].color = colors[i];
 		u[i].sync_in = i ? "connected" : "disconnected";
+		u[i].state = NULL;
+		u[i].depth_delay_us = 0;
 	}
 }
 
@@ -210,6 +212,20 @@ static void t_diagnose_lock(void)
 	u[0].role = K4A_SYNC_STANDALONE;
 	s = diagnose(u, 1, K4ACTL_PHASE_LOCK);
 	CHECK(strstr(s, "a stream it needs does not run"));
+	free(s);
+
+	/* a depth delay with one of the two streams: not the cable */
+	rig(u, K4ACTL_SST_STREAMING, K4ACTL_SST_LOCKED, K4ACTL_SST_ARMED);
+	u[2].state = "armed";
+	u[2].depth_delay_us = 333;
+	s = diagnose(u, 3, K4ACTL_PHASE_LOCK);
+	CHECK(strstr(s, "(k4a2, subordinate) is armed: only one of its colour and depth streams "
+		     "runs, and its depth delay (333 us) is measured between them: start the "
+		     "other too\n"));
+	free(s);
+	u[2].state = "streaming";
+	s = diagnose(u, 3, K4ACTL_PHASE_LOCK);
+	CHECK(strstr(s, "no pulses from the master"));
 	free(s);
 
 	rig(u, K4ACTL_SST_UNKNOWN, K4ACTL_SST_LOCKED, K4ACTL_SST_LOCKED);

@@ -146,7 +146,7 @@ static int k4actl_gate_set(const struct k4actl_unit *u, const char *word, bool m
 	k4actl_err("cannot write %s to /sys/class/k4a/%s/start_gate: %s\n", word, u->name,
 		   strerror(-ret));
 	if (ret == -EACCES || ret == -EPERM)
-		k4actl_access_hint();
+		k4actl_access_hint(u, K4ACTL_A_COUNT);
 	else if (ret == -ENOENT)
 		fputs("The unit went away, or the k4a driver is older than this k4actl (no "
 		      "start_gate).\n", stderr);
@@ -482,7 +482,7 @@ static int k4actl_stop_close_gates(unsigned int n)
 		}
 		k4actl_err("cannot close the start gate of %s: %s\n", u->name, strerror(-r));
 		if (r == -EACCES || r == -EPERM)
-			k4actl_access_hint();
+			k4actl_access_hint(u, K4ACTL_A_COUNT);
 		ret = K4ACTL_EXIT_FAIL;
 	}
 	return ret;

@@ -85,7 +85,7 @@ int k4actl_unit_reread(struct k4actl_unit *u);
 bool k4actl_driver_loaded(void);
 int k4actl_unit_writable(const struct k4actl_unit *u, enum k4actl_attr_id id);
 int k4actl_unit_write(const struct k4actl_unit *u, enum k4actl_attr_id id, const char *val);
-<<<<<<< HEAD
+int k4actl_file_write(const char *path, const char *val);
 
 /* Why a sync attribute is not writable (k4actl_access_why()). */
 enum k4actl_access {
@@ -95,9 +95,6 @@ enum k4actl_access {
 	K4ACTL_ACCESS_NOT_MEMBER,	/* the file is; this process is not in group video */
 };
 enum k4actl_access k4actl_access_why(const struct k4actl_unit *u, enum k4actl_attr_id id);
-=======
-int k4actl_file_write(const char *path, const char *val);
->>>>>>> 8439573 (k4actl: start, stop, status and watch)
 void k4actl_attr_path(const struct k4actl_unit *u, enum k4actl_attr_id id, char *buf,
 		      size_t len);
 

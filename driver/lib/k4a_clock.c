@@ -333,12 +333,41 @@ static void k4a_clock_fit_line(struct k4a_clock *c, u32 skip,
 	}
 }
 
+/*
+ * How densely the points reach line @l, leaving out @skip and the touching
+ * point: the third smallest residual above it (scaled up when fewer points
+ * lie above it), 0 when none does.
+ */
+static u64 k4a_clock_gap(const struct k4a_clock *c, u32 skip,
+			 const struct k4a_clock_line *l)
+{
+	u64 r3[3] = { U64_MAX, U64_MAX, U64_MAX };
+	u32 i;
+
+	for (i = 0; i < c->n; i++) {
+		s64 r;
+
+		if (i == skip || i == l->lo)
+			continue;
+		r = c->y[i] - mul_q32(c->x[i], l->skew) - l->best;
+		if (r > 2)
+			keep_smallest3(r3, (u64)r);
+	}
+	if (r3[2] != U64_MAX)
+		return r3[2];
+	if (r3[1] != U64_MAX)
+		return r3[1] * 3 / 2;
+	if (r3[0] != U64_MAX)
+		return r3[0] * 3;
+	return 0;
+}
+
 static void k4a_clock_fit(struct k4a_clock *c)
 {
 	struct k4a_clock_line l, o;
 	u8 slot[K4A_CLOCK_BUCKETS];
-	u64 r3[3] = { U64_MAX, U64_MAX, U64_MAX }, gap, err;
-	u32 i, pass, span;
+	u64 gap, err;
+	u32 pass, span;
 
 	for (pass = 0;; pass++) {
 		k4a_clock_collect(c, slot);
@@ -351,12 +380,18 @@ static void k4a_clock_fit(struct k4a_clock *c)
 			break;
 		/*
 		 * Latency is never negative, so a genuine observation cannot
-		 * sit far below the envelope of the others: if the touching
-		 * point does, its ticks are garbage. Evict it and refit.
+		 * sit far below the envelope of the others, unless the others
+		 * themselves lie far above their floor (a stalled host): if
+		 * the touching point sits more than K4A_CLOCK_EARLY_NS below
+		 * the others' envelope, plus twice how far above it they
+		 * scatter, its ticks are garbage. Evict it and refit.
 		 */
 		k4a_clock_fit_line(c, l.lo, &o);
+		gap = k4a_clock_gap(c, l.lo, &o);
+		if (gap > K4A_CLOCK_Y_LIMIT)
+			gap = K4A_CLOCK_Y_LIMIT;
 		if (c->y[l.lo] - mul_q32(c->x[l.lo], o.skew) - o.best >=
-		    -(s64)K4A_CLOCK_EARLY_NS)
+		    -(s64)(K4A_CLOCK_EARLY_NS + 2 * gap))
 			break;
 		c->used &= ~(1ULL << slot[l.lo]);
 		c->stat_outliers++;
@@ -373,20 +408,7 @@ static void k4a_clock_fit(struct k4a_clock *c)
 	 * extrapolation from the reference relative to the edge length.
 	 * Calibrated in simulation to cover about 90-95% of mapping errors.
 	 */
-	for (i = 0; i < c->n; i++) {
-		s64 r = c->y[i] - mul_q32(c->x[i], c->skew_q32) - l.best;
-
-		if (i != l.lo && r > 2)
-			keep_smallest3(r3, (u64)r);
-	}
-	if (r3[2] != U64_MAX)
-		gap = r3[2];
-	else if (r3[1] != U64_MAX)
-		gap = r3[1] * 3 / 2;
-	else if (r3[0] != U64_MAX)
-		gap = r3[0] * 3;
-	else
-		gap = 0;
+	gap = k4a_clock_gap(c, c->n, &l);
 	/* gap < 2^34 and base, x < 2^29: no overflow below. */
 	err = gap * 3 / 2;
 	if (l.base)
@@ -457,8 +479,9 @@ static bool k4a_clock_suspect(struct k4a_clock *c, u64 dev, u64 host)
  *
  * Observations may come from several streams of one unit and slightly out
  * of order. Inconsistent input does no harm: an observation is held back
- * as suspicious if it arrived more than K4A_CLOCK_EARLY_NS before the fitted
- * line allows (its ticks lie in the future), if its ticks are more than
+ * as suspicious if it arrived more than K4A_CLOCK_EARLY_NS plus twice the
+ * fit's error bound before the fitted line allows (its ticks lie in the
+ * future), if its ticks are more than
  * K4A_CLOCK_BACKSTEP_MS behind the newest ones, if it is older than the
  * window, or, while there is no fit yet, if it does not agree with the
  * previous accepted observation at the nominal rate. K4A_CLOCK_MAX_OUTLIERS
@@ -480,7 +503,8 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 		suspect = true;
 	else if (c->fit_valid && (!line_at(c, dev_ticks, &line) ||
 				  (line > host_ns &&
-				   line - host_ns > K4A_CLOCK_EARLY_NS)))
+				   line - host_ns > K4A_CLOCK_EARLY_NS +
+				   2 * (u64)c->err_ns)))
 		suspect = true;
 	else if (c->samples && b < c->newest &&
 		 c->newest - b >= K4A_CLOCK_BUCKETS)

@@ -25,7 +25,7 @@
 #define K4A_CLOCK_MAX_OUTLIERS	3
 /* Consistent: within this many seconds and this many ns of nominal pace. */
 #define K4A_CLOCK_CHAIN_S	2
-#define K4A_CLOCK_CHAIN_TOL_NS	100000000
+#define K4A_CLOCK_CHAIN_TOL_NS	250000000
 /* Ticks going back by more than this (ms) while host time goes on: restart */
 #define K4A_CLOCK_BACKSTEP_MS	1000
 

@@ -4,6 +4,7 @@
  * truth (Documentation/timestamps.rst, "Measuring").
  *
  *   k4a-tsstat [--skip S] [--bound US] [FILE...]
+ *   k4a-tsstat [--skip S] [--bound US] --capture DIR
  *
  * Input (FILEs or stdin), one frame per line, other lines ignored:
  *
@@ -30,6 +31,13 @@
  * sync pulse triggered); for every set that has a frame of every unit, the
  * spread max - min of TS - DELAY, p50/p99/max, beside the spread of the
  * ground truth itself.
+ *
+ * --capture DIR reads a recording of `k4actl capture` instead
+ * (Documentation/k4actl.rst): units.csv for the delays, frames.csv for the
+ * timestamps, arrival stamps (colour) and error bounds, and the ground
+ * truth record inside every frame file (tools/emu/gt.h: a COM segment
+ * after the JPEG's SOI, the first 48 bytes of a raw frame). A depth frame
+ * has no arrival stamp in frames.csv: depth shows timestamps only.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,13 +49,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gt.h"
+
 #define NAME_MAX_LEN	32
 #define SET_TOL_NS	1000000
 
 struct frame {
 	int unit;
 	int kind;		/* 0 colour, 1 depth */
-	int64_t ts, gt, arr, delay;
+	int64_t ts, gt, arr, delay;	/* arr < 0: none */
 	bool locked;
 };
 
@@ -79,6 +89,21 @@ static int unit_id(const char *name)
 	return nunits++;
 }
 
+static void add_frame(const char *u, int kind, int64_t ts, int64_t gt, int64_t arr,
+		      int64_t delay, bool locked)
+{
+	if (nfr == capfr) {
+		capfr = capfr ? 2 * capfr : 4096;
+		fr = realloc(fr, capfr * sizeof(*fr));
+		if (!fr) {
+			perror("k4a-tsstat");
+			exit(1);
+		}
+	}
+	fr[nfr++] = (struct frame){ .unit = unit_id(u), .kind = kind, .ts = ts, .gt = gt,
+				    .arr = arr, .delay = delay, .locked = locked };
+}
+
 static void read_lines(FILE *f)
 {
 	char line[512], u[NAME_MAX_LEN], k[16];
@@ -91,18 +116,145 @@ static void read_lines(FILE *f)
 			continue;
 		if (strcmp(k, "color") && strcmp(k, "depth"))
 			continue;
-		if (nfr == capfr) {
-			capfr = capfr ? 2 * capfr : 4096;
-			fr = realloc(fr, capfr * sizeof(*fr));
-			if (!fr) {
-				perror("k4a-tsstat");
-				exit(1);
+		add_frame(u, strcmp(k, "color") ? 1 : 0, ts, gt, arr, delay, locked != 0);
+	}
+}
+
+/* ---- a k4actl capture directory ---- */
+
+#define CSV_MAX_COLS	256
+#define CSV_LINE	8192
+
+/* Split @line (modified) at commas into at most CSV_MAX_COLS fields. */
+static int csv_split(char *line, char **col)
+{
+	int n = 0;
+	char *p = line;
+
+	line[strcspn(line, "\r\n")] = 0;
+	while (n < CSV_MAX_COLS) {
+		col[n++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p++ = 0;
+	}
+	return n;
+}
+
+static int csv_find(char **hdr, int n, const char *serial, const char *what)
+{
+	char name[96];
+	int i;
+
+	snprintf(name, sizeof(name), "%s%s%s", serial, serial[0] ? "_" : "", what);
+	for (i = 0; i < n; i++)
+		if (!strcmp(hdr[i], name))
+			return i;
+	return -1;
+}
+
+/* The ground truth record of a frame file; false if it has none. */
+static bool file_gt(const char *path, bool jpeg, struct emu_gt *gt)
+{
+	uint8_t b[4 + 2 + EMU_GT_SIZE];
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(b, 1, sizeof(b), f);
+	fclose(f);
+	if (jpeg) {
+		/* SOI, then COM (FF FE) of length 2 + 48 holding the record */
+		if (n < sizeof(b) || b[0] != 0xff || b[1] != 0xd8 || b[2] != 0xff ||
+		    b[3] != 0xfe || b[4] != 0 || b[5] != 2 + EMU_GT_SIZE)
+			return false;
+		return !emu_gt_unpack(b + 6, gt);
+	}
+	return n >= EMU_GT_SIZE && !emu_gt_unpack(b, gt);
+}
+
+static long long num(const char *s)
+{
+	return s && *s ? strtoll(s, NULL, 10) : -1;
+}
+
+static int read_capture(const char *dir)
+{
+	char path[4096], line[CSV_LINE], hline[CSV_LINE], *hdr[CSV_MAX_COLS], *col[CSV_MAX_COLS];
+	char serial[64][NAME_MAX_LEN], ext[16] = "jpg";
+	long long sub[64], dep[64];
+	int nu = 0, nh, nc, i, k, missing = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/units.csv", dir);
+	f = fopen(path, "re");
+	if (!f || !fgets(hline, sizeof(hline), f)) {
+		fprintf(stderr, "k4a-tsstat: %s: %s\n", path, f ? "empty" : strerror(errno));
+		return -1;
+	}
+	nh = csv_split(hline, hdr);
+	while (nu < 64 && fgets(line, sizeof(line), f)) {
+		int cs = csv_find(hdr, nh, "", "serial"), cd = csv_find(hdr, nh, "", "depth_delay_us");
+		int csub = csv_find(hdr, nh, "", "subordinate_delay_us");
+		int cf = csv_find(hdr, nh, "", "color_format");
+
+		nc = csv_split(line, col);
+		if (cs < 0 || cd < 0 || csub < 0 || cs >= nc || cd >= nc || csub >= nc)
+			continue;
+		snprintf(serial[nu], NAME_MAX_LEN, "%s", col[cs]);
+		sub[nu] = num(col[csub]);
+		dep[nu] = num(col[cd]);
+		if (cf >= 0 && cf < nc) {
+			if (!strncmp(col[cf], "nv12", 4))
+				snprintf(ext, sizeof(ext), "nv12");
+			else if (!strncmp(col[cf], "yuyv", 4))
+				snprintf(ext, sizeof(ext), "yuyv");
+		}
+		nu++;
+	}
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/frames.csv", dir);
+	f = fopen(path, "re");
+	if (!f || !fgets(hline, sizeof(hline), f)) {
+		fprintf(stderr, "k4a-tsstat: %s: %s\n", path, f ? "empty" : strerror(errno));
+		return -1;
+	}
+	nh = csv_split(hline, hdr);
+	while (fgets(line, sizeof(line), f)) {
+		long long set;
+
+		nc = csv_split(line, col);
+		if (nc != nh)
+			continue;
+		set = num(col[0]);
+		for (i = 0; i < nu; i++) {
+			for (k = 0; k < 2; k++) {
+				int cts = csv_find(hdr, nh, serial[i], k ? "depth_ts_ns" : "color_ts_ns");
+				int carr = csv_find(hdr, nh, serial[i], "color_arrival_ns");
+				int cerr = csv_find(hdr, nh, serial[i], "color_clock_err_ns");
+				struct emu_gt gt;
+				long long delay = (sub[i] + (k ? dep[i] : 0)) * 1000;
+
+				if (cts < 0)
+					continue;
+				snprintf(path, sizeof(path), "%s/%s/%s-%06lld.%s", dir, serial[i],
+					 k ? "depth" : "color", set, k ? "raw" : ext);
+				if (!file_gt(path, !k && !strcmp(ext, "jpg"), &gt)) {
+					missing++;
+					continue;
+				}
+				add_frame(serial[i], k, num(col[cts]), (int64_t)gt.soe_mono_ns,
+					  k || carr < 0 ? -1 : num(col[carr]), delay,
+					  cerr >= 0 && num(col[cerr]) > 0);
 			}
 		}
-		fr[nfr++] = (struct frame){ .unit = unit_id(u), .kind = strcmp(k, "color") ? 1 : 0,
-					    .ts = ts, .gt = gt, .arr = arr, .delay = delay,
-					    .locked = locked != 0 };
 	}
+	fclose(f);
+	if (missing)
+		printf("tsstat: %d frame files without a ground truth record left out\n", missing);
+	return 0;
 }
 
 static int cmp_dbl(const void *a, const void *b)
@@ -200,7 +352,7 @@ static void spread(int kind, double *tmp, double *tmp2)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: k4a-tsstat [--skip SECONDS] [--bound US] [FILE...]\n");
+	fprintf(stderr, "usage: k4a-tsstat [--skip SECONDS] [--bound US] [FILE... | --capture DIR]\n");
 	exit(2);
 }
 
@@ -209,16 +361,21 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "skip", required_argument, NULL, 's' },
 		{ "bound", required_argument, NULL, 'b' },
+		{ "capture", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	double skip_s = 5, bound_us = 50, *a, *b;
+	const char *capture = NULL;
 	struct series *se;
 	size_t i, nse = 0;
 	int c, k;
 
-	while ((c = getopt_long(argc, argv, "s:b:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:b:c:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			capture = optarg;
+			break;
 		case 's':
 			skip_s = atof(optarg);
 			break;
@@ -229,7 +386,12 @@ int main(int argc, char **argv)
 			usage();
 		}
 	}
-	if (optind == argc) {
+	if (capture) {
+		if (optind != argc)
+			usage();
+		if (read_capture(capture))
+			return 1;
+	} else if (optind == argc) {
 		read_lines(stdin);
 	} else {
 		for (; optind < argc; optind++) {
@@ -256,7 +418,7 @@ int main(int argc, char **argv)
 	}
 	/* per unit and stream: first frame and the floors */
 	for (k = 0; k < 2 * nunits; k++) {
-		size_t n = 0;
+		size_t n = 0, na = 0;
 
 		se[k].unit = k / 2;
 		se[k].kind = k % 2;
@@ -266,19 +428,20 @@ int main(int argc, char **argv)
 				continue;
 			if (fr[i].gt < se[k].first_gt)
 				se[k].first_gt = fr[i].gt;
-			a[n] = (double)(fr[i].ts - fr[i].gt);
-			b[n++] = (double)(fr[i].arr - fr[i].gt);
+			a[n++] = (double)(fr[i].ts - fr[i].gt);
+			if (fr[i].arr >= 0)
+				b[na++] = (double)(fr[i].arr - fr[i].gt);
 		}
 		if (!n)
 			continue;
 		se[k].floor_ts = median_of(a, n);
-		se[k].floor_arr = median_of(b, n);
+		se[k].floor_arr = na ? median_of(b, na) : NAN;
 		nse++;
 	}
 	printf("tsstat: %zu frames, %d units, %zu streams; frames of each stream's first %.1f s "
 	       "left out of the steady state\n", nfr, nunits, nse, skip_s);
 	for (c = 0; c < 2; c++) {
-		size_t n = 0, early = 0, early_out = 0, early_out_locked = 0;
+		size_t n = 0, na = 0, early = 0, early_out = 0, early_out_locked = 0;
 		double fmin = INFINITY, fmax = -INFINITY, amin = INFINITY, amax = -INFINITY;
 		double conv = 0, pa, pb;
 
@@ -290,8 +453,10 @@ int main(int argc, char **argv)
 				continue;
 			fmin = fmin < s->floor_ts ? fmin : s->floor_ts;
 			fmax = fmax > s->floor_ts ? fmax : s->floor_ts;
-			amin = amin < s->floor_arr ? amin : s->floor_arr;
-			amax = amax > s->floor_arr ? amax : s->floor_arr;
+			if (!isnan(s->floor_arr)) {
+				amin = amin < s->floor_arr ? amin : s->floor_arr;
+				amax = amax > s->floor_arr ? amax : s->floor_arr;
+			}
 			for (i = 0; i < nfr; i++) {
 				const struct frame *f = &fr[i];
 				double e, t;
@@ -309,24 +474,33 @@ int main(int argc, char **argv)
 					}
 					continue;
 				}
-				a[n] = e;
-				b[n++] = fabs((double)(f->arr - f->gt) - s->floor_arr) / 1000.0;
+				a[n++] = e;
+				if (f->arr >= 0)
+					b[na++] = fabs((double)(f->arr - f->gt) - s->floor_arr) /
+						  1000.0;
 			}
 			conv = last_out > conv ? last_out : conv;
 		}
 		if (!n && !early)
 			continue;
 		qsort(a, n, sizeof(*a), cmp_dbl);
-		qsort(b, n, sizeof(*b), cmp_dbl);
+		qsort(b, na, sizeof(*b), cmp_dbl);
 		pa = pct(a, n, 99);
-		pb = pct(b, n, 99);
-		printf("tsstat: %-5s transport floor %.1f..%.1f us (timestamps), %.1f..%.1f us (arrival)\n",
-		       kinds[c], fmin / 1000, fmax / 1000, amin / 1000, amax / 1000);
-		if (n)
+		pb = pct(b, na, 99);
+		if (na)
+			printf("tsstat: %-5s transport floor %.1f..%.1f us (timestamps), %.1f..%.1f us (arrival)\n",
+			       kinds[c], fmin / 1000, fmax / 1000, amin / 1000, amax / 1000);
+		else
+			printf("tsstat: %-5s transport floor %.1f..%.1f us (timestamps)\n",
+			       kinds[c], fmin / 1000, fmax / 1000);
+		if (n && na)
 			printf("tsstat: %-5s %zu frames, |error - floor|: timestamps p50 %.1f us, p99 %.1f us, "
 			       "max %.1f us; arrival stamps p50 %.1f us, p99 %.1f us, max %.1f us; "
 			       "p99 ratio %.0f\n", kinds[c], n, pct(a, n, 50), pa, a[n - 1],
-			       pct(b, n, 50), pb, b[n - 1], pa > 0 ? pb / pa : INFINITY);
+			       pct(b, na, 50), pb, b[na - 1], pa > 0 ? pb / pa : INFINITY);
+		else if (n)
+			printf("tsstat: %-5s %zu frames, |error - floor|: timestamps p50 %.1f us, p99 %.1f us, "
+			       "max %.1f us\n", kinds[c], n, pct(a, n, 50), pa, a[n - 1]);
 		printf("tsstat: %-5s first %.1f s: %zu frames, %zu outside %.0f us (%zu of them marked "
 		       "locked); within the bound from %.2f s after the first frame on\n",
 		       kinds[c], skip_s, early, early_out, bound_us, early_out_locked,

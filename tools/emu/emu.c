@@ -38,11 +38,6 @@ static int pattern_fd = -1;	/* memfd behind depth_pattern, -1: plain memory */
 #define DEPTH_PATTERN_SIZE (9438664u + 65536u)
 static bool quitting;
 
-/*
- * Work due within this much of now is done in the current pass: completions
- * of several units and endpoints share one wake-up instead of one each.
- */
-#define SERVICE_SLACK_NS	500000
 
 enum src_kind { SRC_TIMER, SRC_CTL, SRC_SIG, SRC_HALF };
 struct src {
@@ -327,8 +322,7 @@ static unsigned int rsp_ep(const struct half *h)
 
 /*
  * "mcudelay": a reply piece on the MCU response endpoint completes no earlier
- * than the delay after its URB was submitted. The loop serves what is due
- * within SERVICE_SLACK_NS of now, so the slack is added to keep the promise.
+ * than the delay after its URB was submitted.
  */
 static int64_t reply_not_before(const struct half *h, const struct urb *r)
 {
@@ -336,7 +330,7 @@ static int64_t reply_not_before(const struct half *h, const struct urb *r)
 
 	if (!ms || r->epnum != rsp_ep(h))
 		return INT64_MIN;
-	return r->submit_ns + (int64_t)ms * 1000000 + SERVICE_SLACK_NS;
+	return r->submit_ns + (int64_t)ms * 1000000;
 }
 
 /*
@@ -1496,7 +1490,13 @@ static void arm_timer(int64_t t)
 
 static void service_all(void)
 {
-	int64_t now = now_ns() + SERVICE_SLACK_NS, next;	/* horizon */
+	/*
+	 * Only what is due by now: a device never sends data before the moment
+	 * it describes (an IMU packet before its newest sample, an isochronous
+	 * URB before its last service interval), and the drivers' clock
+	 * estimators rest on exactly that.
+	 */
+	int64_t now = now_ns(), next;
 	unsigned int i, k;
 
 	model_run_due(now);

@@ -365,7 +365,9 @@ TEST_F_TIMEOUT(life, usb_reset, 900)
 	ASSERT_EQ(0, cmdlog_clear(0));
 	EXPECT_EQ(0, usb_reset(self->unit, "color"));
 	ASSERT_EQ(0, cmdlog_get(0, &self->log));
-	EXPECT_STREQ("SET_SYS_CFG", cmdlog_seq(&self->log, 'c', seq, sizeof(seq)));
+	/* the IMU stream that feeds the unit's clock stops and starts with colour */
+	EXPECT_STREQ("IMU_STREAM_STOP SET_SYS_CFG IMU_STREAM_START",
+		     cmdlog_seq(&self->log, 'c', seq, sizeof(seq)));
 
 	EXPECT_EQ(0, core_dbg_write(self->unit, "stop", "\n"));
 	/*

@@ -101,6 +101,9 @@ ktap_result $? "before udev: a video group member's plan fails (exit 1) naming t
 # 3: udevd started, the units' add events replayed: the names
 "$UDEVD" > "$K4A_OUT/udevd-ctl.log" 2>&1 &
 udevd_pid=$!
+# a trigger sent before udevd listens is lost: wait until it answers
+udevd_up() { udevadm control --ping --timeout=5 > /dev/null 2>&1; }
+k4a_wait "udevd answers" udevd_up || echo "# udevd does not answer a ping"
 udevadm trigger --action=add --subsystem-match=k4a
 # names_ok SERIAL: the four names of a unit lead to the nodes its links name
 names_ok() {

@@ -47,6 +47,10 @@ done
 [ -n "$UDEVD" ] || { echo "no systemd-udevd in the guest"; exit 1; }
 "$UDEVD" > "$T/udevd.log" 2>&1 &
 udevd_pid=$!
+# devices that appear before udevd listens would miss the rules: wait until it answers
+udevd_up() { udevadm control --ping --timeout=5 > /dev/null 2>&1; }
+k4a_wait "" udevd_up || unexpected "udevd does not answer"
+
 # every sync state change the driver announces (KOBJ_CHANGE, K4A_SYNC_STATE=...)
 LB=
 command -v stdbuf > /dev/null && LB="stdbuf -oL"

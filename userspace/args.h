@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "capture.h"
 #include "k4a_types.h"
 
 enum k4actl_cmd {
@@ -20,6 +21,7 @@ enum k4actl_cmd {
 	K4ACTL_CMD_LIST,
 	K4ACTL_CMD_TOPOLOGY,
 	K4ACTL_CMD_PLAN,
+	K4ACTL_CMD_CAPTURE,
 };
 
 /**
@@ -28,7 +30,16 @@ enum k4actl_cmd {
  * @topic: K4ACTL_CMD_HELP: the command asked about, K4ACTL_CMD_NONE for all
  * @json: list --json
  * @dry_run: plan --dry-run
- * @depth_mode: plan --mode, as a k4a depth mode id
+ * @depth_mode: plan --mode, capture --depth: a k4a depth mode id (capture:
+ *              0 for --depth off)
+ * @frames: capture --frames
+ * @out: capture --out
+ * @force: capture --force
+ * @color: capture --color
+ * @fps: capture --fps
+ * @units: capture --units, or NULL for every unit
+ * @timeout_s: capture --timeout
+ * @no_plan: capture --no-plan
  */
 struct k4actl_args {
 	enum k4actl_cmd cmd;
@@ -36,6 +47,14 @@ struct k4actl_args {
 	bool json;
 	bool dry_run;
 	u32 depth_mode;
+	u64 frames;
+	const char *out;
+	bool force;
+	struct k4actl_cap_color color;
+	u32 fps;
+	const char *units;
+	u32 timeout_s;
+	bool no_plan;
 };
 
 enum k4actl_cmd k4actl_cmd_from_name(const char *name);

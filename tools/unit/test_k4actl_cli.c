@@ -134,9 +134,14 @@ static void t_mode_words(void)
 	CHECK_EQ(k4actl_depth_mode_from_word("wfov_2x2binned"), 3);
 	CHECK_EQ(k4actl_depth_mode_from_word("wfov_unbinned"), 4);
 	CHECK_EQ(k4actl_depth_mode_from_word("passive_ir"), 5);
+	CHECK_EQ(k4actl_depth_mode_from_word("nfov-binned"), 1);
+	CHECK_EQ(k4actl_depth_mode_from_word("wfov-binned"), 3);
+	CHECK_EQ(k4actl_depth_mode_from_word("passive-ir"), 5);
+	CHECK_EQ(k4actl_depth_mode_from_word("nfov-unbinned"), 0);
 	CHECK_EQ(k4actl_depth_mode_from_word(""), 0);
 	CHECK_EQ(k4actl_depth_mode_from_word("wfov "), 0);
 	CHECK_EQ(k4actl_cmd_from_name("plan"), K4ACTL_CMD_PLAN);
+	CHECK_EQ(k4actl_cmd_from_name("capture"), K4ACTL_CMD_CAPTURE);
 	CHECK_EQ(k4actl_cmd_from_name("Plan"), K4ACTL_CMD_NONE);
 	CHECK_EQ(k4actl_cmd_from_name("--version"), K4ACTL_CMD_NONE);
 	CHECK_EQ(k4actl_cmd_from_name(""), K4ACTL_CMD_NONE);
@@ -144,20 +149,20 @@ static void t_mode_words(void)
 
 static void t_help_texts(void)
 {
-	static const char *const cmds[] = { "list", "topology", "plan" };
+	static const char *const cmds[] = { "list", "topology", "plan", "capture" };
 	struct k4a_out o;
 	char *s, *t;
 	unsigned int i;
 
 	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_NONE);
 	s = k4a_out_text(&o);
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < 4; i++) {
 		char word[32];
 
 		snprintf(word, sizeof(word), "\n  %s ", cmds[i]);
 		CHECK(strstr(s, word));
 	}
-	/* Exactly the three commands: every command line of the list is one of them. */
+	/* Exactly the four commands: every command line of the list is one of them. */
 	t = strstr(s, "commands:\n");
 	REQUIRE(t);
 	for (t += strlen("commands:\n"), i = 0; *t && *t != '\n'; t = strchr(t, '\n') + 1) {
@@ -166,10 +171,10 @@ static void t_help_texts(void)
 		REQUIRE(strchr(t, '\n'));
 		if (t[2] == ' ')
 			continue;	/* a continued description */
-		CHECK(i < 3 && len == strlen(cmds[i]) && !strncmp(t + 2, cmds[i], len));
+		CHECK(i < 4 && len == strlen(cmds[i]) && !strncmp(t + 2, cmds[i], len));
 		i++;
 	}
-	CHECK_EQ(i, 3);
+	CHECK_EQ(i, 4);
 	CHECK(strstr(s, "  0  done"));
 	CHECK(strstr(s, "  1  the operation failed"));
 	CHECK(strstr(s, "  2  usage error"));
@@ -189,6 +194,12 @@ static void t_help_texts(void)
 	s = k4a_out_text(&o);
 	CHECK(!strncmp(s, "usage: k4actl plan [--mode MODE] [--dry-run]\n", 45));
 	CHECK(strstr(s, "--dry-run"));
+	free(s);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_CAPTURE);
+	s = k4a_out_text(&o);
+	CHECK(!strncmp(s, "usage: k4actl capture -n N -o DIR", 33));
+	CHECK(strstr(s, "--no-plan"));
+	CHECK(strstr(s, "frames.csv"));
 	free(s);
 }
 

@@ -642,13 +642,18 @@ static void k4actl_cap_blame(u64 since, u32 timeout_s)
 	}
 }
 
-/* Wait until a unit's sync_state reads @word; exit status. */
+/*
+ * Wait until a unit's sync_state reads @word (or, for a subordinate that an
+ * external source already feeds, "locked"); exit status.
+ */
 static int k4actl_cap_wait_state(struct k4actl_cap_unit *cu, const char *word, u64 deadline)
 {
 	char st[64];
 
 	for (;;) {
-		if (!strcmp(k4actl_cap_sync_state(cu, st, sizeof(st)), word))
+		k4actl_cap_sync_state(cu, st, sizeof(st));
+		if (!strcmp(st, word) || (cu->role == K4A_SYNC_SUBORDINATE &&
+					  !strcmp(st, K4A_SYNC_STATE_WORD_LOCKED)))
 			return K4ACTL_EXIT_OK;
 		if (k4actl_cap_stop)
 			return K4ACTL_EXIT_FAIL;

@@ -539,27 +539,30 @@ static void k4actl_cap_image(unsigned int u, unsigned int id, const struct v4l2_
 	k4actl_match_add(&k4actl_cap.m, &f);
 }
 
-/* Dequeue what a video node has ready; 0, or the errno of DQBUF. */
-static int k4actl_cap_video_drain(unsigned int u, unsigned int id)
+/*
+ * Dequeue one frame of a video node, write it and queue its buffer again;
+ * one per node and poll round, so that a node whose frames take longer to
+ * write than to come does not starve the others. 0, or the errno of DQBUF.
+ */
+static int k4actl_cap_video_one(unsigned int u, unsigned int id)
 {
 	struct k4actl_cap_dev *nd = &k4actl_cap.unit[u].nd[id];
+	struct v4l2_buffer b;
 
-	while (k4actl_cap.written < k4actl_cap.a->frames && !k4actl_cap.err) {
-		struct v4l2_buffer b;
-
-		memset(&b, 0, sizeof(b));
-		b.type = nd->type;
-		b.memory = V4L2_MEMORY_MMAP;
-		if (k4actl_xioctl(nd->fd, VIDIOC_DQBUF, &b))
-			return errno == EAGAIN ? 0 : errno;
-		if (b.index >= nd->nbuf)
-			return EPROTO;
-		nd->last_ns = k4actl_now_ns();
-		if (!(b.flags & V4L2_BUF_FLAG_ERROR))
-			k4actl_cap_image(u, id, &b);
-		if (k4actl_xioctl(nd->fd, VIDIOC_QBUF, &b))
-			return errno;
-	}
+	if (k4actl_cap.written >= k4actl_cap.a->frames || k4actl_cap.err)
+		return 0;
+	memset(&b, 0, sizeof(b));
+	b.type = nd->type;
+	b.memory = V4L2_MEMORY_MMAP;
+	if (k4actl_xioctl(nd->fd, VIDIOC_DQBUF, &b))
+		return errno == EAGAIN ? 0 : errno;
+	if (b.index >= nd->nbuf)
+		return EPROTO;
+	nd->last_ns = k4actl_now_ns();
+	if (!(b.flags & V4L2_BUF_FLAG_ERROR))
+		k4actl_cap_image(u, id, &b);
+	if (k4actl_xioctl(nd->fd, VIDIOC_QBUF, &b))
+		return errno;
 	return 0;
 }
 
@@ -762,7 +765,7 @@ static int k4actl_cap_loop(void)
 				k4actl_cap_meta_drain(cu, id);
 				continue;
 			}
-			err = k4actl_cap_video_drain(who[i][0], id);
+			err = k4actl_cap_video_one(who[i][0], id);
 			if (err) {
 				k4actl_cap_errmsg("%s (%s): the %s node %s failed: %s\n",
 						  cu->u->name, cu->serial, cu->nd[id].what,

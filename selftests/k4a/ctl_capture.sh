@@ -13,11 +13,13 @@
 . "$K4A_ROOT/selftests/k4a/depth_lib.inc"
 CTL=$K4A_BUILD/bin/k4actl
 OUT=$K4A_OUT/ctl-capture
-CAP=$OUT/rec
+# the recordings go to the guest's tmpfs: three depth streams are more than its 9p share takes
+REC=/tmp/ctl-capture
+CAP=$REC/rec
 SETS=20
 RAW=5310760	# NFOV raw frame bytes
-rm -rf "$OUT"
-mkdir -p "$OUT"
+rm -rf "$OUT" "$REC"
+mkdir -p "$OUT" "$REC"
 ktap_plan 8
 if ! depth_up -n 3 -t daisy; then
 	ktap_result 1 "3 daisy-chained units form"
@@ -177,13 +179,13 @@ ktap_result $? "capture into a non-empty directory without --force: refused, exi
 emu_ctl cable 2 cut > /dev/null
 cut() { [ "$(cat "$U2/sync_in_jack")" = disconnected ]; }
 k4a_wait "" cut || echo "# unit 2's Sync In still reads connected"
-run cut capture -n 5 -o "$OUT/rec-cut" --fps 5 --depth nfov-binned --timeout 10
+run cut capture -n 5 -o "$REC/cut" --fps 5 --depth nfov-binned --timeout 10
 r=$RC
 grep -q "${U2##*/}\|$S2" "$OUT/cut.err" || { r=1; echo "# unit 2 not named"; }
 emu_ctl jack 2 in 1 > /dev/null
 dead() { [ "$(cat "$U2/sync_in_jack")" = connected ]; }
 k4a_wait "" dead || echo "# unit 2's Sync In still reads disconnected"
-run dead capture -n 5 -o "$OUT/rec-dead" --fps 5 --depth nfov-binned --timeout 10
+run dead capture -n 5 -o "$REC/dead" --fps 5 --depth nfov-binned --timeout 10
 grep -q "${U2##*/} ($S2" "$OUT/dead.err" && grep -q "within 10 s" "$OUT/dead.err" &&
 	! grep -q "${U0##*/} ($S0\|${U1##*/} ($S1" "$OUT/dead.err"
 d=$?
@@ -191,5 +193,5 @@ echo "# exit status: cable cut $r, dead cable $RC"
 [ "$r" = 3 ] && [ "$RC" = 3 ] && [ $d = 0 ] && [ "$(cat "$U0/start_gate")" = open ]
 ktap_result $? "a subordinate without pulses: exit 3 naming it (cut cable; dead cable: timeout), gate open"
 depth_down || echo "# k4a did not unload"
-rm -rf "$OUT"
+rm -rf "$OUT" "$REC"
 ktap_totals

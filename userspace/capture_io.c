@@ -583,16 +583,24 @@ static void k4actl_cap_progress_show(bool last)
 	}
 }
 
-/* Every unit delivers in step (streaming or locked) and every stream came. */
+/*
+ * Every unit delivers in step (sync_state streaming or locked), its clock
+ * estimator is locked (timestamps mapped from device time) and every
+ * stream came.
+ */
 static bool k4actl_cap_in_step(void)
 {
 	unsigned int u, k;
 	char st[64];
+	int err;
 
 	for (u = 0; u < k4actl_cap.n; u++) {
 		k4actl_cap_sync_state(&k4actl_cap.unit[u], st, sizeof(st));
 		if (strcmp(st, K4A_SYNC_STATE_WORD_STREAMING) &&
 		    strcmp(st, K4A_SYNC_STATE_WORD_LOCKED))
+			return false;
+		k4actl_cap_read_attr(k4actl_cap.unit[u].u, "clock/locked", st, sizeof(st), &err);
+		if (err || strcmp(st, "1"))
 			return false;
 		for (k = 0; k < K4ACTL_CAP_STREAMS; k++)
 			if ((k == K4ACTL_CAP_COLOR || k4actl_cap.a->depth_mode) &&

@@ -8,7 +8,8 @@
  *	                                     [--no-plan] [--mode MODE],
  *	                               stop [--timeout S] [--dry-run],
  *	                               status [--json],
- *	                               watch [--interval S] [--count N]
+ *	                               watch [--interval S] [--count N],
+ *	                               capture -n N -o DIR [OPTION...]
  *	k4actl help [COMMAND]          also: --help, -h, COMMAND --help
  *	k4actl --version
  */
@@ -29,12 +30,13 @@ static const char *const k4actl_cmd_names[] = {
 	[K4ACTL_CMD_STOP] = "stop",
 	[K4ACTL_CMD_STATUS] = "status",
 	[K4ACTL_CMD_WATCH] = "watch",
+	[K4ACTL_CMD_CAPTURE] = "capture",
 };
 
 /**
  * k4actl_cmd_from_name() - the command a word names
- * @name: "help", "list", "topology", "plan", "start", "stop", "status" or
- *        "watch"
+ * @name: "help", "list", "topology", "plan", "start", "stop", "status",
+ *        "watch" or "capture"
  *
  * Return: the command, or K4ACTL_CMD_NONE.
  */
@@ -51,18 +53,29 @@ enum k4actl_cmd k4actl_cmd_from_name(const char *name)
 /**
  * k4actl_depth_mode_from_word() - the depth mode plan --mode names
  * @word: "nfov" (NFOV unbinned: NFOV binned has the same laser timing),
- *        "wfov" (WFOV unbinned), or a depth mode name of k4a_modes.c
+ *        "wfov" (WFOV unbinned), "nfov-binned", "wfov-binned" (2x2
+ *        binned), "passive-ir", or a depth mode name of k4a_modes.c
  *
  * Return: the k4a depth mode id, or 0 if @word names none.
  */
 u32 k4actl_depth_mode_from_word(const char *word)
 {
+	static const char *const alias[][2] = {
+		{ "nfov", "nfov_unbinned" },
+		{ "wfov", "wfov_unbinned" },
+		{ "nfov-binned", "nfov_2x2binned" },
+		{ "wfov-binned", "wfov_2x2binned" },
+		{ "passive-ir", "passive_ir" },
+	};
 	const struct k4a_depth_mode *m;
+	unsigned int i;
 
-	if (!strcmp(word, "nfov"))
-		word = "nfov_unbinned";
-	else if (!strcmp(word, "wfov"))
-		word = "wfov_unbinned";
+	for (i = 0; i < K4A_ARRAY_SIZE(alias); i++) {
+		if (!strcmp(word, alias[i][0])) {
+			word = alias[i][1];
+			break;
+		}
+	}
 	m = k4a_depth_mode_by_name(word);
 	return m ? m->id : 0;
 }
@@ -194,6 +207,156 @@ static int k4actl_opt_parse(int argc, char *const argv[], int *i, struct k4actl_
 	return 0;
 }
 
+/*
+ * A capture option at argv[*i]: its short form (or NULL), its long form.
+ * Return: 1 and *val (advancing *i past a separate value), 0 if argv[*i] is
+ * another option, -EINVAL if the value is missing.
+ */
+static int k4actl_cap_opt(int argc, char *const argv[], int *i, const char *shrt,
+			  const char *lng, const char **val)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(lng);
+
+	if (shrt && !strcmp(arg, shrt)) {
+		if (*i + 1 >= argc)
+			return -EINVAL;
+		*val = argv[++*i];
+		return 1;
+	}
+	if (strncmp(arg, lng, n) || (arg[n] && arg[n] != '='))
+		return 0;
+	*val = k4actl_opt_value(argc, argv, i, lng);
+	return *val && (*val)[0] ? 1 : -EINVAL;
+}
+
+/* A decimal number in [@min, @max]; 0 and *v, or -EINVAL. */
+static int k4actl_number(const char *s, u64 min, u64 max, u64 *v)
+{
+	char *end;
+
+	if (!s[0] || s[0] < '0' || s[0] > '9')
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno || *end || *v < min || *v > max)
+		return -EINVAL;
+	return 0;
+}
+
+/* The options of 'capture' after the command word; 0 or -EINVAL. */
+static int k4actl_capture_parse(int argc, char *const argv[], struct k4actl_args *a,
+				char *err, size_t len)
+{
+	bool have_n = false;
+	const char *val;
+	u64 v;
+	int i, r;
+
+	a->fps = 30;
+	a->timeout = K4ACTL_CAPTURE_TIMEOUT_S;
+	k4actl_cap_color_parse("mjpg", &a->color);
+	for (i = 2; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (!strcmp(arg, "--force")) {
+			a->force = true;
+			continue;
+		}
+		if (!strcmp(arg, "--no-plan")) {
+			a->no_plan = true;
+			continue;
+		}
+		if ((r = k4actl_cap_opt(argc, argv, &i, "-n", "--frames", &val))) {
+			if (r < 0 || k4actl_number(val, 1, 1000000, &v)) {
+				snprintf(err, len, "'--frames' needs a number of frame sets, 1 to "
+					 "1000000");
+				return -EINVAL;
+			}
+			a->frames = v;
+			have_n = true;
+			continue;
+		}
+		if ((r = k4actl_cap_opt(argc, argv, &i, "-o", "--out", &val))) {
+			if (r < 0) {
+				snprintf(err, len, "'--out' needs a directory");
+				return -EINVAL;
+			}
+			a->out = val;
+			continue;
+		}
+		if ((r = k4actl_cap_opt(argc, argv, &i, NULL, "--color", &val))) {
+			if (r < 0 || k4actl_cap_color_parse(val, &a->color)) {
+				snprintf(err, len, "'--color' needs mjpg, nv12 or yuyv, optionally "
+					 "with :WIDTHxHEIGHT");
+				return -EINVAL;
+			}
+			continue;
+		}
+		if ((r = k4actl_cap_opt(argc, argv, &i, NULL, "--fps", &val))) {
+			if (r < 0 || k4actl_number(val, 5, 30, &v) || !k4a_fps_valid((u32)v)) {
+				snprintf(err, len, "'--fps' needs 5, 15 or 30");
+				return -EINVAL;
+			}
+			a->fps = (u32)v;
+			continue;
+		}
+		if ((r = k4actl_cap_opt(argc, argv, &i, NULL, "--depth", &val))) {
+			if (r < 0) {
+				snprintf(err, len, "'--depth' needs a mode or off");
+				return -EINVAL;
+			}
+			a->depth_mode = strcmp(val, "off") ? k4actl_depth_mode_from_word(val) : 0;
+			if (!a->depth_mode && strcmp(val, "off")) {
+				snprintf(err, len, "no depth mode '%s': use nfov-binned, nfov, "
+					 "wfov-binned, wfov, passive-ir or off", val);
+				return -EINVAL;
+			}
+			continue;
+		}
+		if ((r = k4actl_cap_opt(argc, argv, &i, NULL, "--units", &val))) {
+			char s[K4ACTL_MAX_UNITS][K4A_SERIAL_MAX_LEN + 1];
+			unsigned int n;
+
+			if (r < 0 || k4actl_cap_serials_parse(val, s, K4ACTL_MAX_UNITS, &n)) {
+				snprintf(err, len, "'--units' needs serial numbers separated by "
+					 "commas, each once");
+				return -EINVAL;
+			}
+			a->units = val;
+			continue;
+		}
+		if (k4actl_is_opt(arg, "--timeout")) {
+			if (k4actl_opt_seconds(argc, argv, &i, "--timeout", &a->timeout, err,
+					       len) < 0)
+				return -EINVAL;
+			continue;
+		}
+		if (arg[0] == '-')
+			snprintf(err, len, "'capture' has no option '%s'", arg);
+		else
+			snprintf(err, len, "'capture' takes no argument '%s'", arg);
+		return -EINVAL;
+	}
+	if (!have_n || !a->out) {
+		snprintf(err, len, "'capture' needs %s", !have_n ? "-n N (frame sets)" :
+			 "-o DIR (the output directory)");
+		return -EINVAL;
+	}
+	if (!k4a_color_mode_valid(a->color.fmt, a->color.width, a->color.height, a->fps)) {
+		snprintf(err, len, "the colour camera has no %s %ux%u at %u fps",
+			 k4actl_cap_color_name(a->color.fmt), a->color.width, a->color.height,
+			 a->fps);
+		return -EINVAL;
+	}
+	if (a->depth_mode && !k4a_depth_mode_valid(a->depth_mode, a->fps)) {
+		snprintf(err, len, "depth mode %s does not run at %u fps",
+			 k4actl_cap_depth_word(a->depth_mode), a->fps);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /**
  * k4actl_args_parse() - parse k4actl's command line
  * @argc: argument count
@@ -264,6 +427,8 @@ int k4actl_args_parse(int argc, char *const argv[], struct k4actl_args *a, char 
 			return 0;
 		}
 	}
+	if (a->cmd == K4ACTL_CMD_CAPTURE)
+		return k4actl_capture_parse(argc, argv, a, err, len);
 	for (i = 2; i < argc; i++) {
 		const char *arg = argv[i];
 		int ret = k4actl_opt_parse(argc, argv, &i, a, err, len);
@@ -304,13 +469,15 @@ static const char k4actl_help_all[] =
 	"             gaps, clock error\n"
 	"  watch      status refreshed in place: frame rates, drops, clock error and\n"
 	"             the spread of the units' latest colour frames\n"
+	"  capture    records N synchronised frame sets of every unit: colour and raw\n"
+	"             depth files and a CSV row per set\n"
 	"\n"
 	"exit status:\n"
 	"  0  done\n"
 	"  1  the operation failed (a read or a write, a busy unit, a permission)\n"
 	"  2  usage error\n"
 	"  3  rig problem: no units, contradictory cabling, impossible plan, a unit\n"
-	"     that did not arm or lock in time\n"
+	"     that did not arm or lock in time, units that do not start in step\n"
 	"\n"
 	"'k4actl help COMMAND' describes a command; the manual is k4actl(1).\n";
 
@@ -360,6 +527,7 @@ static const char k4actl_help_plan[] =
 	"               wfov  WFOV unbinned, pulses every 2515 us: at most 10 units\n"
 	"               or a mode name: nfov_2x2binned, nfov_unbinned,\n"
 	"               wfov_2x2binned (timed like NFOV), wfov_unbinned, passive_ir\n"
+	"               or nfov-binned, wfov-binned, passive-ir (as capture --depth)\n"
 	"  --dry-run    print the plan, write nothing\n"
 	"\n"
 	"Writing needs every unit idle (no stream running) and write access: root, or\n"
@@ -437,6 +605,44 @@ static const char k4actl_help_watch[] =
 	"\n"
 	"  --interval S  seconds between refreshes (default 1)\n"
 	"  --count N     stop after N refreshes\n";
+static const char k4actl_help_capture[] =
+	"usage: k4actl capture -n N -o DIR [--force] [--color FMT[:WxH]] [--fps F]\n"
+	"                      [--depth MODE|off] [--units SERIAL,...] [--timeout S]\n"
+	"                      [--no-plan]\n"
+	"\n"
+	"Records N frame sets: the frames one sync pulse triggered on every unit. The\n"
+	"master's colour frames (with no master, the first unit's) define the sets; a\n"
+	"frame belongs to the set whose master colour timestamp is nearest to its own\n"
+	"timestamp minus the unit's configured delays, if within half a frame period.\n"
+	"Only sets with every unit's frames are written. Files in DIR:\n"
+	"  SERIAL/color-SET.jpg    colour frame (.nv12, .yuyv for the raw formats)\n"
+	"  SERIAL/depth-SET.raw    raw depth frame, exactly as the camera sent it\n"
+	"  frames.csv              per set and unit: sequence, device ticks and\n"
+	"                          timestamp of colour and depth, colour arrival and\n"
+	"                          clock error\n"
+	"  units.csv               per unit: role, delays, formats\n"
+	"SET counts from 000000. Units in chain order, the master first.\n"
+	"\n"
+	"  -n, --frames N     frame sets to write (required)\n"
+	"  -o, --out DIR      output directory, created if missing (required)\n"
+	"  --force            write into a DIR that is not empty\n"
+	"  --color FMT[:WxH]  mjpg (default), nv12 or yuyv; size default 1280x720\n"
+	"  --fps F            5, 15 or 30 (default)\n"
+	"  --depth MODE|off   nfov (default), nfov-binned, wfov, wfov-binned,\n"
+	"                     passive-ir, or off for colour only\n"
+	"  --units S,...      the units to record, by serial number (default all)\n"
+	"  --timeout S        how long the units may take to arm and come in step, and\n"
+	"                     the longest pause of a running capture (default 30)\n"
+	"  --no-plan          leave the sync settings as they are; by default a rig\n"
+	"                     whose sync modes do not match its cabling is planned and\n"
+	"                     written as by 'k4actl plan --mode MODE'\n"
+	"\n"
+	"Starts the subordinates first, waits until each is armed, then the master\n"
+	"behind its closed start_gate, and opens the gate. A progress line goes to\n"
+	"stderr; a summary line (sets, incomplete sets, unmatched frames, sequence\n"
+	"gaps per unit and stream, the spread of the units' colour timestamps) to\n"
+	"stdout. Ctrl-C stops and keeps the sets written. A unit that does not arm\n"
+	"or deliver in step within the timeout: exit status 3.\n";
 
 /**
  * k4actl_help_print() - print a help text
@@ -466,6 +672,9 @@ void k4actl_help_print(FILE *f, enum k4actl_cmd topic)
 		break;
 	case K4ACTL_CMD_WATCH:
 		fputs(k4actl_help_watch, f);
+		break;
+	case K4ACTL_CMD_CAPTURE:
+		fputs(k4actl_help_capture, f);
 		break;
 	default:
 		fputs(k4actl_help_all, f);

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "capture.h"
 #include "k4a_types.h"
 
 enum k4actl_cmd {
@@ -24,6 +25,7 @@ enum k4actl_cmd {
 	K4ACTL_CMD_STOP,
 	K4ACTL_CMD_STATUS,
 	K4ACTL_CMD_WATCH,
+	K4ACTL_CMD_CAPTURE,
 };
 
 /* Defaults of the waits and of watch, in seconds. */
@@ -31,6 +33,7 @@ enum k4actl_cmd {
 #define K4ACTL_LOCK_TIMEOUT_S	10.0	/* start: every subordinate locked */
 #define K4ACTL_STOP_TIMEOUT_S	10.0	/* stop: every unit idle */
 #define K4ACTL_INTERVAL_S	1.0	/* watch: between two refreshes */
+#define K4ACTL_CAPTURE_TIMEOUT_S 30.0	/* capture: arming, coming in step, a pause */
 
 /**
  * struct k4actl_args - a parsed command line
@@ -38,12 +41,20 @@ enum k4actl_cmd {
  * @topic: K4ACTL_CMD_HELP: the command asked about, K4ACTL_CMD_NONE for all
  * @json: list --json, status --json
  * @dry_run: plan --dry-run, stop --dry-run
- * @no_plan: start --no-plan
- * @depth_mode: plan --mode, start --mode, as a k4a depth mode id
- * @timeout: start --timeout (arming), stop --timeout, in seconds
+ * @no_plan: start --no-plan, capture --no-plan
+ * @depth_mode: plan --mode, start --mode, capture --depth: a k4a depth mode id
+ *              (capture: 0 for --depth off)
+ * @timeout: start --timeout (arming), stop --timeout, capture --timeout, in
+ *           seconds
  * @lock_timeout: start --lock-timeout, in seconds
  * @interval: watch --interval, in seconds
  * @count: watch --count, 0 for no end
+ * @frames: capture --frames
+ * @out: capture --out
+ * @force: capture --force
+ * @color: capture --color
+ * @fps: capture --fps
+ * @units: capture --units, or NULL for every unit
  */
 struct k4actl_args {
 	enum k4actl_cmd cmd;
@@ -56,6 +67,12 @@ struct k4actl_args {
 	double lock_timeout;
 	double interval;
 	unsigned int count;
+	u64 frames;
+	const char *out;
+	bool force;
+	struct k4actl_cap_color color;
+	u32 fps;
+	const char *units;
 };
 
 enum k4actl_cmd k4actl_cmd_from_name(const char *name);

@@ -2,10 +2,11 @@
 /*
  * k4actl - rig helper of the k4a driver for Azure Kinect DK cameras.
  *
- * Commands: list, topology, plan here; start, stop, status and watch in
- * run.c (Documentation/k4actl.rst, k4actl(1)). Units are found and read
- * through libudev; plan writes their sync attributes
- * (Documentation/ABI/testing/sysfs-driver-k4a).
+ * Commands: list, topology, plan, capture here; start, stop, status and
+ * watch in run.c (Documentation/k4actl.rst, k4actl(1)). Units are found and
+ * read through libudev; plan writes their sync attributes
+ * (Documentation/ABI/testing/sysfs-driver-k4a); capture (capture_io.c)
+ * streams their nodes.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 
 #include "args.h"
 #include "cmd.h"
+#include "capture.h"
 #include "k4actl.h"
 #include "k4a_modes.h"
 #include "sched.h"
@@ -417,38 +419,116 @@ static void k4actl_plan_next_steps(const struct k4actl_topo *t, const struct k4a
 		       "the master until\nevery subordinate is armed.\n");
 }
 
-static int k4actl_cmd_plan(const struct k4actl_args *a)
+/*
+ * Plan the rig of @t for @depth_mode, print it and (unless @dry_run) write
+ * it; @hints: say afterwards how to start the streams. Exit status.
+ */
+static int k4actl_plan_apply(const struct k4actl_topo *t, u32 depth_mode, bool dry_run,
+			     bool hints)
 {
 	struct k4actl_sched s;
-	struct k4actl_topo t;
-	unsigned int n;
-	int ret = k4actl_infer(&n, &t);
+	int ret;
 
-	if (ret)
-		return ret;
-	if (k4actl_sched_make(&t, a->depth_mode, &s)) {
+	if (k4actl_sched_make(t, depth_mode, &s)) {
 		k4actl_err_start();
 		k4actl_sched_print_error(stderr, &s);
 		return K4ACTL_EXIT_RIG;
 	}
-	k4actl_topo_print(stdout, &t, k4actl_jacks);
-	k4actl_topo_print_notes(stdout, &t, k4actl_jacks);
+	k4actl_topo_print(stdout, t, k4actl_jacks);
+	k4actl_topo_print_notes(stdout, t, k4actl_jacks);
 	putchar('\n');
 	k4actl_sched_print(stdout, &s, k4actl_jacks);
 	putchar('\n');
 	k4actl_chart_print(stdout, &s, k4actl_jacks);
 	putchar('\n');
-	if (a->dry_run) {
+	if (dry_run) {
 		printf("dry run: nothing written; 'k4actl plan --mode %s' writes these settings.\n",
-		       k4a_depth_mode_by_id(a->depth_mode)->name);
+		       k4a_depth_mode_by_id(depth_mode)->name);
 		return K4ACTL_EXIT_OK;
 	}
 
 	ret = k4actl_plan_write(&s);
 	if (ret)
 		return ret;
-	k4actl_plan_next_steps(&t, &s);
+	if (hints)
+		k4actl_plan_next_steps(t, &s);
 	return K4ACTL_EXIT_OK;
+}
+
+static int k4actl_cmd_plan(const struct k4actl_args *a)
+{
+	struct k4actl_topo t;
+	unsigned int n;
+	int ret = k4actl_infer(&n, &t);
+
+	if (ret)
+		return ret;
+	return k4actl_plan_apply(&t, a->depth_mode, a->dry_run, true);
+}
+
+/* Whether every unit's sync_mode is the role its cabling gives it. */
+static bool k4actl_rig_configured(const struct k4actl_topo *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (k4actl_jacks[i].mode != t->role[i])
+			return false;
+	return true;
+}
+
+static int k4actl_cmd_capture(const struct k4actl_args *a)
+{
+	char serials[K4ACTL_MAX_UNITS][K4A_SERIAL_MAX_LEN + 1];
+	struct k4actl_unit *sel[K4ACTL_MAX_UNITS];
+	bool picked[K4ACTL_MAX_UNITS] = { false };
+	struct k4actl_topo t;
+	unsigned int n, ns = 0, nsel = 0, i, k;
+	int ret = k4actl_infer(&n, &t);
+
+	if (ret)
+		return ret;
+	if (!a->no_plan && !k4actl_rig_configured(&t)) {
+		printf("The units' sync modes do not match their cabling: planning the rig.\n\n");
+		ret = k4actl_plan_apply(&t, a->depth_mode ? a->depth_mode :
+					k4actl_depth_mode_from_word("nfov"), false, false);
+		if (ret)
+			return ret;
+		putchar('\n');
+	}
+	if (a->units && k4actl_cap_serials_parse(a->units, serials, K4ACTL_MAX_UNITS, &ns))
+		return K4ACTL_EXIT_USAGE;
+	for (i = 0; i < ns; i++) {
+		for (k = 0; k < n; k++)
+			if (!strcmp(k4actl_units[k].attr[K4ACTL_A_SERIAL].text, serials[i]))
+				break;
+		if (k == n) {
+			k4actl_err("no unit with serial number %s ('k4actl list' shows them)\n",
+				   serials[i]);
+			return K4ACTL_EXIT_RIG;
+		}
+		picked[k] = true;
+	}
+	/* Chain order: the topology's, the master (or source's first unit) first. */
+	for (i = 0; i < t.n; i++) {
+		k = t.order[i];
+		if (ns && !picked[k])
+			continue;
+		ret = k4actl_unit_reread(&k4actl_units[k]);
+		if (ret) {
+			k4actl_err("cannot read %s: %s\n", k4actl_units[k].name, strerror(-ret));
+			return K4ACTL_EXIT_FAIL;
+		}
+		sel[nsel++] = &k4actl_units[k];
+	}
+	if (t.source == K4ACTL_SRC_MASTER && ns && !picked[t.master] && nsel) {
+		k4actl_err("%s, the master, is not among the units to record: its colour stream "
+			   "makes the subordinates' pulses; add its serial %s to --units\n",
+			   k4actl_units[t.master].name,
+			   k4actl_units[t.master].attr[K4ACTL_A_SERIAL].text);
+		return K4ACTL_EXIT_RIG;
+	}
+	return k4actl_capture_run(a, sel, nsel);
 }
 
 int main(int argc, char *argv[])
@@ -487,6 +567,8 @@ int main(int argc, char *argv[])
 		return k4actl_cmd_status(&a);
 	case K4ACTL_CMD_WATCH:
 		return k4actl_cmd_watch(&a);
+	case K4ACTL_CMD_CAPTURE:
+		return k4actl_cmd_capture(&a);
 	case K4ACTL_CMD_NONE:
 		break;
 	}

@@ -134,9 +134,14 @@ static void t_mode_words(void)
 	CHECK_EQ(k4actl_depth_mode_from_word("wfov_2x2binned"), 3);
 	CHECK_EQ(k4actl_depth_mode_from_word("wfov_unbinned"), 4);
 	CHECK_EQ(k4actl_depth_mode_from_word("passive_ir"), 5);
+	CHECK_EQ(k4actl_depth_mode_from_word("nfov-binned"), 1);
+	CHECK_EQ(k4actl_depth_mode_from_word("wfov-binned"), 3);
+	CHECK_EQ(k4actl_depth_mode_from_word("passive-ir"), 5);
+	CHECK_EQ(k4actl_depth_mode_from_word("nfov-unbinned"), 0);
 	CHECK_EQ(k4actl_depth_mode_from_word(""), 0);
 	CHECK_EQ(k4actl_depth_mode_from_word("wfov "), 0);
 	CHECK_EQ(k4actl_cmd_from_name("plan"), K4ACTL_CMD_PLAN);
+	CHECK_EQ(k4actl_cmd_from_name("capture"), K4ACTL_CMD_CAPTURE);
 	CHECK_EQ(k4actl_cmd_from_name("Plan"), K4ACTL_CMD_NONE);
 	CHECK_EQ(k4actl_cmd_from_name("--version"), K4ACTL_CMD_NONE);
 	CHECK_EQ(k4actl_cmd_from_name(""), K4ACTL_CMD_NONE);
@@ -145,7 +150,7 @@ static void t_mode_words(void)
 static void t_help_texts(void)
 {
 	static const char *const cmds[] = {
-		"list", "topology", "plan", "start", "stop", "status", "watch",
+		"list", "topology", "plan", "start", "stop", "status", "watch", "capture",
 	};
 	const unsigned int ncmds = sizeof(cmds) / sizeof(cmds[0]);
 	struct k4a_out o;
@@ -212,6 +217,12 @@ static void t_help_texts(void)
 	s = k4a_out_text(&o);
 	CHECK(!strncmp(s, "usage: k4actl watch [--interval S] [--count N]\n", 47));
 	CHECK(strstr(s, "spread"));
+	free(s);
+	k4actl_help_print(k4a_out_open(&o), K4ACTL_CMD_CAPTURE);
+	s = k4a_out_text(&o);
+	CHECK(!strncmp(s, "usage: k4actl capture -n N -o DIR", 33));
+	CHECK(strstr(s, "--no-plan"));
+	CHECK(strstr(s, "frames.csv"));
 	free(s);
 }
 

@@ -108,18 +108,23 @@ try_refuse "$S1/depth_delay_off_color_usec" 40000
 try_refuse "$S1/sync_mode" mastre
 try_refuse "$M/subordinate_delay_off_master_usec" 100
 
-step "k4actl start: three applications started in the wrong order, the master's first; the master's start gate holds it until every subordinate is armed"
+step "k4actl start: the units' applications started in the wrong order, the master's first; the master's start gate holds it until every subordinate is armed"
 as_rig "$CTL" start --timeout 120 > "$T/start" 2>&1 &
 start_pid=$!
 gate_closed() { [ "$(cat "$M/start_gate")" = closed ]; }
 k4a_wait "" gate_closed || unexpected "k4actl start did not close the master's start gate"
 apps=
+# per unit a colour and a depth capture (v4l2-ctl; depth in passive IR, the smallest raw
+# frame): a unit with a depth delay runs once both stream
 for d in $M $(unit_dirs | grep -vx "$M"); do
 	s=$(serial_of "$d")
 	as_rig v4l2-ctl -d "/dev/k4a/$s/color" --set-fmt-video=width=1280,height=720,pixelformat=MJPG \
-		--set-parm=$FPS --stream-mmap --stream-count=1000000 > "$T/app-$s.log" 2>&1 &
+		--set-parm=$FPS --stream-mmap --stream-count=1000000 > "$T/app-$s-color.log" 2>&1 &
 	apps="$apps $!"
-	echo "  started v4l2-ctl on /dev/k4a/$s/color ($(cat "$d/sync_mode")): sync_state $(cat "$d/sync_state")"
+	as_rig v4l2-ctl -d "/dev/k4a/$s/depth" --set-fmt-video=pixelformat=K4PI \
+		--set-parm=$FPS --stream-mmap --stream-count=1000000 > "$T/app-$s-depth.log" 2>&1 &
+	apps="$apps $!"
+	echo "  started v4l2-ctl on /dev/k4a/$s/color and /dev/k4a/$s/depth ($(cat "$d/sync_mode")): sync_state $(cat "$d/sync_state")"
 	sleep 1
 done
 wait "$start_pid"

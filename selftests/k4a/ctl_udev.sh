@@ -103,7 +103,12 @@ ktap_result $? "before udev: a video group member's plan fails (exit 1) naming t
 udevd_pid=$!
 # a trigger sent before udevd listens is lost: wait until it answers
 udevd_up() { udevadm control --ping --timeout=5 > /dev/null 2>&1; }
-k4a_wait "udevd answers" udevd_up || echo "# udevd does not answer a ping"
+if ! k4a_wait "udevd answers" udevd_up; then
+	echo "# udevd does not answer a ping (alive: $(kill -0 "$udevd_pid" 2> /dev/null && echo yes || echo no)):"
+	ps -eo pid,stat,args | grep -e udev -e k4a | sed 's/^/#   /'
+	ls -la /run/udev 2>&1 | sed 's/^/#   /'
+	sed 's/^/#   udevd: /' "$K4A_OUT/udevd-ctl.log"
+fi
 udevadm trigger --action=add --subsystem-match=k4a
 # names_ok SERIAL: the four names of a unit lead to the nodes its links name
 names_ok() {

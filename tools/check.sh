@@ -148,7 +148,7 @@ run_selftests() {
 # command cannot break unnoticed. The script checks every step it shows.
 run_demo() {
 	local k=$1 rd=$K4A_BUILD/runs/check-$1-demo rc
-	RUNDIR=$rd QUIET=1 TIMEOUT=900 MEM=4G "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
+	RUNDIR=$rd QUIET=1 TIMEOUT=900 MEM=3G "$K4A_ROOT/tools/vm/vm-run.sh" "$k" \
 		"$K4A_ROOT/tools/vm/guest/demo.sh" > "$LOG/demo-$k.log" 2>&1
 	rc=$?
 	if [ $rc = 0 ]; then

@@ -131,6 +131,9 @@ wait "$start_pid"
 rc=$?
 indent < "$T/start"
 [ "$rc" = 0 ] || unexpected "k4actl start exited $rc"
+for f in "$T"/app-*.log; do
+	grep -qi -e fail -e error "$f" && { echo "  ${f##*/}:"; tail -n 3 "$f" | indent; }
+done
 for d in $(unit_dirs); do
 	case "$(cat "$d/sync_mode"):$(cat "$d/sync_state")" in
 	master:streaming | subordinate:locked) ;;
@@ -155,7 +158,10 @@ idle() { for _d in $(unit_dirs); do [ "$(cat "$_d/sync_state")" = idle ] || retu
 k4a_wait "" idle || unexpected "not every unit is idle after stop"
 
 step "k4actl capture: $SETS synchronised frame sets, colour MJPG 1280x720 and raw depth (passive IR: the smallest raw frame, so that three units fit the emulated bus) at $FPS fps"
+# the recording (1.5 GiB) in a memory file system of its own, writable by the user
 rm -rf "$REC"
+mkdir -p "$REC"
+mount -t tmpfs -o size=2g,mode=1777 k4a-rig "$REC" || unexpected "no file system for the recording"
 t0=$(k4a_now)
 as_rig "$CTL" capture -n "$SETS" -o "$REC" --fps $FPS --depth passive-ir --color mjpg:1280x720 \
 	--timeout 120 > "$T/capture" 2> "$T/capture.err"
@@ -186,6 +192,7 @@ for d in $(unit_dirs); do
 done
 grep -q 'K4A_SYNC_STATE=locked' "$T/uevents" || unexpected "no uevent announced a locked subordinate"
 
+umount "$REC" 2> /dev/null
 kill "$mon_pid" 2> /dev/null
 emu ctl "$SOCK" quit > /dev/null 2>&1 || kill "$emu_pid"
 wait "$emu_pid"

@@ -499,14 +499,7 @@ static void dispatch(struct event *e, int64_t now)
 	case EV_IMU:
 		if ((uint32_t)e->n != u->imu_gen || !u->imu_on)
 			return;
-		/*
-		 * The packet is made when the emulator gets to it: a real device
-		 * sends it right after its newest sample, so a late loop (the
-		 * emulator's own scheduling, not the device) must not show as
-		 * samples that waited inside the device. The cadence stays on
-		 * the schedule.
-		 */
-		make_imu_packet(u, now > e->t ? now : e->t);
+		make_imu_packet(u, e->t);
 		push(u, EV_IMU, e->t + (int64_t)(1e9 / 208.0 / (1.0 + u->drift_ppm * 1e-6)),
 		     e->n);
 		break;

@@ -255,6 +255,7 @@ static int k4actl_capture_parse(int argc, char *const argv[], struct k4actl_args
 
 	a->fps = 30;
 	a->timeout = K4ACTL_CAPTURE_TIMEOUT_S;
+	a->clock_bound_us = K4ACTL_CAPTURE_CLOCK_BOUND_US;
 	k4actl_cap_color_parse("mjpg", &a->color);
 	for (i = 2; i < argc; i++) {
 		const char *arg = argv[i];
@@ -324,6 +325,14 @@ static int k4actl_capture_parse(int argc, char *const argv[], struct k4actl_args
 				return -EINVAL;
 			}
 			a->units = val;
+			continue;
+		}
+		if ((r = k4actl_cap_opt(argc, argv, &i, NULL, "--clock-bound", &val))) {
+			if (r < 0 || k4actl_number(val, 0, 1000000, &v)) {
+				snprintf(err, len, "'--clock-bound' needs microseconds, 0 to 1000000");
+				return -EINVAL;
+			}
+			a->clock_bound_us = (u32)v;
 			continue;
 		}
 		if (k4actl_is_opt(arg, "--timeout")) {
@@ -608,7 +617,7 @@ static const char k4actl_help_watch[] =
 static const char k4actl_help_capture[] =
 	"usage: k4actl capture -n N -o DIR [--force] [--color FMT[:WxH]] [--fps F]\n"
 	"                      [--depth MODE|off] [--units SERIAL,...] [--timeout S]\n"
-	"                      [--no-plan]\n"
+	"                      [--clock-bound US] [--no-plan]\n"
 	"\n"
 	"Records N frame sets: the frames one sync pulse triggered on every unit. The\n"
 	"master's colour frames (with no master, the first unit's) define the sets; a\n"
@@ -633,6 +642,11 @@ static const char k4actl_help_capture[] =
 	"  --units S,...      the units to record, by serial number (default all)\n"
 	"  --timeout S        how long the units may take to arm and come in step, and\n"
 	"                     the longest pause of a running capture (default 30)\n"
+	"  --clock-bound US   record from when every unit's clock error bound\n"
+	"                     (clock/error_ns) is at most US microseconds (default\n"
+	"                     1000; 0: from when the clocks lock); a unit that does\n"
+	"                     not get there within the timeout is named and the\n"
+	"                     capture starts anyway\n"
 	"  --no-plan          leave the sync settings as they are; by default a rig\n"
 	"                     whose sync modes do not match its cabling is planned and\n"
 	"                     written as by 'k4actl plan --mode MODE'\n"

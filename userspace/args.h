@@ -34,6 +34,7 @@ enum k4actl_cmd {
 #define K4ACTL_STOP_TIMEOUT_S	10.0	/* stop: every unit idle */
 #define K4ACTL_INTERVAL_S	1.0	/* watch: between two refreshes */
 #define K4ACTL_CAPTURE_TIMEOUT_S 30.0	/* capture: arming, coming in step, a pause */
+#define K4ACTL_CAPTURE_CLOCK_BOUND_US 1000	/* capture: clock error bound to wait for */
 
 /**
  * struct k4actl_args - a parsed command line
@@ -55,6 +56,8 @@ enum k4actl_cmd {
  * @color: capture --color
  * @fps: capture --fps
  * @units: capture --units, or NULL for every unit
+ * @clock_bound_us: capture --clock-bound: the clock error bound (us) every
+ *                  unit reaches before sets are recorded, 0 for none
  */
 struct k4actl_args {
 	enum k4actl_cmd cmd;
@@ -73,6 +76,7 @@ struct k4actl_args {
 	struct k4actl_cap_color color;
 	u32 fps;
 	const char *units;
+	u32 clock_bound_us;
 };
 
 enum k4actl_cmd k4actl_cmd_from_name(const char *name);

@@ -611,6 +611,47 @@ static bool k4actl_cap_in_step(void)
 	return true;
 }
 
+/*
+ * Whether every unit's clock error bound (clock/error_ns) is within
+ * --clock-bound; with @say, name the units that are not (the capture starts
+ * without them having got there).
+ */
+static bool k4actl_cap_clocks_ok(bool say)
+{
+	u64 bound_ns = (u64)k4actl_cap.a->clock_bound_us * 1000;
+	bool ok = true;
+	unsigned int u;
+	char st[64];
+	int err;
+
+	if (!bound_ns)
+		return true;
+	for (u = 0; u < k4actl_cap.n; u++) {
+		const struct k4actl_cap_unit *cu = &k4actl_cap.unit[u];
+		unsigned long long e = 0;
+		char *end = NULL;
+
+		k4actl_cap_read_attr(cu->u, "clock/error_ns", st, sizeof(st), &err);
+		if (!err)
+			e = strtoull(st, &end, 10);
+		if (!err && end != st && !*end && e <= bound_ns)
+			continue;
+		ok = false;
+		if (!say)
+			return false;
+		if (err)
+			k4actl_cap_errmsg("%s (%s): no clock error bound (%s) after %g s; "
+					  "recording anyway\n", cu->u->name, cu->serial,
+					  strerror(err), k4actl_cap.a->timeout);
+		else
+			k4actl_cap_errmsg("%s (%s): clock error bound still %.0f us (wanted %u us) "
+					  "after %g s; recording anyway: frames.csv holds each "
+					  "frame's bound\n", cu->u->name, cu->serial, e / 1000.0,
+					  k4actl_cap.a->clock_bound_us, k4actl_cap.a->timeout);
+	}
+	return ok;
+}
+
 static void k4actl_cap_hint(const struct k4actl_cap_unit *cu)
 {
 	if (cu->role == K4A_SYNC_SUBORDINATE)
@@ -749,7 +790,7 @@ static int k4actl_cap_loop(void)
 	struct pollfd pfd[K4ACTL_MAX_UNITS * K4ACTL_N_COUNT];
 	unsigned int who[K4ACTL_MAX_UNITS * K4ACTL_N_COUNT][2];
 	u64 timeout_ns = k4actl_cap_timeout_ns();
-	u64 t0 = k4actl_now_ns(), last_set = t0, last_check = 0, shown = ~0ull;
+	u64 t0 = k4actl_now_ns(), last_set = t0, last_check = 0, shown = ~0ull, in_step = 0;
 	unsigned int u, id, npfd = 0, i;
 
 	for (u = 0; u < cap->n; u++) {
@@ -799,12 +840,24 @@ static int k4actl_cap_loop(void)
 			last_set = now;
 			k4actl_cap_progress_show(false);
 		}
+		/*
+		 * Sets count once every unit delivers in step and, from then
+		 * on, once every clock is within --clock-bound (at most
+		 * --timeout later: then anyway, saying which is not).
+		 */
 		if (!cap->m.ready && now - last_check >= K4ACTL_CAP_POLL_MS * 1000000ull) {
 			last_check = now;
-			cap->m.ready = k4actl_cap_in_step();
-			if (!cap->m.ready && now - t0 > timeout_ns) {
+			if (!in_step && k4actl_cap_in_step())
+				in_step = now;
+			if (!in_step && now - t0 > timeout_ns) {
 				k4actl_cap_blame(0, cap->a->timeout);
 				return K4ACTL_EXIT_RIG;
+			}
+			if (in_step && k4actl_cap_clocks_ok(false)) {
+				cap->m.ready = true;
+			} else if (in_step && now - in_step > timeout_ns) {
+				k4actl_cap_clocks_ok(true);
+				cap->m.ready = true;
 			}
 			if (cap->m.ready)
 				last_set = now;

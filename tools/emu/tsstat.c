@@ -28,9 +28,9 @@
  * stream stayed within the bound (default 50 us), and whether the frames
  * outside it said so (LOCKED 0). Across units: frames are grouped into
  * frame sets by their ground truth (GT - DELAY within 1 ms: the frames one
- * sync pulse triggered); for every set that has a frame of every unit, the
- * spread max - min of TS - DELAY, p50/p99/max, beside the spread of the
- * ground truth itself.
+ * sync pulse triggered); for every set that has a frame of every unit and
+ * none in its stream's first S seconds, the spread max - min of TS - DELAY,
+ * p50/p99/max, beside the spread of the ground truth itself.
  *
  * --capture DIR reads a recording of `k4actl capture` instead
  * (Documentation/k4actl.rst): units.csv for the delays, frames.csv for the
@@ -59,6 +59,7 @@ struct frame {
 	int kind;		/* 0 colour, 1 depth */
 	int64_t ts, gt, arr, delay;	/* arr < 0: none */
 	bool locked;
+	bool early;		/* in its stream's first --skip seconds */
 };
 
 struct series {
@@ -294,11 +295,11 @@ static int cmp_set(const void *a, const void *b)
 	return (kx > ky) - (kx < ky);
 }
 
-static void spread(int kind, double *tmp, double *tmp2)
+static void spread(int kind, double skip_s, double *tmp, double *tmp2)
 {
 	const struct frame **v = malloc((nfr + 1) * sizeof(*v));
 	bool *seen = calloc((size_t)nunits, sizeof(*seen));
-	size_t n = 0, i, j, sets = 0, partial = 0;
+	size_t n = 0, i, j, sets = 0, partial = 0, early = 0;
 
 	if (!v || !seen) {
 		perror("k4a-tsstat");
@@ -311,7 +312,7 @@ static void spread(int kind, double *tmp, double *tmp2)
 	for (i = 0; i < n; i = j) {
 		int64_t lo_ts = INT64_MAX, hi_ts = INT64_MIN, lo_gt = INT64_MAX, hi_gt = INT64_MIN;
 		int have = 0;
-		bool dup = false;
+		bool dup = false, in_start = false;
 
 		memset(seen, 0, (size_t)nunits * sizeof(*seen));
 		for (j = i; j < n && (v[j]->gt - v[j]->delay) - (v[i]->gt - v[i]->delay) < SET_TOL_NS;
@@ -323,6 +324,7 @@ static void spread(int kind, double *tmp, double *tmp2)
 			else
 				have++;
 			seen[v[j]->unit] = true;
+			in_start |= v[j]->early;
 			lo_ts = t < lo_ts ? t : lo_ts;
 			hi_ts = t > hi_ts ? t : hi_ts;
 			lo_gt = g < lo_gt ? g : lo_gt;
@@ -332,6 +334,10 @@ static void spread(int kind, double *tmp, double *tmp2)
 			partial++;
 			continue;
 		}
+		if (in_start) {
+			early++;
+			continue;
+		}
 		tmp[sets] = (double)(hi_ts - lo_ts) / 1000.0;
 		tmp2[sets] = (double)(hi_gt - lo_gt) / 1000.0;
 		sets++;
@@ -339,13 +345,15 @@ static void spread(int kind, double *tmp, double *tmp2)
 	qsort(tmp, sets, sizeof(*tmp), cmp_dbl);
 	qsort(tmp2, sets, sizeof(*tmp2), cmp_dbl);
 	if (sets)
-		printf("tsstat: %-5s cross-unit spread over %zu frame sets of %d units (%zu partial): "
-		       "p50 %.1f us, p99 %.1f us, max %.1f us; ground truth's own spread max %.1f us\n",
-		       kinds[kind], sets, nunits, partial, pct(tmp, sets, 50), pct(tmp, sets, 99),
-		       tmp[sets - 1], tmp2[sets - 1]);
+		printf("tsstat: %-5s cross-unit spread over %zu frame sets of %d units (%zu partial, "
+		       "%zu in the first %.1f s): p50 %.1f us, p99 %.1f us, max %.1f us; ground "
+		       "truth's own spread max %.1f us\n",
+		       kinds[kind], sets, nunits, partial, early, skip_s, pct(tmp, sets, 50),
+		       pct(tmp, sets, 99), tmp[sets - 1], tmp2[sets - 1]);
 	else
-		printf("tsstat: %-5s cross-unit spread: no complete frame set (%zu partial)\n",
-		       kinds[kind], partial);
+		printf("tsstat: %-5s cross-unit spread: no complete frame set after the first %.1f s "
+		       "(%zu partial, %zu in the first %.1f s)\n",
+		       kinds[kind], skip_s, partial, early, skip_s);
 	free(v);
 	free(seen);
 }
@@ -466,6 +474,7 @@ int main(int argc, char **argv)
 				e = fabs((double)(f->ts - f->gt) - s->floor_ts) / 1000.0;
 				t = (double)(f->gt - s->first_gt) / 1e9;
 				if (t < skip_s) {
+					fr[i].early = true;
 					early++;
 					if (e > bound_us) {
 						early_out++;
@@ -508,7 +517,7 @@ int main(int argc, char **argv)
 	}
 	for (c = 0; c < 2; c++)
 		if (nunits > 1)
-			spread(c, a, b);
+			spread(c, skip_s, a, b);
 	free(a);
 	free(b);
 	free(se);

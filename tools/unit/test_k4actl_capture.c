@@ -50,11 +50,12 @@ static void t_args(void)
 	CHECK_EQ(a.color.width, 1280);
 	CHECK_EQ(a.color.height, 720);
 	CHECK(a.timeout == K4ACTL_CAPTURE_TIMEOUT_S);
+	CHECK_EQ(a.clock_bound_us, K4ACTL_CAPTURE_CLOCK_BOUND_US);
 	CHECK(!a.force && !a.no_plan && !a.units);
 
 	CHECK_EQ(parse(&a, err, "--frames=5", "--out=/tmp/x", "--force", "--color", "nv12",
 		       "--fps", "5", "--depth", "nfov-binned", "--units", "A1,B2",
-		       "--timeout", "10", "--no-plan", NULL), 0);
+		       "--timeout", "10", "--no-plan", "--clock-bound", "50", NULL), 0);
 	CHECK_EQ(a.frames, 5);
 	CHECK(!strcmp(a.out, "/tmp/x"));
 	CHECK(a.force && a.no_plan);
@@ -63,6 +64,9 @@ static void t_args(void)
 	CHECK_EQ(a.depth_mode, 1);
 	CHECK(!strcmp(a.units, "A1,B2"));
 	CHECK(a.timeout == 10.0);
+	CHECK_EQ(a.clock_bound_us, 50);
+	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--clock-bound=0", NULL), 0);
+	CHECK_EQ(a.clock_bound_us, 0);
 
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--depth=off", "--color=mjpg:4096x3072",
 		       "--fps=15", NULL), 0);
@@ -108,6 +112,9 @@ static void t_args_errors(void)
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--units", "A,,B", NULL), -EINVAL);
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--units", "A,A", NULL), -EINVAL);
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--timeout", "0", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--clock-bound", "-1", NULL), -EINVAL);
+	CHECK(strstr(err, "'--clock-bound' needs microseconds"));
+	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--clock-bound", NULL), -EINVAL);
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--json", NULL), -EINVAL);
 	CHECK(strstr(err, "'capture' has no option '--json'"));
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "extra", NULL), -EINVAL);

@@ -33,6 +33,8 @@
 #define K4ACTL_CAP_COLOR_BUFS	8
 #define K4ACTL_CAP_DEPTH_BUFS	4
 #define K4ACTL_CAP_POLL_MS	50
+/* The longest wait for the clocks to get within --clock-bound, seconds. */
+#define K4ACTL_CAP_CLOCK_WAIT_S	10
 
 struct k4actl_cap_dev {
 	const char *what;
@@ -640,14 +642,14 @@ static bool k4actl_cap_clocks_ok(bool say)
 		if (!say)
 			return false;
 		if (err)
-			k4actl_cap_errmsg("%s (%s): no clock error bound (%s) after %g s; "
+			k4actl_cap_errmsg("%s (%s): no clock error bound (%s) after %d s; "
 					  "recording anyway\n", cu->u->name, cu->serial,
-					  strerror(err), k4actl_cap.a->timeout);
+					  strerror(err), K4ACTL_CAP_CLOCK_WAIT_S);
 		else
 			k4actl_cap_errmsg("%s (%s): clock error bound still %.0f us (wanted %u us) "
-					  "after %g s; recording anyway: frames.csv holds each "
+					  "after %d s; recording anyway: frames.csv holds each "
 					  "frame's bound\n", cu->u->name, cu->serial, e / 1000.0,
-					  k4actl_cap.a->clock_bound_us, k4actl_cap.a->timeout);
+					  k4actl_cap.a->clock_bound_us, K4ACTL_CAP_CLOCK_WAIT_S);
 	}
 	return ok;
 }
@@ -843,7 +845,8 @@ static int k4actl_cap_loop(void)
 		/*
 		 * Sets count once every unit delivers in step and, from then
 		 * on, once every clock is within --clock-bound (at most
-		 * --timeout later: then anyway, saying which is not).
+		 * K4ACTL_CAP_CLOCK_WAIT_S later: then anyway, saying which
+		 * is not).
 		 */
 		if (!cap->m.ready && now - last_check >= K4ACTL_CAP_POLL_MS * 1000000ull) {
 			last_check = now;
@@ -855,7 +858,8 @@ static int k4actl_cap_loop(void)
 			}
 			if (in_step && k4actl_cap_clocks_ok(false)) {
 				cap->m.ready = true;
-			} else if (in_step && now - in_step > timeout_ns) {
+			} else if (in_step && now - in_step >
+				   K4ACTL_CAP_CLOCK_WAIT_S * 1000000000ull) {
 				k4actl_cap_clocks_ok(true);
 				cap->m.ready = true;
 			}

@@ -852,12 +852,19 @@ static void color_frame_hit(struct unit *u, enum frame_fault ff)
  * device sends nothing in it); iso.stall fails the URB (-EPIPE, every packet
  * -EXDEV, the device sends nothing); iso.proto fails every packet (-EPROTO,
  * URB status 0): the device sent its payloads and they are lost.
+ *
+ * A payload's SCR is the device clock when the device sends it. The URB's
+ * intervals are those that end when the loop gets here: a device's bus
+ * intervals never run late, so when this process does (descheduled, a busy
+ * host), the clock it stamps runs with it and its lateness does not pass for
+ * latency between device and host; only the delivery jitter it models does.
  */
 static void iso_fill(struct half *h, struct urb *r, int64_t now)
 {
 	struct unit *u = h->u;
 	int64_t ival = (int64_t)(r->interval > 0 ? r->interval : 1) * 125000;
-	int64_t t0 = r->due_ns - ival * r->npk;
+	int64_t late = now_ns() - r->due_ns;
+	int64_t t0 = r->due_ns - ival * r->npk + (late > 0 ? late : 0);
 	size_t cur = 0;
 	enum { ISO_OK, ISO_ERR, ISO_STALL, ISO_PROTO } f = ISO_OK;
 	int i;

@@ -129,6 +129,12 @@ static void dump_unit(struct out *o, struct unit *u, int64_t now)
 		    (unsigned long long)n->ctrl, (unsigned long long)n->cmds,
 		    (unsigned long long)n->bad_cmds, (unsigned long long)n->unlink_early,
 		    u->mcu_delay_ms[k], (unsigned long long)n->iso_faults);
+		say(o, "late %u %s lt50us=%llu lt200us=%llu lt1ms=%llu lt5ms=%llu lt20ms=%llu "
+		    "ge20ms=%llu max_us=%llu\n", u->index, k ? "color" : "depth",
+		    (unsigned long long)n->late[0], (unsigned long long)n->late[1],
+		    (unsigned long long)n->late[2], (unsigned long long)n->late[3],
+		    (unsigned long long)n->late[4], (unsigned long long)n->late[5],
+		    (unsigned long long)(n->late_max_ns / 1000));
 	}
 #ifndef EMU_NO_UVC
 	if (u->uvc) {

@@ -1364,6 +1364,22 @@ void set_stall(struct half *h, uint8_t addr)
 	}
 }
 
+/* Count how late the URB due at @due is served. */
+static void count_late(struct half *h, int64_t due)
+{
+	static const int64_t lim[LATE_BINS - 1] = { 50000, 200000, 1000000, 5000000, 20000000 };
+	int64_t late = now_ns() - due;
+	unsigned int b = 0;
+
+	if (late < 0)
+		late = 0;
+	while (b < LATE_BINS - 1 && late >= lim[b])
+		b++;
+	h->cnt.late[b]++;
+	if ((uint64_t)late > h->cnt.late_max_ns)
+		h->cnt.late_max_ns = (uint64_t)late;
+}
+
 /* Complete the URBs due by @horizon (sends are stamped with the real time). */
 void half_service(struct half *h, int64_t horizon)
 {
@@ -1371,10 +1387,12 @@ void half_service(struct half *h, int64_t horizon)
 
 	while (h->isoq.head && h->isoq.head->due_ns <= horizon) {
 		r = q_pop(&h->isoq);
+		count_late(h, r->due_ns);
 		iso_fill(h, r, horizon);
 	}
 	while (h->doneq.head && h->doneq.head->due_ns <= horizon) {
 		r = q_pop(&h->doneq);
+		count_late(h, r->due_ns);
 		send_ret(h, r, now_ns());
 		if (!h->plugged)
 			return;

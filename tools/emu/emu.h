@@ -115,10 +115,20 @@ struct unit;
 /**
  * struct counters - per USB device statistics
  */
+#define LATE_BINS	6
+
 struct counters {
 	uint64_t submits, completes, unlinks, unlink_miss, unlink_early, stalls;
 	uint64_t bytes_in, bytes_out, ctrl, cmds, bad_cmds;
 	uint64_t iso_faults;	/* iso URBs hit by iso.err, iso.stall or iso.proto */
+	/*
+	 * How late this process served URBs that had a due time (iso service
+	 * intervals, completions held for their modelled time): counts below
+	 * 50 us, 200 us, 1 ms, 5 ms, 20 ms and above, and the largest (ns).
+	 * A device is never late: this is the bench's, not the device's.
+	 */
+	uint64_t late[LATE_BINS];
+	uint64_t late_max_ns;
 };
 
 /**

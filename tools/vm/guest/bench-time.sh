@@ -121,6 +121,21 @@ run() {
 		i=$((i + 1))
 	done
 	cp "$OUT/frames.txt" "$K4A_OUT/bench-time-$n-$j.txt"
+	# the emulator's own lateness (a device never is late): what these figures stand on
+	emu_ctl dump | awk -v l="bench: $label:" '$1 == "late" {
+			for (i = 4; i <= NF; i++) { split($i, kv, "="); s[$3, kv[1]] += kv[2] }
+			if (!($3 in seen)) { seen[$3] = 1; k[++n] = $3 }
+		}
+		END {
+			for (i = 1; i <= n; i++) {
+				h = k[i]
+				t = s[h, "lt50us"] + s[h, "lt200us"] + s[h, "lt1ms"] + s[h, "lt5ms"] + s[h, "lt20ms"] + s[h, "ge20ms"]
+				if (t)
+					printf "%s emulator served %s URBs late by <50 us %.1f%%, <200 us %.1f%%, <1 ms %.1f%%, <5 ms %.1f%%, <20 ms %.1f%%, more %.1f%%\n",
+						l, h, 100 * s[h, "lt50us"] / t, 100 * s[h, "lt200us"] / t, 100 * s[h, "lt1ms"] / t,
+						100 * s[h, "lt5ms"] / t, 100 * s[h, "lt20ms"] / t, 100 * s[h, "ge20ms"] / t
+			}
+		}'
 	"$STAT" "$OUT/frames.txt" | sed "s/^tsstat:/bench: $label:/"
 	depth_down > /dev/null || echo "bench: $label: k4a did not unload"
 }

@@ -234,9 +234,28 @@ static int k4actl_start_failed(struct k4actl_start *s, enum k4actl_phase ph, int
 	return K4ACTL_EXIT_RIG;
 }
 
+/* Report roles the cables cannot serve; true if there are any. */
+static bool k4actl_start_faults(const struct k4actl_jacks *j, unsigned int n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	unsigned int faults;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return false;
+	faults = k4actl_topo_print_faults(f, "cannot start: ", n, j);
+	fclose(f);
+	if (faults)
+		k4actl_err("%sNothing changed.\n", text);
+	free(text);
+	return faults;
+}
+
 int k4actl_cmd_start(const struct k4actl_args *a)
 {
 	static struct k4actl_start s;
+	struct k4actl_jacks pre[K4ACTL_MAX_UNITS];
 	unsigned int masters[K4ACTL_MAX_UNITS], nm = 0, i;
 	bool only_standalone = true;
 	struct k4actl_topo t;
@@ -278,6 +297,13 @@ int k4actl_cmd_start(const struct k4actl_args *a)
 			return K4ACTL_EXIT_FAIL;
 		}
 	}
+	/* Roles the cables cannot serve (--no-plan): the driver would refuse them. */
+	for (i = 0; i < s.n; i++) {
+		pre[i] = k4actl_jacks[i];
+		pre[i].mode = s.u[i].role;
+	}
+	if (k4actl_start_faults(pre, s.n))
+		return K4ACTL_EXIT_RIG;
 	k4actl_catch_signals();
 
 	/* Every gate but a master's open, the master's closed. */

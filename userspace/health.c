@@ -14,7 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/k4a.h>
+
 #include "health.h"
+#include "k4a_plan.h"
+#include "topo.h"
 #include "unit.h"
 
 const char *const k4actl_live_text_file[K4ACTL_L_TEXT_COUNT] = {
@@ -22,6 +26,8 @@ const char *const k4actl_live_text_file[K4ACTL_L_TEXT_COUNT] = {
 	[K4ACTL_L_SYNC_MODE] = "sync_mode",
 	[K4ACTL_L_SYNC_STATE] = "sync_state",
 	[K4ACTL_L_START_GATE] = "start_gate",
+	[K4ACTL_L_SYNC_IN] = "sync_in_jack",
+	[K4ACTL_L_SYNC_OUT] = "sync_out_jack",
 };
 
 const char *const k4actl_live_num_file[K4ACTL_L_NUM_COUNT] = {
@@ -148,7 +154,8 @@ void k4actl_status_print(FILE *f, const struct k4actl_live *u, unsigned int n)
 		char col[80], dep[80], err[32], rate[32], off[32];
 
 		if (l->gone) {
-			fprintf(f, "%-6s gone (unplugged?)\n", l->name);
+			fprintf(f, "%-6s %-14s gone (unplugged?)\n", l->name,
+				l->text[K4ACTL_L_SERIAL]);
 			continue;
 		}
 		fprintf(f, "%-6s %-14s %-11s %-10s %-6s %-16s %-16s %-5s %8s %9s %10s\n", l->name,
@@ -161,6 +168,143 @@ void k4actl_status_print(FILE *f, const struct k4actl_live *u, unsigned int n)
 			k4actl_milli_text(&l->num[K4ACTL_L_RATE_ERROR_PPB], 3, rate, sizeof(rate)),
 			k4actl_milli_text(&l->num[K4ACTL_L_FRAME_OFFSET_NS], 1, off, sizeof(off)));
 	}
+}
+
+static bool k4actl_live_is(const struct k4actl_live *l, enum k4actl_live_text id,
+			   const char *word)
+{
+	return !strcmp(l->text[id], word);
+}
+
+static void k4actl_live_unit(FILE *f, const struct k4actl_live *l)
+{
+	fprintf(f, "%s (serial %s)", l->name, l->text[K4ACTL_L_SERIAL]);
+}
+
+/* Why a subordinate lost its pulses, as far as the other units tell. */
+static void k4actl_lost_cause(FILE *f, const struct k4actl_live *l, const struct k4actl_live *m)
+{
+	if (k4actl_live_is(l, K4ACTL_L_SYNC_IN, "disconnected")) {
+		fputs("  Nothing is plugged into its Sync In any more: plug the sync cable back "
+		      "in.\n", f);
+		return;
+	}
+	if (!m) {
+		fputs("  No unit here is set to master: check the external sync source and the "
+		      "cable into its\n  Sync In.\n", f);
+		return;
+	}
+	fputs("  Its master ", f);
+	k4actl_live_unit(f, m);
+	if (m->gone) {
+		fputs(" is gone (see above).\n", f);
+		return;
+	}
+	if (!k4actl_live_is(m, K4ACTL_L_SYNC_STATE, K4A_SYNC_STATE_WORD_STREAMING)) {
+		fprintf(f, " is %s, not streaming: its colour stream\n  makes the pulses. "
+			"Restart the master's application.\n", m->text[K4ACTL_L_SYNC_STATE]);
+		return;
+	}
+	fputs(" streams, but its pulses do not arrive:\n  check the sync cables from its Sync "
+	      "Out to this unit's Sync In (on a daisy chain, and\n  the units between them).\n",
+	      f);
+}
+
+/**
+ * k4actl_status_faults() - what is wrong with a running rig, and what to do
+ * @f: output
+ * @u: a reading of the units
+ * @n: how many
+ *
+ * One paragraph per fault, its first line "problem: " and the unit: a unit
+ * gone; configured roles the cables cannot serve (k4actl_topo_print_faults());
+ * a unit whose sync_state cannot be read; a lost unit, with the likely cause
+ * (for a subordinate: its Sync In cable pulled, its master gone or not
+ * streaming, the pulses lost on the way); a subordinate armed while its
+ * master streams (no pulses arrive). Idle units and units waiting for a
+ * master that does not stream yet are no fault.
+ *
+ * Return: the number of faults printed.
+ */
+unsigned int k4actl_status_faults(FILE *f, const struct k4actl_live *u, unsigned int n)
+{
+	struct k4actl_jacks j[K4ACTL_MAX_UNITS] = { { 0 } };
+	const struct k4actl_live *m = NULL;
+	unsigned int i, nj = 0, faults = 0;
+
+	for (i = 0; i < n; i++)
+		if (!m && k4actl_live_is(&u[i], K4ACTL_L_SYNC_MODE, K4A_SYNC_WORD_MASTER))
+			m = &u[i];
+	for (i = 0; i < n; i++) {
+		if (!u[i].gone)
+			continue;
+		fputs("problem: ", f);
+		k4actl_live_unit(f, &u[i]);
+		fputs(" is gone: unplugged, or it reset and did not come\n  back. Plug it in "
+		      "again (the driver restores its sync settings), then restart its\n  "
+		      "application ('k4actl stop', then 'k4actl start' orders the rig again).\n", f);
+		faults++;
+	}
+	for (i = 0; i < n && nj < K4ACTL_MAX_UNITS; i++) {
+		const struct k4actl_live *l = &u[i];
+		struct k4actl_jacks *x = &j[nj];
+
+		if (l->gone)
+			continue;
+		x->name = l->name;
+		x->serial = l->text[K4ACTL_L_SERIAL];
+		x->sync_in = k4actl_live_is(l, K4ACTL_L_SYNC_IN, "connected");
+		x->sync_out = k4actl_live_is(l, K4ACTL_L_SYNC_OUT, "connected");
+		x->mode = k4a_sync_mode_from_name(l->text[K4ACTL_L_SYNC_MODE]);
+		/* a lost subordinate whose Sync In was pulled: said below */
+		if (x->mode == K4A_SYNC_SUBORDINATE &&
+		    k4actl_live_is(l, K4ACTL_L_SYNC_STATE, K4A_SYNC_STATE_WORD_LOST))
+			x->mode = -1;
+		nj++;
+	}
+	faults += k4actl_topo_print_faults(f, "problem: ", nj, j);
+	for (i = 0; i < n; i++) {
+		const struct k4actl_live *l = &u[i];
+		bool sub = k4actl_live_is(l, K4ACTL_L_SYNC_MODE, K4A_SYNC_WORD_SUBORDINATE);
+
+		if (l->gone)
+			continue;
+		if (k4actl_live_is(l, K4ACTL_L_SYNC_STATE, "?")) {
+			fputs("problem: ", f);
+			k4actl_live_unit(f, l);
+			fputs(": its sync_state cannot be read: check its USB connection\n  and "
+			      "'dmesg'.\n", f);
+			faults++;
+		} else if (k4actl_live_is(l, K4ACTL_L_SYNC_STATE, K4A_SYNC_STATE_WORD_LOST)) {
+			fputs("problem: ", f);
+			k4actl_live_unit(f, l);
+			if (sub) {
+				fputs(", a subordinate, lost sync: its frames came, then\n  "
+				      "stopped: no pulses arrive.\n", f);
+				k4actl_lost_cause(f, l, m);
+				fputs("  It locks again by itself once the pulses are back.\n", f);
+			} else {
+				fprintf(f, ", %s, lost its frames: they came, then stopped\n  (a "
+					"transfer failure, a reset). Check its USB connection and "
+					"'dmesg'; restart its\n  application if it ended.\n",
+					l == m ? "the master" : l->text[K4ACTL_L_SYNC_MODE]);
+			}
+			faults++;
+		} else if (sub && m && !m->gone &&
+			   k4actl_live_is(l, K4ACTL_L_SYNC_STATE, K4A_SYNC_STATE_WORD_ARMED) &&
+			   k4actl_live_is(m, K4ACTL_L_SYNC_STATE, K4A_SYNC_STATE_WORD_STREAMING)) {
+			fputs("problem: ", f);
+			k4actl_live_unit(f, l);
+			fputs(", a subordinate, is armed but gets no pulses although\n  its master ",
+			      f);
+			k4actl_live_unit(f, m);
+			fprintf(f, " streams: check the cable into its Sync In\n  (sync_in_jack reads "
+				"%s): is its other end in the Sync Out of the master or of the\n  "
+				"previous unit?\n", l->text[K4ACTL_L_SYNC_IN]);
+			faults++;
+		}
+	}
+	return faults;
 }
 
 /**
@@ -481,7 +625,8 @@ void k4actl_watch_print(FILE *f, const struct k4actl_watch *w, const struct k4ac
 					      &prev[i] : NULL;
 
 		if (l->gone) {
-			fprintf(f, "%-6s gone (unplugged?)\n", l->name);
+			fprintf(f, "%-6s %-14s gone (unplugged?)\n", l->name,
+				l->text[K4ACTL_L_SERIAL]);
 			continue;
 		}
 		if (have[i])

@@ -21,6 +21,8 @@ enum k4actl_live_text {
 	K4ACTL_L_SYNC_MODE,
 	K4ACTL_L_SYNC_STATE,
 	K4ACTL_L_START_GATE,
+	K4ACTL_L_SYNC_IN,
+	K4ACTL_L_SYNC_OUT,
 	K4ACTL_L_TEXT_COUNT
 };
 
@@ -55,7 +57,8 @@ struct k4actl_num {
 /**
  * struct k4actl_live - one reading of a unit
  * @name: "k4aN"
- * @gone: its directory is gone (unplugged); nothing else is set
+ * @gone: its directory is gone (unplugged); only @name and, as known before,
+ *        the serial and sync_mode texts are set (the others "?")
  * @text: text values, by enum k4actl_live_text ("?" when unreadable)
  * @num: numeric values, by enum k4actl_live_num
  * @t_ns: CLOCK_MONOTONIC when the reading was taken
@@ -74,6 +77,7 @@ extern const char *const k4actl_live_num_file[K4ACTL_L_NUM_COUNT];
 void k4actl_num_parse(struct k4actl_num *n, const char *text, int err);
 const char *k4actl_live_json_key(const char *file);
 void k4actl_status_print(FILE *f, const struct k4actl_live *u, unsigned int n);
+unsigned int k4actl_status_faults(FILE *f, const struct k4actl_live *u, unsigned int n);
 void k4actl_status_print_json(FILE *f, const struct k4actl_live *u, unsigned int n);
 
 /* Spread of the latest colour frames of a rig. */

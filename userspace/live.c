@@ -107,6 +107,22 @@ bool k4actl_unit_gone(const struct k4actl_unit *u)
 	return access(u->syspath, F_OK) && errno == ENOENT;
 }
 
+/* A unit gone: what was read of it when k4actl began, to name it. */
+static void k4actl_live_gone(const struct k4actl_unit *u, struct k4actl_live *l)
+{
+	const struct k4actl_value *serial = &u->attr[K4ACTL_A_SERIAL];
+	const struct k4actl_value *mode = &u->attr[K4ACTL_A_SYNC_MODE];
+	unsigned int k;
+
+	l->gone = true;
+	for (k = 0; k < K4ACTL_L_TEXT_COUNT; k++)
+		snprintf(l->text[k], sizeof(l->text[k]), "?");
+	if (!serial->err && serial->text[0])
+		snprintf(l->text[K4ACTL_L_SERIAL], sizeof(l->text[0]), "%.63s", serial->text);
+	if (!mode->err && mode->text[0])
+		snprintf(l->text[K4ACTL_L_SYNC_MODE], sizeof(l->text[0]), "%.63s", mode->text);
+}
+
 /**
  * k4actl_live_read() - read a unit's live values
  * @u: the unit
@@ -121,7 +137,7 @@ void k4actl_live_read(const struct k4actl_unit *u, struct k4actl_live *l)
 	snprintf(l->name, sizeof(l->name), "%s", u->name);
 	l->t_ns = k4actl_now_ns();
 	if (k4actl_unit_gone(u)) {
-		l->gone = true;
+		k4actl_live_gone(u, l);
 		return;
 	}
 	for (k = 0; k < K4ACTL_L_TEXT_COUNT; k++) {
@@ -135,7 +151,7 @@ void k4actl_live_read(const struct k4actl_unit *u, struct k4actl_live *l)
 		k4actl_num_parse(&l->num[k], buf, -ret);
 	}
 	if (k4actl_unit_gone(u))
-		l->gone = true;
+		k4actl_live_gone(u, l);
 }
 
 /**

@@ -234,9 +234,28 @@ static int k4actl_start_failed(struct k4actl_start *s, enum k4actl_phase ph, int
 	return K4ACTL_EXIT_RIG;
 }
 
+/* Report roles the cables cannot serve; true if there are any. */
+static bool k4actl_start_faults(const struct k4actl_jacks *j, unsigned int n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	unsigned int faults;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return false;
+	faults = k4actl_topo_print_faults(f, "cannot start: ", n, j);
+	fclose(f);
+	if (faults)
+		k4actl_err("%sNothing changed.\n", text);
+	free(text);
+	return faults;
+}
+
 int k4actl_cmd_start(const struct k4actl_args *a)
 {
 	static struct k4actl_start s;
+	struct k4actl_jacks pre[K4ACTL_MAX_UNITS];
 	unsigned int masters[K4ACTL_MAX_UNITS], nm = 0, i;
 	bool only_standalone = true;
 	struct k4actl_topo t;
@@ -278,6 +297,13 @@ int k4actl_cmd_start(const struct k4actl_args *a)
 			return K4ACTL_EXIT_FAIL;
 		}
 	}
+	/* Roles the cables cannot serve (--no-plan): the driver would refuse them. */
+	for (i = 0; i < s.n; i++) {
+		pre[i] = k4actl_jacks[i];
+		pre[i].mode = s.u[i].role;
+	}
+	if (k4actl_start_faults(pre, s.n))
+		return K4ACTL_EXIT_RIG;
 	k4actl_catch_signals();
 
 	/* Every gate but a master's open, the master's closed. */
@@ -623,11 +649,15 @@ int k4actl_cmd_status(const struct k4actl_args *a)
 		return ret;
 	for (i = 0; i < n; i++)
 		k4actl_live_read(&k4actl_units[i], &k4actl_live_cur[i]);
-	if (a->json)
+	if (a->json) {
 		k4actl_status_print_json(stdout, k4actl_live_cur, n);
-	else
-		k4actl_status_print(stdout, k4actl_live_cur, n);
-	return K4ACTL_EXIT_OK;
+		/* what is wrong goes to stderr, beside the JSON */
+		return k4actl_status_faults(stderr, k4actl_live_cur, n) ? K4ACTL_EXIT_RIG :
+									   K4ACTL_EXIT_OK;
+	}
+	k4actl_status_print(stdout, k4actl_live_cur, n);
+	return k4actl_status_faults(stdout, k4actl_live_cur, n) ? K4ACTL_EXIT_RIG :
+								   K4ACTL_EXIT_OK;
 }
 
 static int k4actl_find_master(const struct k4actl_live *l, unsigned int n)
@@ -684,7 +714,7 @@ int k4actl_cmd_watch(const struct k4actl_args *a)
 	s64 offset[K4ACTL_MAX_UNITS];
 	bool have[K4ACTL_MAX_UNITS];
 	bool tty = isatty(STDOUT_FILENO);
-	unsigned int n, i;
+	unsigned int n, i, faults;
 	int ret = k4actl_load(&n, false);
 	int master;
 
@@ -707,10 +737,11 @@ int k4actl_cmd_watch(const struct k4actl_args *a)
 			putchar('\n');
 		k4actl_watch_print(stdout, &w, w.refreshes > 1 ? k4actl_live_prev : NULL,
 				   k4actl_live_cur, n, offset, have);
+		faults = k4actl_status_faults(stdout, k4actl_live_cur, n);
 		fflush(stdout);
 		memcpy(k4actl_live_prev, k4actl_live_cur, sizeof(k4actl_live_prev[0]) * n);
 		if (a->count && w.refreshes >= a->count)
-			break;
+			return faults ? K4ACTL_EXIT_RIG : K4ACTL_EXIT_OK;
 		while (!k4actl_interrupted) {
 			s64 left = next - k4actl_now_ns();
 

@@ -187,6 +187,115 @@ static unsigned int k4actl_print_units(FILE *f, unsigned int n, const struct k4a
 	return total;
 }
 
+static bool k4actl_set_master(const struct k4actl_jacks *j)
+{
+	return j->mode == K4A_SYNC_MASTER;
+}
+
+/*
+ * A cable the wrong way round: a unit set to master takes a signal into its
+ * Sync In and drives nothing, and a unit set to subordinate drives Sync Out
+ * with its Sync In free. Return: the index of the first such master, -1 if
+ * none; *@s the index of the subordinate.
+ */
+static int k4actl_swapped(unsigned int n, const struct k4actl_jacks *j, int *s)
+{
+	unsigned int m, i;
+
+	*s = -1;
+	for (m = 0; m < n; m++) {
+		if (j[m].mode != K4A_SYNC_MASTER || !k4actl_is_in_only(&j[m]))
+			continue;
+		for (i = 0; i < n; i++) {
+			if (j[i].mode == K4A_SYNC_SUBORDINATE && k4actl_is_master(&j[i])) {
+				*s = (int)i;
+				return (int)m;
+			}
+		}
+	}
+	return -1;
+}
+
+static void k4actl_print_swapped(FILE *f, const struct k4actl_jacks *m,
+				 const struct k4actl_jacks *s)
+{
+	k4actl_print_unit(f, m);
+	fputs(" is set to master and ", f);
+	k4actl_print_unit(f, s);
+	fprintf(f, " to\n  subordinate, but %s takes a signal into its Sync In and drives "
+		"nothing, while\n  %s drives its Sync Out with its Sync In free: the cable "
+		"between them is probably\n  the wrong way round. Plug it from %s's Sync Out "
+		"into %s's Sync In.\n", m->name, s->name, m->name, s->name);
+}
+
+/**
+ * k4actl_topo_print_faults() - configured roles that the cables cannot serve
+ * @f: output
+ * @prefix: the start of every fault's first line ("problem: ")
+ * @n: number of units
+ * @j: their jacks and configured modes (-1: unknown)
+ *
+ * Several units set to master; a cable between a master and a subordinate
+ * the wrong way round; a master whose Sync In is occupied or whose Sync Out
+ * is free; a subordinate whose Sync In is free. The driver refuses
+ * to start a unit in each of these but the first (whose second master the
+ * second rule catches on a linked rig). Each fault names the units and says
+ * what to do; nothing is printed for a rig without fault.
+ *
+ * Return: the number of faults printed.
+ */
+unsigned int k4actl_topo_print_faults(FILE *f, const char *prefix, unsigned int n,
+				      const struct k4actl_jacks *j)
+{
+	unsigned int i, faults = 0;
+	int sm, ss;
+
+	if (k4actl_count(n, j, k4actl_set_master) > 1) {
+		fputs(prefix, f);
+		i = k4actl_print_units(f, n, j, k4actl_set_master);
+		fprintf(f, " are %s set to master:\n  a rig has one master, whose Sync Out "
+			"pulses the others. Make the others subordinates\n  ('k4actl plan' sets "
+			"every role from the cabling).\n", i == 2 ? "both" : "all");
+		faults++;
+	}
+	sm = k4actl_swapped(n, j, &ss);
+	if (sm >= 0) {
+		fputs(prefix, f);
+		k4actl_print_swapped(f, &j[sm], &j[ss]);
+		faults++;
+	}
+	for (i = 0; i < n; i++) {
+		const struct k4actl_jacks *u = &j[i];
+
+		if ((int)i == sm || (int)i == ss)
+			continue;
+		if (u->mode == K4A_SYNC_MASTER && u->sync_in) {
+			fputs(prefix, f);
+			k4actl_print_unit(f, u);
+			fputs(" is set to master, but its Sync In is occupied: the\n  driver "
+			      "refuses to start a master with a cable in Sync In. Unplug that "
+			      "cable, or\n  make the unit a subordinate ('k4actl plan').\n", f);
+			faults++;
+		} else if (u->mode == K4A_SYNC_MASTER && !u->sync_out) {
+			fputs(prefix, f);
+			k4actl_print_unit(f, u);
+			fputs(" is set to master, but nothing is plugged into its Sync\n  Out: "
+			      "the driver refuses to start it. Plug its Sync Out into the next "
+			      "unit's Sync In,\n  or run 'k4actl plan'.\n", f);
+			faults++;
+		} else if (u->mode == K4A_SYNC_SUBORDINATE && !u->sync_in) {
+			fputs(prefix, f);
+			k4actl_print_unit(f, u);
+			fputs(" is set to subordinate, but nothing is plugged into its\n  Sync In: "
+			      "it gets no pulses (the driver refuses to start it). Plug the cable "
+			      "from the\n  master's Sync Out (on a daisy chain: the previous unit's) "
+			      "into its Sync In.\n", f);
+			faults++;
+		}
+	}
+	return faults;
+}
+
 static void k4actl_print_layout(FILE *f, const struct k4actl_topo *t)
 {
 	const char *src = t->source == K4ACTL_SRC_MASTER ? "the master" : "the source";
@@ -267,19 +376,34 @@ void k4actl_topo_print(FILE *f, const struct k4actl_topo *t, const struct k4actl
  * @j: the units it was inferred from
  *
  * Units whose configured sync_mode differs from the role the cabling gives
- * them, a configured master with Sync In occupied, a rig that is not linked,
+ * them, several units set to master, a configured master with Sync In
+ * occupied, a cable between master and subordinate the wrong way round, a
+ * rig that is not linked,
  * an external source that may be a camera. Nothing is printed for a rig
  * without remarks.
  */
 void k4actl_topo_print_notes(FILE *f, const struct k4actl_topo *t, const struct k4actl_jacks *j)
 {
-	unsigned int i, differ = 0;
+	unsigned int i, differ = 0, m;
+	int sm, ss;
 
+	if (k4actl_count(t->n, j, k4actl_set_master) > 1) {
+		fputs("note: ", f);
+		m = k4actl_print_units(f, t->n, j, k4actl_set_master);
+		fprintf(f, " are %s set to master: a rig has one master\n('k4actl plan' sets "
+			"every role from the cabling).\n", m == 2 ? "both" : "all");
+	}
+	sm = k4actl_swapped(t->n, j, &ss);
+	if (sm >= 0) {
+		fputs("note: ", f);
+		k4actl_print_swapped(f, &j[sm], &j[ss]);
+	}
 	for (i = 0; i < t->n; i++) {
 		const struct k4actl_jacks *u = &j[t->order[i]];
 		int role = t->role[t->order[i]];
 
-		if (u->mode < 0 || u->mode == role)
+		if (u->mode < 0 || u->mode == role || (int)t->order[i] == sm ||
+		    (int)t->order[i] == ss)
 			continue;
 		if (u->mode == K4A_SYNC_MASTER && u->sync_in) {
 			fprintf(f, "note: %s is set to master, but its Sync In is occupied: a "
@@ -302,6 +426,36 @@ void k4actl_topo_print_notes(FILE *f, const struct k4actl_topo *t, const struct 
 	if (t->source == K4ACTL_SRC_EXTERNAL)
 		fputs("note: if the source is a camera attached to another computer, its laser is "
 		      "not known here; plan that computer's units and these together.\n", f);
+}
+
+/*
+ * The unit the jacks make the master is set to subordinate and a unit
+ * without cable is set to master: the cable between them is missing. True if
+ * that explains every unit without cable.
+ */
+static bool k4actl_print_missing_cable(FILE *f, const struct k4actl_topo *t,
+				       const struct k4actl_jacks *j)
+{
+	const struct k4actl_jacks *s = &j[t->master];
+	unsigned int i, found = 0;
+
+	if (s->mode != K4A_SYNC_SUBORDINATE)
+		return false;
+	for (i = 0; i < t->n; i++) {
+		if (!k4actl_is_loose(&j[i]) || j[i].mode != K4A_SYNC_MASTER)
+			continue;
+		fputs("missing sync cable: ", f);
+		k4actl_print_unit(f, &j[i]);
+		fputs(", set to master, has no sync cable,\nand ", f);
+		k4actl_print_unit(f, s);
+		fprintf(f, ", set to subordinate, has nothing in its Sync In:\nthe cable from "
+			"%s's Sync Out to %s's Sync In is probably missing: plug it in.\n",
+			j[i].name, s->name);
+		found++;
+	}
+	if (found && found < k4actl_count(t->n, j, k4actl_is_loose))
+		fputc('\n', f);
+	return found && found == k4actl_count(t->n, j, k4actl_is_loose);
 }
 
 /**
@@ -361,6 +515,8 @@ void k4actl_topo_print_error(FILE *f, const struct k4actl_topo *t, const struct 
 		      "external source.\n", f);
 		break;
 	case K4ACTL_TOPO_UNLINKED:
+		if (k4actl_print_missing_cable(f, t, j))
+			break;
 		fputs("unlinked unit: master ", f);
 		k4actl_print_unit(f, &j[t->master]);
 		fputs(" drives the rig,\nbut ", f);

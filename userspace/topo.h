@@ -81,6 +81,8 @@ struct k4actl_topo {
 
 int k4actl_topo_infer(unsigned int n, const struct k4actl_jacks *j, struct k4actl_topo *t);
 void k4actl_topo_print(FILE *f, const struct k4actl_topo *t, const struct k4actl_jacks *j);
+unsigned int k4actl_topo_print_faults(FILE *f, const char *prefix, unsigned int n,
+				      const struct k4actl_jacks *j);
 void k4actl_topo_print_notes(FILE *f, const struct k4actl_topo *t, const struct k4actl_jacks *j);
 void k4actl_topo_print_error(FILE *f, const struct k4actl_topo *t, const struct k4actl_jacks *j);
 

@@ -366,6 +366,9 @@ static void live_rig(struct k4actl_live *l, s64 t_ns)
 		snprintf(l[i].text[K4ACTL_L_SYNC_MODE], 64, i ? "subordinate" : "master");
 		snprintf(l[i].text[K4ACTL_L_SYNC_STATE], 64, i ? "locked" : "streaming");
 		snprintf(l[i].text[K4ACTL_L_START_GATE], 64, "open");
+		/* a daisy chain */
+		snprintf(l[i].text[K4ACTL_L_SYNC_IN], 64, i ? "connected" : "disconnected");
+		snprintf(l[i].text[K4ACTL_L_SYNC_OUT], 64, i < 2 ? "connected" : "disconnected");
 		for (k = 0; k < K4ACTL_L_NUM_COUNT; k++)
 			l[i].num[k].v = 0;
 		l[i].num[K4ACTL_L_COLOR_FRAMES].v = 100;
@@ -491,7 +494,113 @@ static void t_status_text(void)
 		     "50/0/0           yes       12.3    -2.500        0.8\n"));
 	CHECK(strstr(s, "\nk4a1   000123456701   subordinate locked     open   100/0/0          "
 		     "50/0/0           no           -    -2.500        0.8\n"));
-	CHECK(strstr(s, "\nk4a2   gone (unplugged?)\n"));
+	CHECK(strstr(s, "\nk4a2   000123456702   gone (unplugged?)\n"));
+	free(s);
+}
+
+static char *faults(const struct k4actl_live *l, unsigned int n, unsigned int want)
+{
+	struct k4a_out o;
+
+	CHECK_EQ(k4actl_status_faults(k4a_out_open(&o), l, n), want);
+	return k4a_out_text(&o);
+}
+
+static void t_status_faults(void)
+{
+	struct k4actl_live l[3];
+	char *s;
+
+	/* running in step, or idle, or waiting for the master: nothing to say */
+	live_rig(l, 0);
+	s = faults(l, 3, 0);
+	CHECK_EQ(strlen(s), 0);
+	free(s);
+	snprintf(l[0].text[K4ACTL_L_SYNC_STATE], 64, "armed");
+	snprintf(l[1].text[K4ACTL_L_SYNC_STATE], 64, "armed");
+	snprintf(l[2].text[K4ACTL_L_SYNC_STATE], 64, "idle");
+	s = faults(l, 3, 0);
+	CHECK_EQ(strlen(s), 0);
+	free(s);
+
+	/* the master's application stopped: the subordinates are lost */
+	live_rig(l, 0);
+	snprintf(l[0].text[K4ACTL_L_SYNC_STATE], 64, "idle");
+	snprintf(l[1].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	snprintf(l[2].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	s = faults(l, 3, 2);
+	CHECK(starts(s, "problem: k4a1 (serial 000123456701), a subordinate, lost sync: its "
+		     "frames came, then\n  stopped: no pulses arrive.\n  Its master k4a0 (serial "
+		     "000123456700) is idle, not streaming: its colour stream\n  makes the "
+		     "pulses. Restart the master's application.\n  It locks again by itself once "
+		     "the pulses are back.\nproblem: k4a2 "));
+	free(s);
+
+	/* the master streams: the pulses are lost on the way; a cable pulled */
+	live_rig(l, 0);
+	snprintf(l[1].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	snprintf(l[2].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	snprintf(l[2].text[K4ACTL_L_SYNC_IN], 64, "disconnected");
+	s = faults(l, 3, 2);
+	CHECK(strstr(s, "Its master k4a0 (serial 000123456700) streams, but its pulses do not "
+		     "arrive:\n  check the sync cables from its Sync Out to this unit's Sync In"));
+	CHECK(strstr(s, "problem: k4a2 (serial 000123456702), a subordinate, lost sync"));
+	CHECK(strstr(s, "  Nothing is plugged into its Sync In any more: plug the sync cable "
+		     "back in.\n"));
+	/* said once: not again as a subordinate without Sync In cable */
+	CHECK(!strstr(s, "is set to subordinate"));
+	free(s);
+
+	/* a subordinate armed while the master streams: no pulses */
+	live_rig(l, 0);
+	snprintf(l[2].text[K4ACTL_L_SYNC_STATE], 64, "armed");
+	s = faults(l, 3, 1);
+	CHECK(starts(s, "problem: k4a2 (serial 000123456702), a subordinate, is armed but gets "
+		     "no pulses although\n  its master k4a0 (serial 000123456700) streams: check "
+		     "the cable into its Sync In\n  (sync_in_jack reads connected)"));
+	free(s);
+
+	/* a unit gone: named by its serial; its subordinate lost for it */
+	live_rig(l, 0);
+	l[0].gone = true;
+	snprintf(l[1].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	snprintf(l[2].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	s = faults(l, 3, 3);
+	CHECK(starts(s, "problem: k4a0 (serial 000123456700) is gone: unplugged, or it reset and "
+		     "did not come\n  back. Plug it in again (the driver restores its sync "
+		     "settings), then restart its\n  application"));
+	CHECK(strstr(s, "  Its master k4a0 (serial 000123456700) is gone (see above).\n"));
+	free(s);
+
+	/* a master lost; a sync_state unreadable */
+	live_rig(l, 0);
+	snprintf(l[0].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	snprintf(l[2].text[K4ACTL_L_SYNC_STATE], 64, "?");
+	s = faults(l, 3, 2);
+	CHECK(starts(s, "problem: k4a0 (serial 000123456700), the master, lost its frames: they "
+		     "came, then stopped\n  (a transfer failure, a reset). Check its USB "
+		     "connection"));
+	CHECK(strstr(s, "problem: k4a2 (serial 000123456702): its sync_state cannot be read"));
+	free(s);
+
+	/* roles the cables cannot serve: two masters, the second with Sync In occupied */
+	live_rig(l, 0);
+	snprintf(l[1].text[K4ACTL_L_SYNC_MODE], 64, "master");
+	snprintf(l[1].text[K4ACTL_L_SYNC_STATE], 64, "idle");
+	s = faults(l, 3, 2);
+	CHECK(starts(s, "problem: k4a0 (serial 000123456700) and k4a1 (serial 000123456701) are "
+		     "both set to master"));
+	CHECK(strstr(s, "problem: k4a1 (serial 000123456701) is set to master, but its Sync In "
+		     "is occupied"));
+	free(s);
+
+	/* no master here: an external source */
+	live_rig(l, 0);
+	snprintf(l[0].text[K4ACTL_L_SYNC_MODE], 64, "subordinate");
+	snprintf(l[0].text[K4ACTL_L_SYNC_IN], 64, "connected");
+	snprintf(l[0].text[K4ACTL_L_SYNC_STATE], 64, "lost");
+	s = faults(l, 3, 1);
+	CHECK(strstr(s, "No unit here is set to master: check the external sync source"));
 	free(s);
 }
 
@@ -565,7 +674,7 @@ static void t_watch_text(void)
 	CHECK(strstr(s, "\nk4a0   000123456700   master      streaming     5.0     0     0    0.0"));
 	CHECK(strstr(s, "\nk4a1   000123456701   subordinate locked        5.0     1     0    0.0"
 		     "     0     0     12.3        1.5\n"));
-	CHECK(strstr(s, "\nk4a2   gone (unplugged?)\n"));
+	CHECK(strstr(s, "\nk4a2   000123456702   gone (unplugged?)\n"));
 	CHECK(strstr(s, "\nspread 1.5 us, worst 1.5 us over 2 refreshes;"));
 	free(s);
 
@@ -593,6 +702,7 @@ int main(void)
 	RUN(t_rates);
 	RUN(t_spread);
 	RUN(t_status_text);
+	RUN(t_status_faults);
 	RUN(t_status_json);
 	RUN(t_watch_text);
 	return k4a_test_done();

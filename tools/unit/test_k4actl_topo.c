@@ -33,6 +33,11 @@ static unsigned int rig(struct k4actl_jacks *j, const char *code)
 	return n;
 }
 
+static int starts(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
 static int infer(const char *code, struct k4actl_topo *t, struct k4actl_jacks *j)
 {
 	return k4actl_topo_infer(rig(j, code), j, t);
@@ -408,6 +413,163 @@ static void t_errors(void)
 	free(s);
 }
 
+static void t_faults(void)
+{
+	struct k4actl_jacks j[4];
+	struct k4a_out o;
+	char *s;
+
+	/* a daisy chain configured as cabled: no fault */
+	rig(j, "obi");
+	j[0].mode = K4A_SYNC_MASTER;
+	j[1].mode = K4A_SYNC_SUBORDINATE;
+	j[2].mode = K4A_SYNC_SUBORDINATE;
+	CHECK_EQ(k4actl_topo_print_faults(k4a_out_open(&o), "problem: ", 3, j), 0);
+	s = k4a_out_text(&o);
+	CHECK_EQ(strlen(s), 0);
+	free(s);
+
+	/* two masters, the second with its Sync In occupied */
+	j[1].mode = K4A_SYNC_MASTER;
+	CHECK_EQ(k4actl_topo_print_faults(k4a_out_open(&o), "problem: ", 3, j), 2);
+	s = k4a_out_text(&o);
+	CHECK(starts(s, "problem: k4a0 (serial 000000000000) and k4a1 (serial 000000000000) "
+		     "are both set to master:\n  a rig has one master"));
+	CHECK(strstr(s, "\nproblem: k4a1 (serial 000000000000) is set to master, but its Sync "
+		     "In is occupied: the\n  driver refuses to start a master with a cable in "
+		     "Sync In. Unplug that cable"));
+	CHECK(!strstr(s, "problem: k4a0 (serial 000000000000) is set"));
+	free(s);
+
+	/* three: "all" */
+	j[2].mode = K4A_SYNC_MASTER;
+	CHECK_EQ(k4actl_topo_print_faults(k4a_out_open(&o), "x ", 3, j), 3);
+	s = k4a_out_text(&o);
+	CHECK(strstr(s, "k4a1 (serial 000000000000) and k4a2 (serial 000000000000) are all "
+		     "set to master"));
+	CHECK(strstr(s, "\nx k4a2 (serial 000000000000) is set to master, but its Sync In is "
+		     "occupied"));
+	free(s);
+
+	/* a subordinate with nothing in Sync In; unknown and standalone modes pass */
+	rig(j, "o-b-");
+	j[0].mode = K4A_SYNC_MASTER;
+	j[1].mode = K4A_SYNC_SUBORDINATE;
+	j[2].mode = -1;
+	j[3].mode = K4A_SYNC_STANDALONE;
+	CHECK_EQ(k4actl_topo_print_faults(k4a_out_open(&o), "problem: ", 4, j), 1);
+	s = k4a_out_text(&o);
+	CHECK(starts(s, "problem: k4a1 (serial 000000000000) is set to subordinate, but nothing "
+		     "is plugged into its\n  Sync In: it gets no pulses"));
+	CHECK(strstr(s, "into its Sync In.\n"));
+	free(s);
+
+	/* the cable between master and subordinate the wrong way round */
+	rig(j, "iob");
+	j[0].mode = K4A_SYNC_MASTER;
+	j[1].mode = K4A_SYNC_SUBORDINATE;
+	j[2].mode = K4A_SYNC_SUBORDINATE;
+	CHECK_EQ(k4actl_topo_print_faults(k4a_out_open(&o), "problem: ", 3, j), 1);
+	s = k4a_out_text(&o);
+	CHECK(!strcmp(s, "problem: k4a0 (serial 000000000000) is set to master and k4a1 (serial "
+		      "000000000000) to\n  subordinate, but k4a0 takes a signal into its Sync In "
+		      "and drives nothing, while\n  k4a1 drives its Sync Out with its Sync In "
+		      "free: the cable between them is probably\n  the wrong way round. Plug it "
+		      "from k4a0's Sync Out into k4a1's Sync In.\n"));
+	free(s);
+	/* the subordinate listed first: said once all the same */
+	rig(j, "oib");
+	j[0].mode = K4A_SYNC_SUBORDINATE;
+	j[1].mode = K4A_SYNC_MASTER;
+	j[2].mode = K4A_SYNC_SUBORDINATE;
+	CHECK_EQ(k4actl_topo_print_faults(k4a_out_open(&o), "problem: ", 3, j), 1);
+	s = k4a_out_text(&o);
+	CHECK(starts(s, "problem: k4a1 (serial 000000000000) is set to master and k4a0"));
+	free(s);
+
+	/* a master with nothing in Sync Out */
+	rig(j, "o-b-");
+	j[1].mode = K4A_SYNC_SUBORDINATE;
+	j[3].mode = K4A_SYNC_MASTER;
+	CHECK_EQ(k4actl_topo_print_faults(k4a_out_open(&o), "problem: ", 4, j), 2);
+	s = k4a_out_text(&o);
+	CHECK(strstr(s, "\nproblem: k4a3 (serial 000000000000) is set to master, but nothing is "
+		     "plugged into its Sync\n  Out: the driver refuses to start it."));
+	free(s);
+}
+
+static void t_fault_notes(void)
+{
+	struct k4actl_jacks j[4];
+	struct k4actl_topo t;
+	struct k4a_out o;
+	char *s;
+
+	/* two units set to master on a daisy chain */
+	rig(j, "obi");
+	j[0].mode = K4A_SYNC_MASTER;
+	j[1].mode = K4A_SYNC_MASTER;
+	j[2].mode = K4A_SYNC_SUBORDINATE;
+	REQUIRE(k4actl_topo_infer(3, j, &t) == 0);
+	k4actl_topo_print_notes(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
+	CHECK(starts(s, "note: k4a0 (serial 000000000000) and k4a1 (serial 000000000000) are "
+		     "both set to master: a rig has one master\n"));
+	CHECK(strstr(s, "k4a1 is set to master, but its Sync In is occupied"));
+	free(s);
+
+	/* the cable between master and subordinate the wrong way round */
+	rig(j, "ioi");
+	j[0].mode = K4A_SYNC_MASTER;
+	j[1].mode = K4A_SYNC_SUBORDINATE;
+	j[2].mode = K4A_SYNC_SUBORDINATE;
+	REQUIRE(k4actl_topo_infer(3, j, &t) == 0);
+	k4actl_topo_print_notes(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
+	CHECK(starts(s, "note: k4a0 (serial 000000000000) is set to master and k4a1 (serial "
+		     "000000000000) to\n  subordinate, but k4a0 takes a signal into its Sync In"));
+	CHECK(strstr(s, "probably\n  the wrong way round"));
+	/* not said again as a master with Sync In occupied, nor as roles that differ */
+	CHECK(!strstr(s, "is occupied"));
+	CHECK(!strstr(s, "differs"));
+	free(s);
+
+	/* the cable from the configured master to the next unit is missing */
+	rig(j, "-oi");
+	j[0].mode = K4A_SYNC_MASTER;
+	j[1].mode = K4A_SYNC_SUBORDINATE;
+	j[2].mode = K4A_SYNC_SUBORDINATE;
+	REQUIRE(k4actl_topo_infer(3, j, &t) == -EINVAL);
+	k4actl_topo_print_error(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
+	CHECK(!strcmp(s, "missing sync cable: k4a0 (serial 000000000000), set to master, has no "
+		      "sync cable,\nand k4a1 (serial 000000000000), set to subordinate, has nothing "
+		      "in its Sync In:\nthe cable from k4a0's Sync Out to k4a1's Sync In is "
+		      "probably missing: plug it in.\n"));
+	free(s);
+
+	/* another unit without cable besides: said too */
+	rig(j, "-oi-");
+	j[0].mode = K4A_SYNC_MASTER;
+	j[1].mode = K4A_SYNC_SUBORDINATE;
+	REQUIRE(k4actl_topo_infer(4, j, &t) == -EINVAL);
+	k4actl_topo_print_error(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
+	CHECK(starts(s, "missing sync cable: k4a0 "));
+	CHECK(strstr(s, "probably missing: plug it in.\n\nunlinked unit: master k4a1"));
+	free(s);
+
+	/* without configured roles, no such guess */
+	j[0].mode = -1;
+	j[1].mode = -1;
+	REQUIRE(k4actl_topo_infer(3, j, &t) == -EINVAL);
+	k4actl_topo_print_error(k4a_out_open(&o), &t, j);
+	s = k4a_out_text(&o);
+	CHECK(!strstr(s, "probably missing"));
+	CHECK(starts(s, "unlinked unit: master k4a1"));
+	free(s);
+}
+
 int main(void)
 {
 	RUN(t_no_units);
@@ -418,6 +580,8 @@ int main(void)
 	RUN(t_refused);
 	RUN(t_exhaustive);
 	RUN(t_print);
+	RUN(t_faults);
+	RUN(t_fault_notes);
 	RUN(t_notes);
 	RUN(t_errors);
 	return k4a_test_done();

@@ -139,6 +139,7 @@ void k4a_clock_init(struct k4a_clock *c, u32 nominal_hz)
  */
 void k4a_clock_reset(struct k4a_clock *c)
 {
+	c->have_prior = false;
 	c->used = 0;
 	c->newest = 0;
 	c->fit_valid = false;
@@ -152,9 +153,22 @@ void k4a_clock_reset(struct k4a_clock *c)
 	c->n = 0;
 }
 
+/*
+ * Observations contradicted the fit (the device clock jumped, or the window
+ * held only late observations and prompt ones came): start again from the
+ * new ones, keeping the rate measured so far (one crystal, whatever its
+ * count did) so that mappings go on while the window fills again.
+ */
 static void k4a_clock_restart(struct k4a_clock *c)
 {
+	bool prior = c->fit_valid || c->have_prior;
+	s64 skew = c->fit_valid ? c->skew_q32 : c->prior_skew_q32;
+	u32 err = c->fit_valid ? c->err_ns : c->prior_err_ns;
+
 	k4a_clock_reset(c);
+	c->have_prior = prior;
+	c->prior_skew_q32 = skew;
+	c->prior_err_ns = err;
 	c->stat_restarts++;
 }
 
@@ -417,6 +431,27 @@ static void k4a_clock_fit(struct k4a_clock *c)
 
 	c->fit_valid = c->n >= K4A_CLOCK_MIN_POINTS &&
 		       (u64)span * 1000 >= (u64)K4A_CLOCK_MIN_SPAN_MS * c->hz;
+	if (c->fit_valid) {
+		c->have_prior = false;
+	} else if (c->have_prior) {
+		/* The rate from before the restart, below every new point. */
+		u32 i, lo = 0;
+		s64 best = 0;
+
+		for (i = 0; i < c->n; i++) {
+			s64 r = c->y[i] - mul_q32(c->x[i], c->prior_skew_q32);
+
+			if (!i || r < best) {
+				best = r;
+				lo = i;
+			}
+		}
+		c->skew_q32 = c->prior_skew_q32;
+		c->ref = c->pt[slot[lo]];
+		c->err_ns = c->prior_err_ns > K4A_CLOCK_PRIOR_ERR_NS ?
+			    c->prior_err_ns : K4A_CLOCK_PRIOR_ERR_NS;
+		c->fit_valid = true;
+	}
 }
 
 /* Whether observation (dev, host) beats the stored one of its bucket. */

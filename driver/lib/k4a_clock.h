@@ -28,6 +28,12 @@
 #define K4A_CLOCK_CHAIN_TOL_NS	250000000
 /* Ticks going back by more than this (ms) while host time goes on: restart */
 #define K4A_CLOCK_BACKSTEP_MS	1000
+/*
+ * After a restart, until the window is established again, the line runs at
+ * the rate measured before it through the new observations, with at least
+ * this error bound (ns): their latency floor is not known yet.
+ */
+#define K4A_CLOCK_PRIOR_ERR_NS	1000000
 
 /**
  * struct k4a_clock_pt - one observation
@@ -59,6 +65,10 @@ struct k4a_clock_pt {
  * @last: the most recently added observation (raw)
  * @have_wrap: @wrap_last is set
  * @wrap_last: last value returned by k4a_clock_unwrap()
+ * @have_prior: @prior_skew_q32 holds the rate of the fit before a restart:
+ *              it maps until the window is established again
+ * @prior_skew_q32: that rate, as @skew_q32
+ * @prior_err_ns: the error bound of that fit
  * @samples: observations accepted since the last reset
  * @acc: the most recently accepted observation
  * @n_cand: suspicious observations in a row, @cand the latest of them
@@ -93,6 +103,9 @@ struct k4a_clock {
 	struct k4a_clock_pt last;
 	bool have_wrap;
 	u64 wrap_last;
+	bool have_prior;
+	s64 prior_skew_q32;
+	u32 prior_err_ns;
 	u32 samples;
 	struct k4a_clock_pt acc;
 	u32 n_cand;

@@ -41,6 +41,7 @@ enum jitter {
 	JIT_FLOOR,	/* 25% within 20 us of the floor, else uniform [0, 3 ms) */
 	JIT_HEAVY,	/* Pareto tail (alpha 1.2, 50 us scale) + 2% spikes of 20 ms */
 	JIT_STALLED,	/* first 3 s a stalled host: 90% 20-120 ms late; then JIT_FLOOR */
+	JIT_LONG_STALL,	/* 2-40 s every observation 20 ms late, else JIT_FLOOR */
 };
 
 struct stream {
@@ -109,14 +110,20 @@ static double latency(const struct sim_cfg *cfg, double t)
 			return cfg->base_ns + 20e6 + urand() * 100e6;
 		jit = JIT_FLOOR;
 	}
+	if (jit == JIT_LONG_STALL) {
+		if (t >= 2 && t < 40)
+			l = 20e6;
+		jit = JIT_FLOOR;
+	}
 	switch (jit) {
 	case JIT_NONE:
+	case JIT_LONG_STALL:
 		break;
 	case JIT_UNIFORM:
-		l = urand() * 3e6;
+		l += urand() * 3e6;
 		break;
 	case JIT_FLOOR:
-		l = urand() < 0.25 ? urand() * 20e3 : urand() * 3e6;
+		l += urand() < 0.25 ? urand() * 20e3 : urand() * 3e6;
 		break;
 	case JIT_HEAVY:
 		l = 50e3 * (pow(1.0 - urand(), -1.0 / 1.2) - 1.0);
@@ -605,6 +612,40 @@ static void t_stalled_start(void)
 	CHECK(r.p99 <= 30e3);
 }
 
+/*
+ * A host stalled for longer than the window (every observation from 2 s to
+ * 40 s 20 ms late), then prompt again: the prompt observations lie far
+ * below the fitted line, so the estimator restarts from them, keeping the
+ * rate it measured: timestamps go on (no -EAGAIN) and are right again
+ * within half a second.
+ */
+static void t_long_stall(void)
+{
+	struct sim_cfg cfg = base_cfg;
+	struct sim_res r;
+
+	cfg.ppm = -100;
+	cfg.jit = JIT_LONG_STALL;
+	cfg.st[1].period_ticks = 433;
+	cfg.seconds = 60;
+	cfg.from_s = 40.5;
+	sweep("stalled host 2-40 s (every observation 20 ms late), then floor-hitting", &cfg, 10,
+	      &r);
+	NOTE("restarts %u, outliers %u", r.restarts, r.outliers);
+	CHECK_EQ(r.future, 0);
+	CHECK_EQ(r.nonmono, 0);
+	CHECK_EQ(r.maperr, 0);
+	CHECK_EQ(r.eagain, 0);
+	CHECK(r.n > 0);
+	CHECK(r.restarts >= 10);
+	CHECK(r.max <= K4A_CLOCK_PRIOR_ERR_NS);
+	/* From the restart on: never unmapped. */
+	cfg.from_s = 40;
+	sweep("the same from 40 s (the prompt observations' first moments)", &cfg, 10, &r);
+	CHECK_EQ(r.eagain, 0);
+	CHECK_EQ(r.future, 0);
+}
+
 /* A constant latency floor is reported as part of the offset. */
 static void t_base_latency(void)
 {
@@ -854,6 +895,7 @@ int main(void)
 	RUN(t_implicit_restart);
 	RUN(t_multi_stream);
 	RUN(t_stalled_start);
+	RUN(t_long_stall);
 	RUN(t_garbage);
 	RUN(t_early_garbage);
 	RUN(t_large_values);

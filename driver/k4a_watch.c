@@ -120,7 +120,7 @@ static void k4a_watch_work(struct work_struct *work)
 	if (w->watch) {
 		now = ktime_get_ns();
 		changed = k4a_syncst_judge(&w->st, now,
-					   unit->clock.stat_restarts,
+					   unit->clock.stat_jumps,
 					   k4a_watch_starved(unit), &next);
 		if (changed)
 			k4a_watch_announce(unit);
@@ -216,7 +216,7 @@ void k4a_watch_update(struct k4a_unit *unit)
 
 	spin_lock_irq(&unit->slock);
 	changed = k4a_syncst_set_role(&w->st, role, unit->fps, ktime_get_ns(),
-				      unit->clock.stat_restarts);
+				      unit->clock.stat_jumps);
 	if (changed)
 		k4a_watch_announce(unit);
 	w->watch = live;

@@ -159,7 +159,7 @@ void k4a_clock_reset(struct k4a_clock *c)
  * new ones, keeping the rate measured so far (one crystal, whatever its
  * count did) so that mappings go on while the window fills again.
  */
-static void k4a_clock_restart(struct k4a_clock *c)
+static void k4a_clock_restart(struct k4a_clock *c, bool jump)
 {
 	bool prior = c->fit_valid || c->have_prior;
 	s64 skew = c->fit_valid ? c->skew_q32 : c->prior_skew_q32;
@@ -170,6 +170,8 @@ static void k4a_clock_restart(struct k4a_clock *c)
 	c->prior_skew_q32 = skew;
 	c->prior_err_ns = err;
 	c->stat_restarts++;
+	if (jump)
+		c->stat_jumps++;
 }
 
 /**
@@ -528,29 +530,33 @@ static bool k4a_clock_suspect(struct k4a_clock *c, u64 dev, u64 host)
 void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 {
 	u64 b, line;
-	bool suspect = false, changed = false;
+	bool suspect = false, jump = true, changed = false;
 	u32 s;
 
 	b = k4a_div_u64(dev_ticks, c->bucket_ticks);
 	if (c->have_mark && c->mark.dev > dev_ticks &&
 	    c->mark.dev - dev_ticks >
-	    k4a_div_u64((u64)c->hz * K4A_CLOCK_BACKSTEP_MS, 1000))
+	    k4a_div_u64((u64)c->hz * K4A_CLOCK_BACKSTEP_MS, 1000)) {
 		suspect = true;
-	else if (c->fit_valid && (!line_at(c, dev_ticks, &line) ||
-				  (line > host_ns &&
-				   line - host_ns > K4A_CLOCK_EARLY_NS +
-				   2 * (u64)c->err_ns)))
+	} else if (c->fit_valid && (!line_at(c, dev_ticks, &line) ||
+				    (line > host_ns &&
+				     line - host_ns > K4A_CLOCK_EARLY_NS +
+				     2 * (u64)c->err_ns))) {
 		suspect = true;
-	else if (c->samples && b < c->newest &&
-		 c->newest - b >= K4A_CLOCK_BUCKETS)
+		/* Early by less than a stall can make: the floor, not ticks. */
+		jump = !line_at(c, dev_ticks, &line) ||
+		       line - host_ns > K4A_CLOCK_CHAIN_TOL_NS;
+	} else if (c->samples && b < c->newest &&
+		   c->newest - b >= K4A_CLOCK_BUCKETS) {
 		suspect = true;
-	else if (!c->fit_valid && c->samples &&
-		 !k4a_clock_consistent(c, &c->acc, dev_ticks, host_ns))
+	} else if (!c->fit_valid && c->samples &&
+		   !k4a_clock_consistent(c, &c->acc, dev_ticks, host_ns)) {
 		suspect = true;
+	}
 	if (suspect) {
 		if (!k4a_clock_suspect(c, dev_ticks, host_ns))
 			goto out;
-		k4a_clock_restart(c);
+		k4a_clock_restart(c, jump);
 	}
 	c->n_cand = 0;
 

@@ -75,6 +75,11 @@ struct k4a_clock_pt {
  * @cand: the latest suspicious observation
  * @stat_outliers: suspicious observations held back or evicted, in total
  * @stat_restarts: restarts forced by inconsistent observations
+ * @stat_jumps: those of them where the device ticks jumped (back by more
+ *              than K4A_CLOCK_BACKSTEP_MS, behind the window, or ahead of
+ *              the line by more than K4A_CLOCK_CHAIN_TOL_NS): the device
+ *              clock changed, where the others followed a host stall (the
+ *              window held only late observations)
  * @stat_conflicts: adds where the never-in-the-future bound overrode the
  *                  never-backwards bound (inconsistent input)
  * @n: scratch: number of points in @x/@y
@@ -112,6 +117,7 @@ struct k4a_clock {
 	struct k4a_clock_pt cand;
 	u32 stat_outliers;
 	u32 stat_restarts;
+	u32 stat_jumps;
 	u32 stat_conflicts;
 	u32 n;
 	u32 x[K4A_CLOCK_BUCKETS];

@@ -81,7 +81,7 @@ static bool k4a_syncst_live(const struct k4a_syncst *st)
  * @role: what they make of the unit now
  * @fps: the unit's frame rate
  * @now_ns: current time
- * @restarts: the unit's clock restarts so far
+ * @restarts: the unit's device clock jumps so far (k4a_clock.stat_jumps)
  *
  * A new role starts over: frames that arrived before do not count. No
  * stream: idle; waiting, or a subordinate: armed; own frames: streaming
@@ -174,7 +174,7 @@ static bool k4a_syncst_lose(struct k4a_syncst *st, u8 cause, u64 now_ns)
  * k4a_syncst_judge() - decide the state now
  * @st: state machine
  * @now_ns: current time
- * @restarts: the unit's clock restarts so far
+ * @restarts: the unit's device clock jumps so far (k4a_clock.stat_jumps)
  * @starved: no frame can arrive for want of a buffer (a depth stream alone
  *           whose application holds every buffer): silence proves nothing
  * @next_ns: set to when to judge again if no frame comes first; 0: only

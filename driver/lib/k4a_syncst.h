@@ -87,7 +87,7 @@ enum k4a_syncst_cause {
  * @last_ns: arrival of the newest frame since the role changed or the unit
  *           was declared lost; 0: none
  * @prev_ns: arrival of the frame before it; 0: none
- * @restarts: clock restarts already accounted for
+ * @restarts: device clock jumps already accounted for
  * @changes: state changes since the unit formed
  * @lost: times the unit was declared lost since it formed
  *

@@ -75,7 +75,7 @@ struct sim_res {
 	unsigned int nonmono;	/* map decreasing in ticks within one state */
 	unsigned int maperr;	/* other errors from k4a_clock_map() */
 	double rate_err_ppm;	/* |estimated - true| rate at the end, worst seed */
-	u32 restarts, conflicts, outliers;
+	u32 restarts, jumps, conflicts, outliers;
 };
 
 struct event {
@@ -303,6 +303,7 @@ static void simulate(const struct sim_cfg *cfg, u64 seed, struct sim_res *res)
 		res->rate_err_ppm = fabs(est - truth);
 	}
 	res->restarts = c.stat_restarts;
+	res->jumps = c.stat_jumps;
 	res->conflicts = c.stat_conflicts;
 	res->outliers = c.stat_outliers;
 out:
@@ -337,6 +338,7 @@ static void sweep(const char *what, const struct sim_cfg *cfg, unsigned int seed
 		w->nonmono += r.nonmono;
 		w->maperr += r.maperr;
 		w->restarts += r.restarts;
+		w->jumps += r.jumps;
 		w->conflicts += r.conflicts;
 		w->outliers += r.outliers;
 	}
@@ -631,13 +633,16 @@ static void t_long_stall(void)
 	cfg.from_s = 40.5;
 	sweep("stalled host 2-40 s (every observation 20 ms late), then floor-hitting", &cfg, 10,
 	      &r);
-	NOTE("restarts %u, outliers %u", r.restarts, r.outliers);
+	NOTE("restarts %u (device clock jumps %u), outliers %u", r.restarts, r.jumps,
+	     r.outliers);
 	CHECK_EQ(r.future, 0);
 	CHECK_EQ(r.nonmono, 0);
 	CHECK_EQ(r.maperr, 0);
 	CHECK_EQ(r.eagain, 0);
 	CHECK(r.n > 0);
 	CHECK(r.restarts >= 10);
+	/* The ticks never jumped: no restart counts as the device clock's. */
+	CHECK_EQ(r.jumps, 0);
 	CHECK(r.max <= K4A_CLOCK_PRIOR_ERR_NS);
 	/* From the restart on: never unmapped. */
 	cfg.from_s = 40;
@@ -710,6 +715,7 @@ static void t_implicit_restart(void)
 	check_guarantees(&r);
 	CHECK(r.max <= 100e3);
 	CHECK_EQ(r.restarts, 20);
+	CHECK_EQ(r.jumps, 20);
 }
 
 /* Colour + depth + IMU of one unit, merged in arrival order (ticks out of order). */

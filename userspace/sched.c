@@ -4,10 +4,12 @@
  *
  * The planner (driver/lib/k4a_plan.c, Documentation/delay-planning.rst)
  * keeps colour aligned on every unit and delays unit i's depth by i steps of
- * whole 90 kHz ticks, at least K4A_PLAN_SPACING_US each. Here its units are
- * the topology's, master first; the roles come from the cabling (a lone
- * master stays a master, an externally fed rig is all subordinates), and the
- * result is checked again with k4a_plan_check().
+ * whole 90 kHz ticks, K4A_PLAN_SPACING_US each or, for a rig that only fits
+ * so, the widest narrower spacing down to K4A_PLAN_MIN_SPACING_US
+ * (k4a_plan_rig()). Here its units are the topology's, master first; the
+ * roles come from the cabling (a lone master stays a master, an externally
+ * fed rig is all subordinates), and the result is checked again with
+ * k4a_plan_min_gap().
  */
 #include <errno.h>
 #include <string.h>
@@ -27,19 +29,19 @@
  * k4actl_sched_capacity() - largest rig the planner accepts in a depth mode
  * @depth_mode: k4a depth mode id
  *
- * Return: 1..K4A_PLAN_MAX_UNITS at K4A_PLAN_SPACING_US and the mode's
+ * Return: 1..K4A_PLAN_MAX_UNITS as k4a_plan_rig() plans them at the mode's
  * highest rate, 0 for an unknown mode.
  */
 u32 k4actl_sched_capacity(u32 depth_mode)
 {
 	const struct k4a_depth_mode *m = k4a_depth_mode_by_id(depth_mode);
 	struct k4a_plan_unit u[K4A_PLAN_MAX_UNITS];
-	u32 n;
+	u32 n, sp;
 
 	if (!m)
 		return 0;
 	for (n = K4A_PLAN_MAX_UNITS; n; n--)
-		if (!k4a_plan_delays(n, depth_mode, m->max_fps, K4A_PLAN_SPACING_US, u))
+		if (!k4a_plan_rig(n, depth_mode, m->max_fps, u, &sp))
 			return n;
 	return 0;
 }
@@ -81,7 +83,7 @@ int k4actl_sched_make(const struct k4actl_topo *t, u32 depth_mode, struct k4actl
 		s->err = K4ACTL_SCHED_TOO_MANY;
 		return -EINVAL;
 	}
-	ret = k4a_plan_delays(t->n, depth_mode, s->fps, K4A_PLAN_SPACING_US, s->set);
+	ret = k4a_plan_rig(t->n, depth_mode, s->fps, s->set, &s->spacing_us);
 	if (ret) {
 		s->err = ret == -ENOSPC ? K4ACTL_SCHED_NO_FIT : K4ACTL_SCHED_TOO_MANY;
 		return ret == -ENOSPC ? ret : -EINVAL;
@@ -90,8 +92,8 @@ int k4actl_sched_make(const struct k4actl_topo *t, u32 depth_mode, struct k4actl
 		s->unit[i] = t->order[i];
 		s->set[i].role = (u32)t->role[t->order[i]];
 	}
-	ret = k4a_plan_check(t->n, s->set, depth_mode, s->fps, &s->min_gap_us);
-	if (ret) {
+	ret = k4a_plan_min_gap(t->n, s->set, depth_mode, s->fps, &s->min_gap_us);
+	if (ret || s->min_gap_us < s->spacing_us) {
 		/* The planner checks its own plans; only the roles changed here. */
 		s->err = K4ACTL_SCHED_NO_FIT;
 		return -ENOSPC;
@@ -126,7 +128,7 @@ void k4actl_sched_print_error(FILE *f, const struct k4actl_sched *s)
 {
 	const struct k4a_depth_mode *m = k4a_depth_mode_by_id(s->depth_mode);
 	const struct k4a_depth_mode *wide = k4a_depth_mode_by_name("wfov_unbinned");
-	u32 step = (K4A_PLAN_SPACING_US * 9 + 99) / 100;
+	u32 step = (K4A_PLAN_MIN_SPACING_US * 9 + 99) / 100;
 	char us[24];
 
 	switch (s->err) {
@@ -148,9 +150,9 @@ void k4actl_sched_print_error(FILE *f, const struct k4actl_sched *s)
 		break;
 	case K4ACTL_SCHED_NO_FIT:
 		fprintf(f, "%u units do not fit %s: its laser pulses repeat every %u us,\nand "
-			"each unit needs its own window of %u us, set in whole 90 kHz ticks "
-			"(%u ticks, %s us):\nat most %u units fit.\n", s->n, m->name,
-			m->pulse_us + m->idle_us, K4A_PLAN_SPACING_US, step,
+			"each unit needs its own window of at least %u us, set in whole 90 kHz "
+			"ticks (%u ticks, %s us):\nat most %u units fit.\n", s->n, m->name,
+			m->pulse_us + m->idle_us, K4A_PLAN_MIN_SPACING_US, step,
 			k4actl_tenths(us, sizeof(us), (s64)step * K4ACTL_PER_TICK), s->capacity);
 		if (wide && wide->idle_us > m->idle_us &&
 		    k4actl_sched_capacity(wide->id) >= s->n)
@@ -182,10 +184,16 @@ void k4actl_sched_print(FILE *f, const struct k4actl_sched *s, const struct k4ac
 	unsigned int i;
 	char us[24];
 
-	if (m->pulses)
+	if (m->pulses && s->spacing_us < K4A_PLAN_SPACING_US)
+		fprintf(f, "plan for %s: %u laser pulses of %u us every %u us per exposure, "
+			"at least %u us between units\n(%u units do not fit at the recommended "
+			"%u us: the widest spacing they fit)\n\n", m->name, m->pulses,
+			m->pulse_us, m->pulse_us + m->idle_us, s->spacing_us, s->n,
+			K4A_PLAN_SPACING_US);
+	else if (m->pulses)
 		fprintf(f, "plan for %s: %u laser pulses of %u us every %u us per exposure, "
 			"at least %u us between units\n\n", m->name, m->pulses, m->pulse_us,
-			m->pulse_us + m->idle_us, K4A_PLAN_SPACING_US);
+			m->pulse_us + m->idle_us, s->spacing_us);
 	else
 		fprintf(f, "plan for %s: no laser, every delay 0\n\n", m->name);
 	fprintf(f, "  %-8s %-14s %-12s %10s %12s %13s\n", "unit", "serial", "sync_mode",
@@ -206,7 +214,7 @@ void k4actl_sched_print(FILE *f, const struct k4actl_sched *s, const struct k4ac
 		fputs("no two lasers to keep apart\n", f);
 	else
 		fprintf(f, "smallest distance between laser pulses of two units: %u us "
-			"(%u us needed)\n", s->min_gap_us, K4A_PLAN_SPACING_US);
+			"(%u us needed)\n", s->min_gap_us, s->spacing_us);
 }
 
 /* Columns of @us_per_col covering [0, span_us). */

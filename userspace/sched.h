@@ -29,6 +29,9 @@ enum k4actl_sched_err {
  * @depth_mode: k4a depth mode id the plan is for
  * @fps: frame rate the plan was checked at (the mode's highest)
  * @capacity: largest rig the planner accepts in this mode
+ * @spacing_us: the distance the plan keeps between laser pulse starts of two
+ *              units: K4A_PLAN_SPACING_US, or narrower for a rig that only
+ *              fits so (k4a_plan_rig())
  * @min_gap_us: smallest distance between laser pulse starts of two units
  *              (K4A_PLAN_GAP_NONE for one unit or a mode without laser)
  * @unit: per planned unit, its index in the topology's input, master first
@@ -40,6 +43,7 @@ struct k4actl_sched {
 	u32 depth_mode;
 	u32 fps;
 	u32 capacity;
+	u32 spacing_us;
 	u32 min_gap_us;
 	unsigned int unit[K4A_PLAN_MAX_UNITS];
 	struct k4a_plan_unit set[K4A_PLAN_MAX_UNITS];

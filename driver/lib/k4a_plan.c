@@ -269,3 +269,37 @@ int k4a_plan_delays(u32 n_units, u32 depth_mode_id, u32 fps, u32 spacing_us,
 		return ret;
 	return gap >= spacing_us ? 0 : -ENOSPC;
 }
+
+/**
+ * k4a_plan_rig() - plan a rig at the widest spacing it fits
+ * @n_units: number of units, 1..K4A_PLAN_MAX_UNITS
+ * @depth_mode_id: depth mode shared by all units
+ * @fps: frame rate shared by all units
+ * @out: @n_units results, as k4a_plan_delays()
+ * @spacing_us: the spacing the plan keeps
+ *
+ * k4a_plan_delays() at K4A_PLAN_SPACING_US; a rig that does not fit is
+ * planned at the widest narrower spacing it fits, down to
+ * K4A_PLAN_MIN_SPACING_US (ten NFOV units: 14-tick steps, 155.6 us).
+ *
+ * Return: 0; -EINVAL for invalid arguments; -ENOSPC if @n_units do not fit
+ * even at K4A_PLAN_MIN_SPACING_US. @out and @spacing_us are undefined on
+ * error.
+ */
+int k4a_plan_rig(u32 n_units, u32 depth_mode_id, u32 fps,
+		 struct k4a_plan_unit *out, u32 *spacing_us)
+{
+	u32 sp;
+	int ret = -ENOSPC;
+
+	if (!spacing_us)
+		return -EINVAL;
+	for (sp = K4A_PLAN_SPACING_US; sp >= K4A_PLAN_MIN_SPACING_US; sp--) {
+		ret = k4a_plan_delays(n_units, depth_mode_id, fps, sp, out);
+		if (ret != -ENOSPC)
+			break;
+	}
+	if (!ret)
+		*spacing_us = sp;
+	return ret;
+}

@@ -21,6 +21,12 @@
 
 /* Recommended start-to-start spacing of laser pulses of different units. */
 #define K4A_PLAN_SPACING_US	160
+/*
+ * Narrowest spacing k4a_plan_rig() falls back to: what the vendor's own
+ * ten-unit NFOV layout (unit i at i x 160 us) leaves between the last unit's
+ * pulse and the first unit's next one, 1575 - 1440 us.
+ */
+#define K4A_PLAN_MIN_SPACING_US	135
 /* Largest rig the planner handles (the vendor's maximum for NFOV). */
 #define K4A_PLAN_MAX_UNITS	10
 /* min_gap_us when no two laser pulses can meet (one unit, passive IR). */
@@ -46,6 +52,8 @@ int k4a_sync_validate(u32 mode, s64 sub_delay_us, s64 depth_delay_us, u32 fps);
 
 int k4a_plan_delays(u32 n_units, u32 depth_mode_id, u32 fps, u32 spacing_us,
 		    struct k4a_plan_unit *out);
+int k4a_plan_rig(u32 n_units, u32 depth_mode_id, u32 fps,
+		 struct k4a_plan_unit *out, u32 *spacing_us);
 int k4a_plan_check(u32 n, const struct k4a_plan_unit *u, u32 depth_mode_id,
 		   u32 fps, u32 *min_gap_us);
 int k4a_plan_min_gap(u32 n, const struct k4a_plan_unit *u, u32 depth_mode_id,

@@ -47,10 +47,10 @@ static int plan(const char *code, u32 mode, struct k4actl_topo *t, struct k4actl
 
 static void t_capacity(void)
 {
-	/* Documentation/delay-planning.rst, the 160 us column. */
-	CHECK_EQ(k4actl_sched_capacity(1), 9);
-	CHECK_EQ(k4actl_sched_capacity(NFOV), 9);
-	CHECK_EQ(k4actl_sched_capacity(3), 9);
+	/* Documentation/delay-planning.rst: ten NFOV units at 155 us. */
+	CHECK_EQ(k4actl_sched_capacity(1), 10);
+	CHECK_EQ(k4actl_sched_capacity(NFOV), 10);
+	CHECK_EQ(k4actl_sched_capacity(3), 10);
 	CHECK_EQ(k4actl_sched_capacity(WFOV), 10);
 	CHECK_EQ(k4actl_sched_capacity(PIR), 10);
 	CHECK_EQ(k4actl_sched_capacity(0), 0);
@@ -131,20 +131,23 @@ static void t_refused(void)
 	struct k4a_out o;
 	char *txt;
 
-	/* Ten NFOV units do not fit; WFOV unbinned takes them. */
-	CHECK_EQ(plan("obbbbbbbbi", NFOV, &t, &s), -ENOSPC);
-	CHECK_EQ(s.err, K4ACTL_SCHED_NO_FIT);
-	CHECK_EQ(s.capacity, 9);
-	k4actl_sched_print_error(k4a_out_open(&o), &s);
+	/* Ten NFOV units only fit below 160 us: 14-tick steps; WFOV keeps 160 us. */
+	CHECK_EQ(plan("obbbbbbbbi", NFOV, &t, &s), 0);
+	CHECK_EQ(s.err, K4ACTL_SCHED_OK);
+	CHECK_EQ(s.capacity, 10);
+	CHECK_EQ(s.spacing_us, 155);
+	CHECK_EQ(s.min_gap_us, 155);
+	CHECK_EQ(s.set[9].depth_delay_us, 1400);
+	k4actl_sched_print(k4a_out_open(&o), &s, jacks);
 	txt = k4a_out_text(&o);
-	CHECK(strstr(txt, "10 units do not fit nfov_unbinned"));
-	CHECK(strstr(txt, "repeat every 1575 us"));
-	CHECK(strstr(txt, "(15 ticks, 166.7 us)"));
-	CHECK(strstr(txt, "at most 9 units fit"));
-	CHECK(strstr(txt, "--mode wfov"));
+	CHECK(strstr(txt, "at least 155 us between units\n(10 units do not fit at the "
+			  "recommended 160 us: the widest spacing they fit)"));
+	CHECK(strstr(txt, "smallest distance between laser pulses of two units: 155 us "
+			  "(155 us needed)"));
 	free(txt);
 	CHECK_EQ(plan("obbbbbbbbi", WFOV, &t, &s), 0);
 	CHECK_EQ(s.fps, 15);
+	CHECK_EQ(s.spacing_us, K4A_PLAN_SPACING_US);
 	CHECK_EQ(s.set[9].depth_delay_us, 1500);
 
 	/* More than the planner takes in any mode. */

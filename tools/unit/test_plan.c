@@ -232,6 +232,62 @@ static void t_plan_facts(void)
 	NOTE("9 units at i * 160 us as written: min gap %u us after tick truncation", gap);
 }
 
+/* The widest spacing a rig fits, from the recommended one down. */
+static void t_plan_rig(void)
+{
+	static struct k4a_plan_unit u[K4A_PLAN_MAX_UNITS + 1], ref[K4A_PLAN_MAX_UNITS];
+	const struct k4a_depth_mode *m;
+	u32 mi, fi, n, sp = 0, gap = 0, i;
+
+	/* Ten NFOV units: 14-tick steps (155.6 us) at 155 us; nine keep 160. */
+	CHECK_EQ(k4a_plan_rig(10, 2, 30, u, &sp), 0);
+	CHECK_EQ(sp, 155);
+	for (i = 0; i < 10; i++)
+		CHECK_EQ(k4a_us_to_ticks(u[i].depth_delay_us), 14 * i);
+	CHECK_EQ(u[9].depth_delay_us, 1400);
+	CHECK_EQ(k4a_plan_min_gap(10, u, 2, 30, &gap), 0);
+	CHECK_EQ(gap, 155);
+	NOTE("NFOV 30 fps, 10 units: spacing %u us, delays 0..%d us, min gap %u us", sp,
+	     u[9].depth_delay_us, gap);
+	CHECK_EQ(k4a_plan_rig(9, 2, 30, u, &sp), 0);
+	CHECK_EQ(sp, K4A_PLAN_SPACING_US);
+	CHECK_EQ(u[8].depth_delay_us, 1334);
+
+	/* Every laser mode, rate and size: the plan of the first spacing that fits. */
+	for (mi = 0; (m = k4a_depth_mode_get(mi)); mi++) {
+		for (fi = 0; k4a_fps_get(fi); fi++) {
+			u32 fps = k4a_fps_get(fi);
+
+			if (!k4a_depth_mode_valid(m->id, fps))
+				continue;
+			for (n = 1; n <= K4A_PLAN_MAX_UNITS; n++) {
+				u32 want = K4A_PLAN_SPACING_US;
+
+				while (want >= K4A_PLAN_MIN_SPACING_US &&
+				       k4a_plan_delays(n, m->id, fps, want, ref))
+					want--;
+				/* every built-in mode takes the planner's largest rig */
+				REQUIRE(want >= K4A_PLAN_MIN_SPACING_US);
+				memset(u, 0xa5, sizeof(u));
+				sp = 0;
+				CHECK_EQ(k4a_plan_rig(n, m->id, fps, u, &sp), 0);
+				CHECK_EQ(sp, want);
+				CHECK(!memcmp(u, ref, n * sizeof(u[0])));
+				CHECK_EQ(k4a_plan_min_gap(n, u, m->id, fps, &gap), 0);
+				CHECK(gap >= sp);
+				/* a pulse of 125 us never meets another one */
+				CHECK(gap >= m->pulse_us);
+			}
+		}
+	}
+
+	CHECK_EQ(k4a_plan_rig(0, 2, 30, u, &sp), -EINVAL);
+	CHECK_EQ(k4a_plan_rig(K4A_PLAN_MAX_UNITS + 1, 2, 30, u, &sp), -EINVAL);
+	CHECK_EQ(k4a_plan_rig(2, 2, 25, u, &sp), -EINVAL);
+	CHECK_EQ(k4a_plan_rig(2, 2, 30, NULL, &sp), -EINVAL);
+	CHECK_EQ(k4a_plan_rig(2, 2, 30, u, NULL), -EINVAL);
+}
+
 static void t_plan_invalid(void)
 {
 	static struct k4a_plan_unit u[K4A_PLAN_MAX_UNITS + 1];
@@ -338,6 +394,7 @@ int main(void)
 	RUN(t_validate);
 	RUN(t_plan_sweep);
 	RUN(t_plan_facts);
+	RUN(t_plan_rig);
 	RUN(t_plan_invalid);
 	RUN(t_check_random);
 	return k4a_test_done();

@@ -5,7 +5,7 @@
 #   build   k4a.ko for every bench kernel, userspace, emulator, selftests
 #   static  W=1 + sparse builds, checkpatch --strict (tools/lint.sh)
 #   unit    host unit tests (ASan+UBSan) of the kernel-neutral code and the emulator
-#   fuzz    a short run of every fuzz target
+#   fuzz    a short run of every fuzz target (5 s each; FUZZ_SECONDS=N for longer)
 #   vm      per kernel series: bench self-test, then every selftest of the driver in the guest;
 #           on the newest only: the bench's warning self-test, the emulator's own tests (emu_*),
 #           bench_vivid, and the tests of k4actl at rig level (ctl_*, rig_*), which exercise
@@ -120,6 +120,9 @@ do_unit() {
 }
 
 do_fuzz() {
+	# 5 s per target unless FUZZ_SECONDS says otherwise: every seed replayed,
+	# a short search beyond them (longer runs: make -C tools/fuzz run)
+	export FUZZ_SECONDS=${FUZZ_SECONDS:-5}
 	run_tests_dir fuzz tools/fuzz run
 }
 

@@ -78,6 +78,11 @@ run() {
 		"$CAP_BIN" -f MJPG -w 1280 -h 720 -r $FPS -n 100000000 -b 8 -t $((T + 60)) \
 			-m "$(depth_node "$s" meta_color)" "$(depth_node "$s" video_color)" > "$OUT/c-$s.txt" 2>&1 &
 		pids="$pids $!"
+		# a master's depth starts after its colour (held by the closed gate: armed)
+		if [ $i = 0 ] && [ "$n" -gt 1 ]; then
+			k4a_wait "" eval '[ "$(cat "$m/sync_state")" = armed ]' ||
+				echo "bench: $label: the master's colour did not arm"
+		fi
 		"$DCAP_BIN" -f K4PI -r $FPS -n 100000000 -b 8 -t $((T + 60)) \
 			-m "$(depth_node "$s" meta_depth)" "$(depth_node "$s" video_depth)" > "$OUT/d-$s.txt" 2>&1 &
 		pids="$pids $!"

@@ -56,21 +56,7 @@ wait_state() {
 
 # Every uevent of the k4a class, with its properties, from the kernel (line-buffered).
 UEV=$T/uevents
-MON=
-if command -v udevadm > /dev/null; then
-	LB=
-	command -v stdbuf > /dev/null && LB="stdbuf -oL"
-	# the bench guest's root is not the root of its first process: udevadm would refuse to
-	# run as in a chroot
-	SYSTEMD_IGNORE_CHROOT=1 $LB udevadm monitor --kernel --property --subsystem-match=k4a \
-		> "$UEV" 2>&1 &
-	MON=$!
-	mon_up() { grep -q 'KERNEL' "$UEV"; }
-	_w=$K4A_WAIT_S
-	K4A_WAIT_S=30
-	k4a_wait "" mon_up || { echo "# udevadm monitor did not start:"; sed 's/^/#   /' "$UEV"; }
-	K4A_WAIT_S=$_w
-fi
+k4a_uevent_monitor "$UEV"
 # got UNIT WORD: the monitor saw a change uevent of UNIT with K4A_SYNC_STATE=WORD
 got() {
 	awk -v u="/$1" -v w="K4A_SYNC_STATE=$2" '

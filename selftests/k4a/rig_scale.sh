@@ -77,15 +77,18 @@ attrs() {
 	done
 }
 # emu_field I NAME: a counter of unit I from the emulator's dump
+# cap_files N: the capture outputs of units 0..N-1 (colour, depth)
+cap_files() {
+	_cf_i=0
+	while [ "$_cf_i" -lt "$1" ]; do
+		printf ' %s %s' "$T/c$_cf_i.txt" "$T/d$_cf_i.txt"
+		_cf_i=$((_cf_i + 1))
+	done
+}
 emu_field() { emu_ctl dump "$1" | tr ' ' '\n' | sed -n "s/^$2=//p" | head -n 1; }
 # counts N: "COLOUR DEPTH" buffers dequeued, one line per unit 0..N-1 (one process)
 counts() {
-	_f=
-	_i=0
-	while [ "$_i" -lt "$1" ]; do
-		_f="$_f $T/c$_i.txt $T/d$_i.txt"
-		_i=$((_i + 1))
-	done
+	_f=$(cap_files "$1")
 	# shellcheck disable=SC2086
 	awk '/^V / { n[FILENAME]++ }
 		END { for (i = 1; i < ARGC; i += 2) print n[ARGV[i]] + 0, n[ARGV[i + 1]] + 0 }' $_f
@@ -114,12 +117,7 @@ apps_alive() {
 # beyond its depth count in BASE ("" or one number per unit) (or an application is gone)
 all_frames() {
 	apps_alive "$1" || return 0
-	_f=
-	_i=0
-	while [ "$_i" -lt "$1" ]; do
-		_f="$_f $T/c$_i.txt $T/d$_i.txt"
-		_i=$((_i + 1))
-	done
+	_f=$(cap_files "$1")
 	# shellcheck disable=SC2086
 	awk -v c="$2" -v d="$3" -v base="$BASE" '/^V / { n[FILENAME]++ }
 		END { split(base, b)

@@ -95,3 +95,25 @@ k4a_compliance() {
 	grep -q '^Total for .*Failed: [0-9]*, Warnings: [0-9]*' "$2" && [ "$_c_fails" = 0 ] &&
 		[ "$_c_warns" = 0 ]
 }
+
+# k4a_uevent_monitor FILE: every uevent of the k4a class with its properties, from the
+# kernel, line-buffered into FILE by a background `udevadm monitor` (its pid in MON; MON
+# empty without udevadm); returns once the monitor runs (or says that it did not start).
+k4a_uevent_monitor() {
+	MON=
+	command -v udevadm > /dev/null || return 0
+	_um_lb=
+	command -v stdbuf > /dev/null && _um_lb="stdbuf -oL"
+	# the bench guest's root is not the root of its first process: udevadm would refuse to
+	# run as in a chroot
+	# shellcheck disable=SC2086
+	SYSTEMD_IGNORE_CHROOT=1 $_um_lb udevadm monitor --kernel --property --subsystem-match=k4a \
+		> "$1" 2>&1 &
+	MON=$!
+	_um_file=$1
+	_um_up() { grep -q 'KERNEL' "$_um_file"; }
+	_um_w=$K4A_WAIT_S
+	K4A_WAIT_S=30
+	k4a_wait "" _um_up || { echo "# udevadm monitor did not start:"; sed 's/^/#   /' "$1"; }
+	K4A_WAIT_S=$_um_w
+}

@@ -91,9 +91,12 @@
  * @flags: K4A_MCU_* bits; atomic bit operations
  * @urb: the one URB every stage uses (transactions are serialised)
  * @done: completion of @urb
- * @lock: serialises transactions; protects @tid, @cmd_buf, @bounce and the
- *        use of @urb and @done
+ * @lock: serialises transactions; protects @tid, @reply_owed, @cmd_buf,
+ *        @bounce and the use of @urb and @done
  * @tid: next transaction id; starts at 0, +1 per command (also failed ones)
+ * @reply_owed: a transaction timed out and the device may still send its
+ *              reply; set until a late status is seen or a transaction
+ *              succeeds (the device answers in order)
  * @cmd_buf: command packet buffer (DMA-able)
  * @bounce: data and status stage buffer, %K4A_CMD_CHUNK bytes (DMA-able)
  */
@@ -108,6 +111,7 @@ struct k4a_mcu {
 	struct completion done;
 	struct mutex lock;	/* see kernel-doc */
 	u32 tid;
+	bool reply_owed;
 	u8 *cmd_buf;
 	u8 *bounce;
 };

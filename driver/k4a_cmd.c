@@ -18,6 +18,15 @@
  * the reply; it is drained (short timeouts) so that the next command starts
  * clean, and late status packets of earlier transactions are skipped.
  *
+ * A reply can also come after the drain gave up: a busy device answers a
+ * timed-out transaction later, in order, ahead of the next one's reply. The
+ * next transaction then reads that late data stage first. A late status
+ * packet after data read shows whose the data was: it is dropped and the
+ * data stage read again. While a reply is owed (@reply_owed), a packet in
+ * the status stage that is not a status packet is taken for the rest of that
+ * late data and skipped. Skips are bounded (%K4A_STALE_SKIPS in all), so a
+ * device that keeps sending them ends the transaction with -EPROTO.
+ *
  * A data stage is received in K4A_CMD_CHUNK pieces; a piece shorter than
  * asked for ends it. That needs every piece but the last to be a whole
  * number of packets, so the response endpoint's wMaxPacketSize must divide
@@ -226,6 +235,7 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 	const char *stage = "command";
 	const char *why = NULL;
 	bool status_seen = false, cancelled = false, zlp_seen = false;
+	bool sent = false;
 	size_t done = 0, got;
 	int n, perr, skips = 0;
 	u32 tid, status = 0;
@@ -261,7 +271,9 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 	}
 	if (ret)
 		goto fail;
+	sent = true;
 
+data_stage:
 	stage = "data";
 	while (rx_len && done < rx_len) {
 		size_t chunk = min_t(size_t, rx_len - done, K4A_CMD_CHUNK);
@@ -283,8 +295,12 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		}
 		if (k4a_proto_is_stale_status(mcu->bounce, got, tid,
 					      K4A_STALE_WINDOW) &&
-		    skips++ < K4A_STALE_SKIPS)
+		    skips++ < K4A_STALE_SKIPS) {
+			/* anything read before it was that reply's data */
+			mcu->reply_owed = false;
+			done = 0;
 			continue;
+		}
 		if (got > chunk) {
 			ret = -EPROTO;
 			why = "over-long data stage";
@@ -312,6 +328,18 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		}
 		if (k4a_proto_is_stale_status(mcu->bounce, got, tid,
 					      K4A_STALE_WINDOW) &&
+		    skips++ < K4A_STALE_SKIPS) {
+			mcu->reply_owed = false;
+			if (done) {
+				/* what the data stage read was that reply's */
+				done = 0;
+				zlp_seen = false;
+				goto data_stage;
+			}
+			continue;
+		}
+		if (mcu->reply_owed &&
+		    !k4a_proto_is_status(mcu->bounce, got, tid) &&
 		    skips++ < K4A_STALE_SKIPS)
 			continue;
 		break;
@@ -322,6 +350,8 @@ static int __k4a_mcu_xfer(struct k4a_mcu *mcu, u32 opcode, const void *data,
 		why = k4a_proto_strerror(perr);
 		goto fail;
 	}
+	/* our own status: nothing older can follow */
+	mcu->reply_owed = false;
 	if (status != K4A_STATUS_SUCCESS) {
 		ret = -EREMOTEIO;
 		if (!(flags & K4A_XFER_QUIET))
@@ -354,6 +384,8 @@ fail:
 					    opcode, stage, why);
 		}
 		k4a_mcu_flush(mcu, ret);
+		if (ret == -ETIMEDOUT && sent)
+			mcu->reply_owed = true;
 	}
 	ret = k4a_errno(ret);
 out:

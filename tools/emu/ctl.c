@@ -336,6 +336,7 @@ static void help(struct out *o)
 	    "                                SET_CURs, oldest first: \"ENTITY SELECTOR VALUE\"\n"
 	    "                                (probe/commit: \"vs probe FMT FRAME INTERVAL\")\n"
 	    "  mcudelay U depth|color MS     MCU replies complete >= MS after their URB's submit\n"
+	    "  mcuhold U depth|color MS      busy MCU: no reply piece for MS ms from now (once)\n"
 	    "  fault U NAME [ARG] [COUNT]    COUNT frames/commands (default 1, -1 forever)\n"
 	    "     depth.|color. reply_type reply_id reply_len status VAL no_reply data_long\n"
 	    "     depth.short BYTES, depth.long BYTES, depth.zero, imu.count, imu.mismatch,\n"
@@ -576,6 +577,19 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		if (!*argv[3] || *end || ms < 0 || ms > 600000)
 			return -1;
 		u->mcu_delay_ms[m - 1] = (uint32_t)ms;
+		return 0;
+	}
+	if (!strcmp(argv[0], "mcuhold")) {
+		char *end;
+		long ms;
+
+		m = get_halves(argc > 2 ? argv[2] : NULL);
+		if (argc != 4 || (m != 1 && m != 2))
+			return -1;
+		ms = strtol(argv[3], &end, 10);
+		if (!*argv[3] || *end || ms < 0 || ms > 600000)
+			return -1;
+		u->mcu_hold_until[m - 1] = now_ns() + (int64_t)ms * 1000000;
 		return 0;
 	}
 	say(&o, "# unknown command (try: help)\n");

@@ -391,10 +391,18 @@ static int feed_one(struct half *h, unsigned int epnum, struct xitem *x, int64_t
 	return done;
 }
 
+/*
+ * "mcuhold": a busy MCU hands no reply piece to an IN transfer until the hold
+ * ends. A URB waiting meanwhile holds nothing, so one that the host unlinks
+ * (its timeout) leaves the reply with the device for the next IN transfer,
+ * as a device NAKing the IN tokens does.
+ */
 void deliver_rsp(struct half *h, int64_t now)
 {
 	unsigned int ep = rsp_ep(h);
 
+	if (now < h->u->mcu_hold_until[h->which])
+		return;
 	while (h->rsp_n) {
 		int r = feed_one(h, ep, &h->rsp[h->rsp_head], now);
 
@@ -1409,6 +1417,8 @@ static int64_t half_next_due(const struct half *h)
 		t = h->isoq.head->due_ns;
 	if (h->doneq.head && h->doneq.head->due_ns < t)
 		t = h->doneq.head->due_ns;
+	if (h->rsp_n && h->u->mcu_hold_until[h->which] < t)
+		t = h->u->mcu_hold_until[h->which];
 	return t;
 }
 

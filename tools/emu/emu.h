@@ -314,6 +314,8 @@ struct unit {
 
 	/* slow MCU: replies complete no earlier than this after their URB was submitted */
 	uint32_t mcu_delay_ms[2];
+	/* busy MCU ("mcuhold"): no reply piece is handed to a URB before this (ns) */
+	int64_t mcu_hold_until[2];
 
 	/* every command the two MCUs received since the last "cmdlog U clear" */
 	struct cmdlog_ent cmdlog[CMDLOG_SIZE];

@@ -495,6 +495,7 @@ static void unit_fresh(void)
 	memset(&u->jit, 0, sizeof(u->jit));
 	u->jit.rng = 0x9e3779b97f4a7c15ull;
 	u->mcu_delay_ms[0] = u->mcu_delay_ms[1] = 0;
+	u->mcu_hold_until[0] = u->mcu_hold_until[1] = 0;
 	u->cmdlog_total = 0;
 	u->uvclog_total = u->uvclog_sets = 0;
 	u->dn = 0;
@@ -1625,6 +1626,52 @@ static void test_opcode_names(void)
 	   "opcode names as in the protocol reference, per MCU");
 }
 
+/*
+ * A busy MCU: replies wait for the hold to end; a URB the host unlinks
+ * meanwhile takes nothing, so the reply goes to the next IN transfer in order.
+ */
+static void test_mcuhold(void)
+{
+	static char out[1 << 16];
+	struct peer *c;
+	uint32_t a, b, st;
+	int64_t t0;
+	const int64_t ms = 1000000;
+
+	unit_fresh();
+	c = peer_new(HALF_COLOR, 7000);
+	ok(ctl("mcuhold 0 color x", out, sizeof(out)) && ctl("mcuhold 0 color -5", out, sizeof(out)) &&
+	   ctl("mcuhold 0 both 5", out, sizeof(out)) && units[0].mcu_hold_until[HALF_COLOR] == 0,
+	   "bad mcuhold arguments refused");
+	t0 = now_ns();
+	ok(ctl("mcuhold 0 color 200", out, sizeof(out)) == 0 &&
+	   units[0].mcu_hold_until[HALF_COLOR] >= t0 + 200 * ms &&
+	   units[0].mcu_hold_until[HALF_DEPTH] == 0, "mcuhold 0 color 200");
+	command(c, 1, OP_C_GET_JACK_STATE, 1, NULL, 0);
+	a = submit(c, USBIP_DIR_IN, rsp_ep_of(c), 512, NULL);
+	pump(c, far());
+	/* asserted only while the hold still runs (a stalled host may pass it) */
+	ok(now_ns() >= units[0].mcu_hold_until[HALF_COLOR] || !vurb_find(c, a)->done,
+	   "no reply while the MCU is busy");
+	unlink_urb(c, a, NULL);
+	pump(c, now_ns());
+	ok(vurb_find(c, a)->by_unlink && vurb_find(c, a)->status == ECONNRESET_NEG,
+	   "the waiting URB unlinked: RET_UNLINK -ECONNRESET");
+	b = submit(c, USBIP_DIR_IN, rsp_ep_of(c), 512, NULL);
+	st = submit(c, USBIP_DIR_IN, rsp_ep_of(c), 512, NULL);
+	pump(c, far());
+	ok(now_ns() >= units[0].mcu_hold_until[HALF_COLOR] || !vurb_find(c, b)->done,
+	   "still nothing before the hold ends");
+	while (now_ns() <= units[0].mcu_hold_until[HALF_COLOR])
+		usleep(10000);
+	pump(c, far());
+	pump(c, far());
+	ok(vurb_find(c, b)->actual == 1 && vurb_find(c, st)->actual == MCU_STATUS_SIZE,
+	   "after it, the next transfers get the data stage and the status");
+	ok(settled(c), "vhci takes every reply%s", c->why);
+	peer_free(c);
+}
+
 int main(void)
 {
 	opts.units = 1;
@@ -1652,6 +1699,7 @@ int main(void)
 	test_cmdlog();
 	test_uvclog();
 	test_mcudelay();
+	test_mcuhold();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

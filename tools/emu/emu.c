@@ -1417,7 +1417,9 @@ static int64_t half_next_due(const struct half *h)
 		t = h->isoq.head->due_ns;
 	if (h->doneq.head && h->doneq.head->due_ns < t)
 		t = h->doneq.head->due_ns;
-	if (h->rsp_n && h->u->mcu_hold_until[h->which] < t)
+	/* replies a busy MCU holds back: the loop wakes when the hold ends */
+	if (h->rsp_n && h->u->mcu_hold_until[h->which] < t &&
+	    h->u->mcu_hold_until[h->which] > now_ns())
 		t = h->u->mcu_hold_until[h->which];
 	return t;
 }

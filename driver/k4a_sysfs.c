@@ -701,11 +701,12 @@ static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 	imu_bad = unit->cam.imu.bad;
 	spin_unlock_irq(&unit->slock);
 	len = scnprintf(buf, size,
-			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u imu %u ignored %u bad %u prior %d\n",
+			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u imu %u ignored %u bad %u prior %d bucket_ms %u\n",
 			k4a_clock_ready(c), k4a_clock_ppm_x1000(c),
 			c->ref.dev, c->ref.host, k4a_clock_error_ns(c),
 			c->samples, c->stat_outliers, c->stat_restarts,
-			imu_packets, imu_ignored, imu_bad, c->have_prior);
+			imu_packets, imu_ignored, imu_bad, c->have_prior,
+			c->bucket_ticks / (c->hz / 1000));
 	for (i = 0; i < K4A_CLOCK_BUCKETS; i++) {
 		b = (c->newest + 1 + i) % K4A_CLOCK_BUCKETS;
 		if (!(c->used & BIT_ULL(b)) ||

@@ -142,6 +142,9 @@ void k4a_clock_reset(struct k4a_clock *c)
 	c->have_prior = false;
 	c->used = 0;
 	c->newest = 0;
+	c->bucket_ticks = c->hz / K4A_CLOCK_BUCKET_DIV;
+	c->widened = 0;
+	c->first_b = 0;
 	c->fit_valid = false;
 	c->skew_q32 = 0;
 	c->err_ns = U32_MAX;
@@ -508,6 +511,43 @@ static bool k4a_clock_suspect(struct k4a_clock *c, u64 dev, u64 host)
 	return c->n_cand >= K4A_CLOCK_MAX_OUTLIERS;
 }
 
+/*
+ * The observations since the last restart span the whole window: double the
+ * bucket width, keeping the lower point of each merged pair, so that the
+ * window covers twice the time. A longer window reaches the latency floor
+ * more often at both ends, which is what the rate rests on.
+ */
+static void k4a_clock_widen(struct k4a_clock *c)
+{
+	u64 wused = 0;
+	u32 s, t;
+
+	for (s = 0; s < K4A_CLOCK_BUCKETS; s++) {
+		u64 nb;
+
+		if (!(c->used & (1ULL << s)) ||
+		    c->newest - c->bucket[s] >= K4A_CLOCK_BUCKETS)
+			continue;
+		nb = c->bucket[s] / 2;
+		t = (u32)(nb % K4A_CLOCK_BUCKETS);
+		if (!(wused & (1ULL << t)) ||
+		    lower_than(c, &c->wpt[t], c->pt[s].dev, c->pt[s].host)) {
+			c->wpt[t] = c->pt[s];
+			c->wbucket[t] = nb;
+			wused |= 1ULL << t;
+		}
+	}
+	for (t = 0; t < K4A_CLOCK_BUCKETS; t++) {
+		c->pt[t] = c->wpt[t];
+		c->bucket[t] = c->wbucket[t];
+	}
+	c->used = wused;
+	c->newest /= 2;
+	c->first_b /= 2;
+	c->bucket_ticks *= 2;
+	c->widened++;
+}
+
 /**
  * k4a_clock_add() - feed one observation
  * @c: estimator
@@ -557,9 +597,21 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 		if (!k4a_clock_suspect(c, dev_ticks, host_ns))
 			goto out;
 		k4a_clock_restart(c, jump);
+		/* the restart went back to the narrowest buckets */
+		b = k4a_div_u64(dev_ticks, c->bucket_ticks);
 	}
 	c->n_cand = 0;
 
+	if (!c->samples) {
+		c->first_b = b;
+	} else {
+		while (c->widened < K4A_CLOCK_WIDEN_MAX &&
+		       b >= c->first_b + K4A_CLOCK_BUCKETS) {
+			k4a_clock_widen(c);
+			b = k4a_div_u64(dev_ticks, c->bucket_ticks);
+			changed = true;
+		}
+	}
 	if (!c->samples || b > c->newest) {
 		c->newest = b;
 		changed = true;

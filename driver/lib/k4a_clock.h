@@ -10,9 +10,16 @@
 
 #include "k4a_types.h"
 
-/* Sliding window: K4A_CLOCK_BUCKETS buckets of 1/K4A_CLOCK_BUCKET_DIV s. */
+/*
+ * Sliding window: K4A_CLOCK_BUCKETS buckets of 1/K4A_CLOCK_BUCKET_DIV s at
+ * first. Each time the observations since the last restart fill the window,
+ * the buckets are widened (pairs merged, the lower point kept), up to
+ * K4A_CLOCK_WIDEN_MAX times: 32 s of 0.5 s buckets, then 64 s of 1 s, then
+ * 128 s of 2 s buckets.
+ */
 #define K4A_CLOCK_BUCKETS	64
 #define K4A_CLOCK_BUCKET_DIV	2
+#define K4A_CLOCK_WIDEN_MAX	2
 /* The fitted rate stays within this many ppm of the nominal rate. */
 #define K4A_CLOCK_MAX_PPM	1000
 /* Mapping starts once the samples span this many milliseconds ... */
@@ -48,7 +55,11 @@ struct k4a_clock_pt {
 /**
  * struct k4a_clock - per-unit device-to-host clock estimator
  * @hz: nominal device clock frequency
- * @bucket_ticks: width of one window bucket in ticks
+ * @bucket_ticks: width of one window bucket in ticks (doubled by each
+ *                widening)
+ * @widened: how many times the buckets were widened since the last reset
+ * @first_b: bucket number (at the current width) of the first observation
+ *           accepted since the last reset
  * @pt: lowest observation of each bucket (ring indexed by bucket number)
  * @bucket: bucket number held by each @pt slot, valid if @used has its bit
  * @used: bit i set if @pt[i] holds a sample
@@ -86,6 +97,8 @@ struct k4a_clock_pt {
  * @x: scratch: window points, ticks after the first one
  * @y: scratch: window points, ns after the first one minus nominal time
  * @hull: scratch: indices of the lower convex hull of @x/@y
+ * @wpt: scratch: the merged points while the buckets are widened
+ * @wbucket: scratch: their bucket numbers
  *
  * Fixed size, no allocation, no locking: the caller serialises all calls
  * for one clock (k4a_clock_map() only reads and may run concurrently with
@@ -94,6 +107,8 @@ struct k4a_clock_pt {
 struct k4a_clock {
 	u32 hz;
 	u32 bucket_ticks;
+	u32 widened;
+	u64 first_b;
 	struct k4a_clock_pt pt[K4A_CLOCK_BUCKETS];
 	u64 bucket[K4A_CLOCK_BUCKETS];
 	u64 used;
@@ -123,6 +138,8 @@ struct k4a_clock {
 	u32 x[K4A_CLOCK_BUCKETS];
 	s64 y[K4A_CLOCK_BUCKETS];
 	u8 hull[K4A_CLOCK_BUCKETS];
+	struct k4a_clock_pt wpt[K4A_CLOCK_BUCKETS];
+	u64 wbucket[K4A_CLOCK_BUCKETS];
 };
 
 void k4a_clock_init(struct k4a_clock *c, u32 nominal_hz);

@@ -335,6 +335,12 @@ static int k4actl_capture_parse(int argc, char *const argv[], struct k4actl_args
 			a->clock_bound_us = (u32)v;
 			continue;
 		}
+		if (k4actl_is_opt(arg, "--settle")) {
+			if (k4actl_opt_seconds(argc, argv, &i, "--settle", &a->settle, err,
+					       len) < 0)
+				return -EINVAL;
+			continue;
+		}
 		if (k4actl_is_opt(arg, "--timeout")) {
 			if (k4actl_opt_seconds(argc, argv, &i, "--timeout", &a->timeout, err,
 					       len) < 0)
@@ -618,7 +624,7 @@ static const char k4actl_help_watch[] =
 static const char k4actl_help_capture[] =
 	"usage: k4actl capture -n N -o DIR [--force] [--color FMT[:WxH]] [--fps F]\n"
 	"                      [--depth MODE|off] [--units SERIAL,...] [--timeout S]\n"
-	"                      [--clock-bound US] [--no-plan]\n"
+	"                      [--clock-bound US] [--settle S] [--no-plan]\n"
 	"\n"
 	"Records N frame sets: the frames one sync pulse triggered on every unit. The\n"
 	"master's colour frames (with no master, the first unit's) define the sets; a\n"
@@ -648,6 +654,9 @@ static const char k4actl_help_capture[] =
 	"                     1000; 0: from when the clocks lock); a unit that does\n"
 	"                     not get there within 10 s is named and the capture\n"
 	"                     starts anyway\n"
+	"  --settle S         then let the rig stream S more seconds before the first\n"
+	"                     recorded set (the clock estimators widen their window\n"
+	"                     over the first minute; see timestamps.rst)\n"
 	"  --no-plan          leave the sync settings as they are; by default a rig\n"
 	"                     whose sync modes do not match its cabling is planned and\n"
 	"                     written as by 'k4actl plan --mode MODE'\n"

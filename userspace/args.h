@@ -58,6 +58,8 @@ enum k4actl_cmd {
  * @units: capture --units, or NULL for every unit
  * @clock_bound_us: capture --clock-bound: the clock error bound (us) every
  *                  unit reaches before sets are recorded, 0 for none
+ * @settle: capture --settle: seconds the rig streams after that before the
+ *          first set is recorded, 0 for none
  */
 struct k4actl_args {
 	enum k4actl_cmd cmd;
@@ -77,6 +79,7 @@ struct k4actl_args {
 	u32 fps;
 	const char *units;
 	u32 clock_bound_us;
+	double settle;
 };
 
 enum k4actl_cmd k4actl_cmd_from_name(const char *name);

@@ -793,6 +793,7 @@ static int k4actl_cap_loop(void)
 	unsigned int who[K4ACTL_MAX_UNITS * K4ACTL_N_COUNT][2];
 	u64 timeout_ns = k4actl_cap_timeout_ns();
 	u64 t0 = k4actl_now_ns(), last_set = t0, last_check = 0, shown = ~0ull, in_step = 0;
+	u64 settled = 0, settle_ns = (u64)(cap->a->settle * 1e9);
 	unsigned int u, id, npfd = 0, i;
 
 	for (u = 0; u < cap->n; u++) {
@@ -846,7 +847,7 @@ static int k4actl_cap_loop(void)
 		 * Sets count once every unit delivers in step and, from then
 		 * on, once every clock is within --clock-bound (at most
 		 * K4ACTL_CAP_CLOCK_WAIT_S later: then anyway, saying which
-		 * is not).
+		 * is not), and --settle seconds after that.
 		 */
 		if (!cap->m.ready && now - last_check >= K4ACTL_CAP_POLL_MS * 1000000ull) {
 			last_check = now;
@@ -856,15 +857,17 @@ static int k4actl_cap_loop(void)
 				k4actl_cap_blame(0, cap->a->timeout);
 				return K4ACTL_EXIT_RIG;
 			}
-			if (in_step && k4actl_cap_clocks_ok(false)) {
-				cap->m.ready = true;
-			} else if (in_step && now - in_step >
+			if (!settled && in_step && k4actl_cap_clocks_ok(false)) {
+				settled = now;
+			} else if (!settled && in_step && now - in_step >
 				   K4ACTL_CAP_CLOCK_WAIT_S * 1000000000ull) {
 				k4actl_cap_clocks_ok(true);
-				cap->m.ready = true;
+				settled = now;
 			}
-			if (cap->m.ready)
+			if (settled && now - settled >= settle_ns) {
+				cap->m.ready = true;
 				last_set = now;
+			}
 		}
 		if (cap->m.ready && now - last_set > timeout_ns) {
 			k4actl_cap_errmsg("no frame set completed for %g s\n", cap->a->timeout);

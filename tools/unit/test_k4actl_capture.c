@@ -67,6 +67,9 @@ static void t_args(void)
 	CHECK_EQ(a.clock_bound_us, 50);
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--clock-bound=0", NULL), 0);
 	CHECK_EQ(a.clock_bound_us, 0);
+	CHECK(a.settle == 0);
+	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--settle", "60", NULL), 0);
+	CHECK(a.settle == 60);
 
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--depth=off", "--color=mjpg:4096x3072",
 		       "--fps=15", NULL), 0);
@@ -115,6 +118,9 @@ static void t_args_errors(void)
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--clock-bound", "-1", NULL), -EINVAL);
 	CHECK(strstr(err, "'--clock-bound' needs microseconds"));
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--clock-bound", NULL), -EINVAL);
+	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--settle", "-3", NULL), -EINVAL);
+	CHECK(strstr(err, "'--settle -3'"));
+	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--settle", NULL), -EINVAL);
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "--json", NULL), -EINVAL);
 	CHECK(strstr(err, "'capture' has no option '--json'"));
 	CHECK_EQ(parse(&a, err, "-n", "1", "-o", "d", "extra", NULL), -EINVAL);

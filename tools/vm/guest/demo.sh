@@ -157,14 +157,14 @@ wait $apps 2> /dev/null
 idle() { for _d in $(unit_dirs); do [ "$(cat "$_d/sync_state")" = idle ] || return 1; done; }
 k4a_wait "" idle || unexpected "not every unit is idle after stop"
 
-step "k4actl capture: $SETS synchronised frame sets, colour MJPG 1280x720 and raw depth (passive IR: the smallest raw frame, so that three units fit the emulated bus) at $FPS fps"
+step "k4actl capture: $SETS synchronised frame sets, colour MJPG 1280x720 and raw depth (passive IR: the smallest raw frame, so that three units fit the emulated bus) at $FPS fps, after the rig has streamed a minute (--settle 60: the clock estimators widen their window over the first minute)"
 # the recording (1.5 GiB) in a memory file system of its own, writable by the user
 rm -rf "$REC"
 mkdir -p "$REC"
 mount -t tmpfs -o size=2g,mode=1777 k4a-rig "$REC" || unexpected "no file system for the recording"
 t0=$(k4a_now)
 as_rig "$CTL" capture -n "$SETS" -o "$REC" --fps $FPS --depth passive-ir --color mjpg:1280x720 \
-	--timeout 120 > "$T/capture" 2> "$T/capture.err"
+	--settle 60 --timeout 120 > "$T/capture" 2> "$T/capture.err"
 rc=$?
 indent < "$T/capture"
 echo "  ($(k4a_secs "$t0") s; $(du -sh "$REC" 2> /dev/null | cut -f1) in $REC)"

@@ -116,8 +116,9 @@ static void k4actl_finalize_oldest(struct k4actl_match *m, bool tail)
 		m->complete++;
 	else
 		m->incomplete++;
+	/* the sets of the start are not the recording: their frames go */
 	if (m->set_done)
-		m->set_done(m->ctx, s, complete);
+		m->set_done(m->ctx, s, complete && m->started);
 	m->head = (m->head + 1) % K4ACTL_CAP_WINDOW;
 	m->count--;
 }

@@ -98,7 +98,9 @@ struct k4actl_cap_node {
  * @startup: sets finalised before the start
  * @tail: sets still open when the capture ended
  * @unmatched: frames that belong to no set (after the start)
- * @set_done: called with every set once it is final, oldest first
+ * @set_done: called with every set once it is final, oldest first; its
+ *            complete argument is true for a set to record: one with every
+ *            frame it needs, made final after the start
  * @frame_drop: called with every frame that belongs to no set
  * @ctx: their argument
  *

@@ -1533,12 +1533,24 @@ static void service_all(void)
 	 * URB before its last service interval), and the drivers' clock
 	 * estimators rest on exactly that.
 	 */
+	static unsigned int first;
 	int64_t now = now_ns(), next;
-	unsigned int i, k;
+	unsigned int i, j, k;
 
 	model_run_due(now);
-	for (i = 0; i < nunits; i++) {
-		struct unit *u = &units[i];
+	/*
+	 * Units in turn, each pass starting one further: the data of several
+	 * units due at one moment goes out one unit after the other, and a
+	 * fixed order would make the last unit's latency always the longest
+	 * (its IMU packets, due with everyone's, never prompt), which no set
+	 * of independent devices does.
+	 */
+	first = nunits ? (first + 1) % nunits : 0;
+	for (j = 0; j < nunits; j++) {
+		struct unit *u;
+
+		i = (first + j) % nunits;
+		u = &units[i];
 
 		for (k = 0; k < 2; k++)
 			if (u->h[k].plugged)

@@ -16,7 +16,7 @@
  *
  *   V SEQ BYTES FLAGS TS_NS DQ_NS CHECK COUNTER SOE_NS TICKS TAIL
  *   M SEQ BYTES FLAGS TS_NS VERSION SIZE REC_SEQ STREAM TS_MEANING
- *     CLOCK_STATE DEVICE_TICKS SOE_NS ARRIVAL_NS REC_FLAGS DQ_NS
+ *     CLOCK_STATE DEVICE_TICKS SOE_NS ARRIVAL_NS REC_FLAGS DQ_NS CLOCK_ERROR_NS
  *
  *   D N
  *
@@ -309,11 +309,12 @@ static void meta_buffer(struct node *nd, const struct v4l2_buffer *b, uint64_t d
 
 	memset(&r, 0, sizeof(r));
 	memcpy(&r, p, b->bytesused < sizeof(r) ? b->bytesused : sizeof(r));
-	printf("M %u %u %#x %llu %u %u %u %u %u %u %llu %llu %llu %u %llu\n",
+	printf("M %u %u %#x %llu %u %u %u %u %u %u %llu %llu %llu %u %llu %u\n",
 	       b->sequence, b->bytesused, b->flags, (unsigned long long)ts, r.version,
 	       r.size, r.sequence, r.stream, r.ts_meaning, r.clock_state,
 	       (unsigned long long)r.device_ticks, (unsigned long long)r.soe_ns,
-	       (unsigned long long)r.arrival_ns, r.flags, (unsigned long long)dq);
+	       (unsigned long long)r.arrival_ns, r.flags, (unsigned long long)dq,
+	       r.clock_error_ns);
 }
 
 /* Dequeue one buffer: 1 done, 0 none ready, -1 error (errno). */

@@ -17,7 +17,8 @@
  * give), DELAY_NS the delay configured for that stream of that unit off the
  * master's colour frame (subordinate_delay_off_master_usec, plus
  * depth_delay_off_color_usec for depth), LOCKED 1 when the metadata record
- * says the time came from a locked clock mapping, else 0.
+ * says the time came from the clock mapping with an error bound
+ * (clock_error_ns) within the bound below, else 0.
  *
  * Per stream kind, over every unit: the transport floor (median of
  * TS - GT per unit and stream: latency the host cannot observe, reported
@@ -181,7 +182,7 @@ static long long num(const char *s)
 	return s && *s ? strtoll(s, NULL, 10) : -1;
 }
 
-static int read_capture(const char *dir)
+static int read_capture(const char *dir, double bound_us)
 {
 	char path[4096], line[CSV_LINE], hline[CSV_LINE], *hdr[CSV_MAX_COLS], *col[CSV_MAX_COLS];
 	char serial[64][NAME_MAX_LEN], ext[16] = "jpg";
@@ -248,7 +249,8 @@ static int read_capture(const char *dir)
 				}
 				add_frame(serial[i], k, num(col[cts]), (int64_t)gt.soe_mono_ns,
 					  k || carr < 0 ? -1 : num(col[carr]), delay,
-					  cerr >= 0 && num(col[cerr]) > 0);
+					  cerr >= 0 && num(col[cerr]) > 0 &&
+					  num(col[cerr]) <= (long long)(bound_us * 1000));
 			}
 		}
 	}
@@ -397,7 +399,7 @@ int main(int argc, char **argv)
 	if (capture) {
 		if (optind != argc)
 			usage();
-		if (read_capture(capture))
+		if (read_capture(capture, bound_us))
 			return 1;
 	} else if (optind == argc) {
 		read_lines(stdin);
@@ -510,8 +512,8 @@ int main(int argc, char **argv)
 		else if (n)
 			printf("tsstat: %-5s %zu frames, |error - floor|: timestamps p50 %.1f us, p99 %.1f us, "
 			       "max %.1f us\n", kinds[c], n, pct(a, n, 50), pa, a[n - 1]);
-		printf("tsstat: %-5s first %.1f s: %zu frames, %zu outside %.0f us (%zu of them marked "
-		       "locked); within the bound from %.2f s after the first frame on\n",
+		printf("tsstat: %-5s first %.1f s: %zu frames, %zu outside %.0f us (%zu of them with "
+		       "a bound within it); within the bound from %.2f s after the first frame on\n",
 		       kinds[c], skip_s, early, early_out, bound_us, early_out_locked,
 		       early_out ? conv : 0.0);
 	}

@@ -143,7 +143,6 @@ void k4a_clock_reset(struct k4a_clock *c)
 	c->used = 0;
 	c->newest = 0;
 	c->bucket_ticks = c->hz / K4A_CLOCK_BUCKET_DIV;
-	c->widened = 0;
 	c->first_b = 0;
 	c->fit_valid = false;
 	c->skew_q32 = 0;
@@ -545,7 +544,6 @@ static void k4a_clock_widen(struct k4a_clock *c)
 	c->newest /= 2;
 	c->first_b /= 2;
 	c->bucket_ticks *= 2;
-	c->widened++;
 }
 
 /**
@@ -605,7 +603,8 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 	if (!c->samples) {
 		c->first_b = b;
 	} else {
-		while (c->widened < K4A_CLOCK_WIDEN_MAX &&
+		while (c->bucket_ticks < (c->hz / K4A_CLOCK_BUCKET_DIV) <<
+		       K4A_CLOCK_WIDEN_MAX &&
 		       b >= c->first_b + K4A_CLOCK_BUCKETS) {
 			k4a_clock_widen(c);
 			b = k4a_div_u64(dev_ticks, c->bucket_ticks);

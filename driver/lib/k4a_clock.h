@@ -57,7 +57,6 @@ struct k4a_clock_pt {
  * @hz: nominal device clock frequency
  * @bucket_ticks: width of one window bucket in ticks (doubled by each
  *                widening)
- * @widened: how many times the buckets were widened since the last reset
  * @first_b: bucket number (at the current width) of the first observation
  *           accepted since the last reset
  * @pt: lowest observation of each bucket (ring indexed by bucket number)
@@ -107,7 +106,6 @@ struct k4a_clock_pt {
 struct k4a_clock {
 	u32 hz;
 	u32 bucket_ticks;
-	u32 widened;
 	u64 first_b;
 	struct k4a_clock_pt pt[K4A_CLOCK_BUCKETS];
 	u64 bucket[K4A_CLOCK_BUCKETS];

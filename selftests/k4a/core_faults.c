@@ -110,6 +110,23 @@ TEST_F_TIMEOUT(xfer, color_stall, 60)
 }
 
 /*
+ * Hold the colour MCU's replies for 2.6 s and read @ji: the read times out
+ * (2 s) and the reply comes after the drain gave up. Returns the read's
+ * duration in seconds.
+ */
+static double timed_out_jack_read(struct __test_metadata *_metadata, const char *ji)
+{
+	char v[64];
+	double t0;
+
+	core_sleep_ms(JACK_AGE_MS);
+	EXPECT_EQ(0, core_ctl(NULL, 0, "mcuhold 0 color 2600"));
+	t0 = core_now();
+	EXPECT_EQ(-ETIMEDOUT, core_read(ji, v, sizeof(v)));
+	return core_now() - t0;
+}
+
+/*
  * A busy MCU answers a timed-out command after the driver's drain gave up,
  * ahead of the next command's reply. The next command takes its own reply:
  * a read gets the jack state as it is now (the late reply holds the old one),
@@ -127,8 +144,8 @@ TEST_F_TIMEOUT(xfer, late_reply, 120)
 	char dbg[512], v[64];
 	unsigned long long mark;
 	unsigned int i;
-	double t0, dt[2];
-	int ret, nbad = 0;
+	double dt[2];
+	int nbad = 0;
 
 	mark = core_kmsg_seq();
 	ASSERT_EQ(0, core_ctl(NULL, 0, "jack 0 in 1"));
@@ -137,23 +154,14 @@ TEST_F_TIMEOUT(xfer, late_reply, 120)
 	EXPECT_STREQ("connected", v);
 
 	/* a read after a timed-out read: the device's state has changed since */
-	core_sleep_ms(JACK_AGE_MS);
-	ASSERT_EQ(0, core_ctl(NULL, 0, "mcuhold 0 color 2600"));
-	t0 = core_now();
-	ret = core_read(ji, v, sizeof(v));
-	dt[0] = core_now() - t0;
-	EXPECT_EQ(-ETIMEDOUT, ret);
+	dt[0] = timed_out_jack_read(_metadata, ji);
 	ASSERT_EQ(0, core_ctl(NULL, 0, "jack 0 in 0"));
 	core_sleep_ms(JACK_AGE_MS);
 	EXPECT_LT(0, core_read(ji, v, sizeof(v)));
 	EXPECT_STREQ("disconnected", v);
 
 	/* a command without data stage (SET_SYS_CFG) after a timed-out read */
-	core_sleep_ms(JACK_AGE_MS);
-	ASSERT_EQ(0, core_ctl(NULL, 0, "mcuhold 0 color 2600"));
-	t0 = core_now();
-	EXPECT_EQ(-ETIMEDOUT, core_read(ji, v, sizeof(v)));
-	dt[1] = core_now() - t0;
+	dt[1] = timed_out_jack_read(_metadata, ji);
 	snprintf(dbg, sizeof(dbg), CORE_DEBUGFS "/%.64s/start",
 		 strrchr(self->unit, '/') + 1);
 	EXPECT_EQ(0, core_write_str(dbg, "color depth"));

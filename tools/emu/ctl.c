@@ -566,7 +566,7 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		}
 		return -1;
 	}
-	if (!strcmp(argv[0], "mcudelay")) {
+	if (!strcmp(argv[0], "mcudelay") || !strcmp(argv[0], "mcuhold")) {
 		char *end;
 		long ms;
 
@@ -576,20 +576,10 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		ms = strtol(argv[3], &end, 10);
 		if (!*argv[3] || *end || ms < 0 || ms > 600000)
 			return -1;
-		u->mcu_delay_ms[m - 1] = (uint32_t)ms;
-		return 0;
-	}
-	if (!strcmp(argv[0], "mcuhold")) {
-		char *end;
-		long ms;
-
-		m = get_halves(argc > 2 ? argv[2] : NULL);
-		if (argc != 4 || (m != 1 && m != 2))
-			return -1;
-		ms = strtol(argv[3], &end, 10);
-		if (!*argv[3] || *end || ms < 0 || ms > 600000)
-			return -1;
-		u->mcu_hold_until[m - 1] = now_ns() + (int64_t)ms * 1000000;
+		if (argv[0][3] == 'd')
+			u->mcu_delay_ms[m - 1] = (uint32_t)ms;
+		else
+			u->mcu_hold_until[m - 1] = now_ns() + (int64_t)ms * 1000000;
 		return 0;
 	}
 	say(&o, "# unknown command (try: help)\n");

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -136,6 +137,7 @@ static void urb_put(struct half *h, struct urb *r)
 	r->next = h->free;
 	r->niov = 0;
 	r->done = DK_NONE;
+	r->fill_on_send = false;
 	h->free = r;
 }
 
@@ -247,12 +249,18 @@ static void send_all(struct half *h, struct iovec *iov, int n)
 	}
 }
 
+static void iso_fill(struct half *h, struct urb *r);
+
 static void send_ret(struct half *h, struct urb *r, int64_t now)
 {
 	uint8_t hdr[USBIP_HDR_SIZE];
 	struct iovec iov[8];
 	int n = 0, i;
-	int32_t npk = r->type == XT_ISO ? r->npk : 0;
+	int32_t npk;
+
+	if (r->fill_on_send)
+		iso_fill(h, r);
+	npk = r->type == XT_ISO ? r->npk : 0;
 
 	usbip_pack_ret_submit(hdr, r->seqnum, h->devid, r->dir, r->epnum, r->status, r->actual,
 			      r->type == XT_ISO ? r->start_frame : 0, npk, r->error_count);
@@ -293,12 +301,16 @@ static void complete_now(struct half *h, struct urb *r, int32_t status, int32_t 
 
 /*
  * Data for an IN URB is ready: schedule its completion per the delivery model,
- * not before @not_before (the slow-MCU knob).
+ * not before @not_before (the slow-MCU knob). The drawn latency counts from
+ * @from (<= @now), when the device had the data and the URB: a loop that gets
+ * there late has spent part of that latency already, and only what it is
+ * later than the drawn latency is added.
  */
-static void complete_later(struct half *h, struct urb *r, int64_t now, int64_t not_before)
+static void complete_later(struct half *h, struct urb *r, int64_t now, int64_t from,
+			   int64_t not_before)
 {
 	unsigned int key = r->epnum + (r->dir == USBIP_DIR_OUT ? 16 : 0);
-	int64_t due = now + jitter_sample(&h->u->jit);
+	int64_t due = (from < now ? from : now) + jitter_sample(&h->u->jit);
 
 	if (due < not_before)
 		due = not_before;
@@ -342,6 +354,7 @@ static int feed_one(struct half *h, unsigned int epnum, struct xitem *x, int64_t
 {
 	struct urb *r;
 	uint32_t take, off = x->off;
+	int64_t from;
 	bool done;
 
 	if (!h->pend[epnum].head)
@@ -387,7 +400,11 @@ static int feed_one(struct half *h, unsigned int epnum, struct xitem *x, int64_t
 		r->gt = x->gt;
 		r->faults = x->faults;
 	}
-	complete_later(h, r, now, reply_not_before(h, r));
+	/* an item that says when the device made it (IMU): latency from then */
+	from = now;
+	if (x->ready_ns)
+		from = x->ready_ns > r->submit_ns ? x->ready_ns : r->submit_ns;
+	complete_later(h, r, now, from, reply_not_before(h, r));
 	return done;
 }
 
@@ -855,28 +872,31 @@ static void color_frame_hit(struct unit *u, enum frame_fault ff)
 }
 
 /*
- * The end of @r's service intervals: every packet gets what the UVC function
- * sends in its interval. Faults: iso.err fails the first packet (-EPROTO, the
- * device sends nothing in it); iso.stall fails the URB (-EPIPE, every packet
+ * Fill @r as it is sent: every packet gets what the UVC function sends in
+ * its interval. Faults: iso.err fails the first packet (-EPROTO, the device
+ * sends nothing in it); iso.stall fails the URB (-EPIPE, every packet
  * -EXDEV, the device sends nothing); iso.proto fails every packet (-EPROTO,
  * URB status 0): the device sent its payloads and they are lost.
  *
  * A payload's SCR is the device clock when the device sends it. The URB's
- * intervals are those that end when the loop gets here: a device's bus
- * intervals never run late, so when this process does (descheduled, a busy
- * host), the clock it stamps runs with it and its lateness does not pass for
- * latency between device and host; only the delivery jitter it models does.
+ * intervals end the modelled delivery latency (its due time less the end of
+ * its intervals as scheduled) before this send: a device's bus intervals
+ * never run late, so when this process does (descheduled, a busy host), the
+ * clock it stamps runs with it, and its lateness, on the way to the
+ * intervals' end or to the due time, does not pass for latency between
+ * device and host; only the delivery latency it models does.
  */
-static void iso_fill(struct half *h, struct urb *r, int64_t now)
+static void iso_fill(struct half *h, struct urb *r)
 {
 	struct unit *u = h->u;
 	int64_t ival = (int64_t)(r->interval > 0 ? r->interval : 1) * 125000;
-	int64_t late = now_ns() - r->due_ns;
-	int64_t t0 = r->due_ns - ival * r->npk + (late > 0 ? late : 0);
+	int64_t end = now_ns() - (r->due_ns - r->iso_end_ns);
+	int64_t t0 = (end > r->iso_end_ns ? end : r->iso_end_ns) - ival * r->npk;
 	size_t cur = 0;
 	enum { ISO_OK, ISO_ERR, ISO_STALL, ISO_PROTO } f = ISO_OK;
 	int i;
 
+	r->fill_on_send = false;
 	(void)t0;	/* without the UVC function no packet carries data */
 	if (fault_take(&u->f.iso_stall))
 		f = ISO_STALL;
@@ -889,7 +909,6 @@ static void iso_fill(struct half *h, struct urb *r, int64_t now)
 	if (f == ISO_STALL) {
 		color_frame_hit(u, FF_ISO_STALL);
 		iso_all_failed(r, -32, -18);		/* -EPIPE, packets -EXDEV */
-		complete_later(h, r, now, INT64_MIN);
 		return;
 	}
 	if (f == ISO_ERR)
@@ -940,7 +959,6 @@ static void iso_fill(struct half *h, struct urb *r, int64_t now)
 	r->niov = 1;
 	r->status = 0;
 	r->actual = (int32_t)cur;
-	complete_later(h, r, now, INT64_MIN);
 }
 
 /* serial number arithmetic: seqnum @a comes after @b (they wrap at 2^32) */
@@ -1393,10 +1411,16 @@ void half_service(struct half *h, int64_t horizon)
 {
 	struct urb *r;
 
+	/*
+	 * An iso URB whose service intervals ended: its delivery latency
+	 * counts from that end; it is filled when it is sent (iso_fill()).
+	 */
 	while (h->isoq.head && h->isoq.head->due_ns <= horizon) {
 		r = q_pop(&h->isoq);
 		count_late(h, r->due_ns);
-		iso_fill(h, r, horizon);
+		r->iso_end_ns = r->due_ns;
+		r->fill_on_send = true;
+		complete_later(h, r, horizon, r->iso_end_ns, INT64_MIN);
 	}
 	while (h->doneq.head && h->doneq.head->due_ns <= horizon) {
 		r = q_pop(&h->doneq);
@@ -1774,6 +1798,11 @@ int emu_main(int argc, char **argv)
 	}
 	epfd = epoll_create1(EPOLL_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	/*
+	 * A device's data goes out on time: the timer that wakes the loop for
+	 * a due time gets no slack (the default lets it fire up to 50 us late).
+	 */
+	prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	sigemptyset(&ss);
 	sigaddset(&ss, SIGINT);
 	sigaddset(&ss, SIGTERM);

@@ -57,6 +57,8 @@ enum done_kind { DK_NONE, DK_DEPTH_END, DK_IMU, DK_COLOR_END };
  * @buf:        owned buffer for control and iso data (grown, never shrunk)
  * @iso:        iso descriptors (owned, grown)
  * @done:       side-log action on send
+ * @iso_end_ns: iso: the end of its service intervals as scheduled
+ * @fill_on_send: iso: its packets are filled when it is sent
  * @gt:         ground truth of the frame that ends with this URB
  * @faults:     faults that frame met (FF_BIT() mask, for the side log)
  */
@@ -65,7 +67,8 @@ struct urb {
 	uint32_t seqnum;
 	uint8_t epnum, dir, type;
 	int32_t len, npk, interval, start_frame;
-	int64_t submit_ns, due_ns;
+	int64_t submit_ns, due_ns, iso_end_ns;
+	bool fill_on_send;
 	int32_t status, actual, error_count;
 	struct iovec iov[4];
 	int niov;
@@ -94,6 +97,7 @@ struct xitem {
 	const uint8_t *data;	/* NULL: depth frame (pattern + ground truth) */
 	bool persist;		/* @data outlives the item (else copied into the URB) */
 	uint32_t len, off;
+	int64_t ready_ns;	/* when the device had it; 0: when the loop feeds it */
 	uint8_t inl[MCU_STATUS_SIZE + 32];
 	uint8_t gtb[EMU_GT_SIZE];
 	struct emu_gt gt;

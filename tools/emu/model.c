@@ -382,6 +382,7 @@ static void make_imu_packet(struct unit *u, int64_t t)
 	x->gt.frame_counter = u->imu_counter;
 	x->gt.device_ticks = (uint64_t)(tick - 7 * 54 > 0 ? tick - 7 * 54 : 0);
 	x->gt.soe_mono_ns = (uint64_t)(t - 7 * 600000);
+	x->ready_ns = t;
 	u->in++;
 }
 

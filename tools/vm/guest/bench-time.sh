@@ -67,6 +67,7 @@ run() {
 		depth_down
 		return 1
 	fi
+	k4a_punctual "$EMU_PID" || echo "bench: $label: the emulator and vhci_rx kept their priority"
 	if [ "$n" -gt 1 ]; then
 		"$CTL" plan > "$OUT/plan.txt" 2>&1 || { echo "bench: $label: k4actl plan failed:"; cat "$OUT/plan.txt"; }
 	fi

@@ -20,7 +20,7 @@ k4a_unload() {
 # SCHED_FIFO 10, once the devices are attached (benchmarks and the demo). On a real host neither
 # the camera nor the host controller waits for a CPU; in the guest both are processes that wait
 # behind the capture programs on two emulated CPUs, and that lateness would pass for the USB
-# latency the emulator models (Documentation/testing.rst, "Timestamps").
+# latency the emulator models (Documentation/timestamps.rst, "Measuring in the guest").
 k4a_punctual() {
 	renice -n -20 -p "$1" > /dev/null || return 1
 	for _p in $(pgrep -x vhci_rx); do

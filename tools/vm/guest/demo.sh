@@ -77,7 +77,7 @@ named() { # every unit formed and its four /dev/k4a names exist
 }
 if k4a_wait "" named; then
 	echo "  all $UNITS units formed and named $K4A_WAITED s after the emulator started"
-	# no real camera or host controller waits for a CPU (Documentation/testing.rst)
+	# no real camera or host controller waits for a CPU (Documentation/timestamps.rst)
 	k4a_punctual "$emu_pid" && echo "  emulator at nice -20, vhci_hcd's receive threads SCHED_FIFO"
 else
 	unexpected "only $(unit_dirs | wc -l) units formed, or their /dev/k4a names are missing"

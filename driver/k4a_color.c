@@ -443,6 +443,8 @@ static void k4a_color_finish(struct k4a_unit *unit,
 			rec.clock_state = K4A_META_CLOCK_MAPPED;
 			rec.clock_error_ns = k4a_clock_error_ns(&unit->clock);
 			rec.clock_ppm_x1000 = k4a_clock_ppm_x1000(&unit->clock);
+			if (k4a_clock_locked(&unit->clock))
+				rec.flags |= K4A_META_F_CLOCK_LOCKED;
 		}
 	}
 	if (ts > now) {

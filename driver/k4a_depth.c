@@ -360,6 +360,8 @@ static void k4a_depth_finish(struct k4a_unit *unit, struct k4a_buffer *buf,
 		rec.flags |= K4A_META_F_CLAMPED;
 	if (o.burst)
 		rec.flags |= K4A_META_F_BURST;
+	if (o.locked)
+		rec.flags |= K4A_META_F_CLOCK_LOCKED;
 
 	list_del(&buf->list);
 	buf->vb.sequence = seq;

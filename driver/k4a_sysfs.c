@@ -290,14 +290,14 @@ static ssize_t k4a_clock_show(struct device *dev, char *buf,
 {
 	struct k4a_unit *unit = k4a_dev_to_unit(dev);
 	const struct k4a_clock *c = &unit->clock;
-	bool locked;
+	bool mapped;
 	s64 v = 0;
 
 	spin_lock_irq(&unit->slock);
-	locked = k4a_clock_ready(c);
+	mapped = k4a_clock_ready(c);
 	switch (f) {
 	case K4A_CLK_LOCKED:
-		v = locked;
+		v = k4a_clock_locked(c);
 		break;
 	case K4A_CLK_ERROR_NS:
 		v = k4a_clock_error_ns(c);
@@ -313,8 +313,8 @@ static ssize_t k4a_clock_show(struct device *dev, char *buf,
 		break;
 	}
 	spin_unlock_irq(&unit->slock);
-	/* An estimate exists only while the clock is locked. */
-	if (!locked && (f == K4A_CLK_ERROR_NS || f == K4A_CLK_RATE_PPB))
+	/* An estimate exists only while device times are mapped. */
+	if (!mapped && (f == K4A_CLK_ERROR_NS || f == K4A_CLK_RATE_PPB))
 		return -ENODATA;
 	return sysfs_emit(buf, "%lld\n", v);
 }

@@ -602,6 +602,7 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 
 	if (!c->samples) {
 		c->first_b = b;
+		c->first_dev = dev_ticks;
 	} else {
 		while (c->bucket_ticks < (c->hz / K4A_CLOCK_BUCKET_DIV) <<
 		       K4A_CLOCK_WIDEN_MAX &&
@@ -725,6 +726,23 @@ u32 k4a_clock_error_ns(const struct k4a_clock *c)
 bool k4a_clock_ready(const struct k4a_clock *c)
 {
 	return c->fit_valid;
+}
+
+/**
+ * k4a_clock_locked() - whether the mapping has settled
+ * @c: estimator
+ *
+ * Return: true once a line fitted to the observations since the last
+ * restart maps (not the rate kept through a restart alone) and those
+ * observations span K4A_CLOCK_LOCK_SPAN_MS.
+ */
+bool k4a_clock_locked(const struct k4a_clock *c)
+{
+	if (!c->fit_valid || c->have_prior || !c->samples ||
+	    c->acc.dev < c->first_dev)
+		return false;
+	return c->acc.dev - c->first_dev >=
+	       k4a_div_u64((u64)c->hz * K4A_CLOCK_LOCK_SPAN_MS, 1000);
 }
 
 /**

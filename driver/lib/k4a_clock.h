@@ -22,6 +22,13 @@
 #define K4A_CLOCK_WIDEN_MAX	2
 /* The fitted rate stays within this many ppm of the nominal rate. */
 #define K4A_CLOCK_MAX_PPM	1000
+/*
+ * Locked (k4a_clock_locked()) once the observations since the last restart
+ * span this many milliseconds: the first seconds of a stream tend to arrive
+ * later than the rest, a shift of the whole window that no spread of the
+ * observations shows (Documentation/timestamps.rst, "Locked").
+ */
+#define K4A_CLOCK_LOCK_SPAN_MS	4000
 /* Mapping starts once the samples span this many milliseconds ... */
 #define K4A_CLOCK_MIN_SPAN_MS	500
 /* ... in at least this many buckets. */
@@ -80,6 +87,7 @@ struct k4a_clock_pt {
  * @prior_skew_q32: that rate, as @skew_q32
  * @prior_err_ns: the error bound of that fit
  * @samples: observations accepted since the last reset
+ * @first_dev: ticks of the first observation accepted since the last reset
  * @acc: the most recently accepted observation
  * @n_cand: suspicious observations in a row, @cand the latest of them
  * @cand: the latest suspicious observation
@@ -125,6 +133,7 @@ struct k4a_clock {
 	s64 prior_skew_q32;
 	u32 prior_err_ns;
 	u32 samples;
+	u64 first_dev;
 	struct k4a_clock_pt acc;
 	u32 n_cand;
 	struct k4a_clock_pt cand;
@@ -147,6 +156,7 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns);
 int k4a_clock_map(const struct k4a_clock *c, u64 dev_ticks, u64 *host_ns);
 u32 k4a_clock_error_ns(const struct k4a_clock *c);
 bool k4a_clock_ready(const struct k4a_clock *c);
+bool k4a_clock_locked(const struct k4a_clock *c);
 s32 k4a_clock_ppm_x1000(const struct k4a_clock *c);
 
 #endif /* K4A_CLOCK_H */

@@ -296,6 +296,7 @@ void k4a_dgrid_frame(struct k4a_dgrid *g, const struct k4a_clock *unit_clock,
 			out->source = K4A_DGRID_COLOR;
 			out->err_ns = k4a_clock_error_ns(unit_clock);
 			out->ppm_x1000 = k4a_clock_ppm_x1000(unit_clock);
+			out->locked = k4a_clock_locked(unit_clock);
 			done = true;
 		}
 	}
@@ -306,6 +307,7 @@ void k4a_dgrid_frame(struct k4a_dgrid *g, const struct k4a_clock *unit_clock,
 		out->source = K4A_DGRID_CADENCE;
 		out->err_ns = k4a_clock_error_ns(&g->cad);
 		out->ppm_x1000 = k4a_clock_ppm_x1000(&g->cad);
+		out->locked = k4a_clock_locked(&g->cad);
 		done = true;
 	}
 	if (!done) {

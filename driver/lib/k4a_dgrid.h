@@ -42,6 +42,7 @@ enum k4a_dgrid_source {
  *          %K4A_DGRID_BOUND)
  * @ppm_x1000: device clock rate error the estimator measured
  * @source: enum k4a_dgrid_source
+ * @locked: that estimator was locked (k4a_clock_locked())
  * @clamped: @ts_ns was lowered to the arrival or raised to the previous
  *           frame's timestamp
  * @burst: the transfer completed too soon after the previous one for a slot
@@ -53,6 +54,7 @@ struct k4a_dgrid_out {
 	u32 err_ns;
 	s32 ppm_x1000;
 	u8 source;
+	bool locked;
 	bool clamped;
 	bool burst;
 };

@@ -17,8 +17,8 @@
  * give), DELAY_NS the delay configured for that stream of that unit off the
  * master's colour frame (subordinate_delay_off_master_usec, plus
  * depth_delay_off_color_usec for depth), LOCKED 1 when the metadata record
- * says the time came from the clock mapping with an error bound
- * (clock_error_ns) within the bound below, else 0.
+ * says the time came from a locked clock mapping (K4A_META_F_CLOCK_LOCKED)
+ * with an error bound (clock_error_ns) within the bound below, else 0.
  *
  * Per stream kind, over every unit: the transport floor (median of
  * TS - GT per unit and stream: latency the host cannot observe, reported
@@ -27,8 +27,9 @@
  * seconds (default 5) of each unit's stream are left out of these (the
  * estimator converging); for those: how long after its first frame each
  * stream stayed within the bound (default 50 us), and whether the frames
- * outside it said so (LOCKED 0). Across units: frames are grouped into
- * frame sets by their ground truth (GT - DELAY within 1 ms: the frames one
+ * outside it said so (LOCKED 0); over the whole run, how many frames said
+ * they were within the bound (LOCKED 1) and how many of those were not.
+ * Across units: frames are grouped into frame sets by their ground truth (GT - DELAY within 1 ms: the frames one
  * sync pulse triggered); for every set that has a frame of every unit and
  * none in its stream's first S seconds, the spread max - min of TS - DELAY,
  * p50/p99/max, beside the spread of the ground truth itself.
@@ -452,6 +453,7 @@ int main(int argc, char **argv)
 	       "left out of the steady state\n", nfr, nunits, nse, skip_s);
 	for (c = 0; c < 2; c++) {
 		size_t n = 0, na = 0, early = 0, early_out = 0, early_out_locked = 0;
+		size_t claims = 0, claims_out = 0;
 		double fmin = INFINITY, fmax = -INFINITY, amin = INFINITY, amax = -INFINITY;
 		double conv = 0, pa, pb;
 
@@ -475,6 +477,10 @@ int main(int argc, char **argv)
 					continue;
 				e = fabs((double)(f->ts - f->gt) - s->floor_ts) / 1000.0;
 				t = (double)(f->gt - s->first_gt) / 1e9;
+				if (f->locked) {
+					claims++;
+					claims_out += e > bound_us;
+				}
 				if (t < skip_s) {
 					fr[i].early = true;
 					early++;
@@ -516,6 +522,8 @@ int main(int argc, char **argv)
 		       "a bound within it); within the bound from %.2f s after the first frame on\n",
 		       kinds[c], skip_s, early, early_out, bound_us, early_out_locked,
 		       early_out ? conv : 0.0);
+		printf("tsstat: %-5s whole run: %zu frames said they were within %.0f us, %zu of them "
+		       "were not\n", kinds[c], claims, bound_us, claims_out);
 	}
 	for (c = 0; c < 2; c++)
 		if (nunits > 1)

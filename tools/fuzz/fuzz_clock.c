@@ -55,6 +55,8 @@ static void probe(u64 x1, u64 x2)
 		check(m1 <= m2);
 	(void)k4a_clock_error_ns(&c);
 	(void)k4a_clock_ppm_x1000(&c);
+	/* locked implies mapped */
+	check(!k4a_clock_locked(&c) || k4a_clock_ready(&c));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -721,6 +721,58 @@ static void t_rate_ramp(void)
 }
 
 /* Device clock reset at 10 s (colour start): the driver resets the estimator. */
+/*
+ * Locked: mapped, from a fit of its own observations (not the rate kept
+ * through a restart), over K4A_CLOCK_LOCK_SPAN_MS of them; never after a
+ * reset or a restart until they span it again.
+ */
+static void t_locked(void)
+{
+	static struct k4a_clock c;
+	const u64 per = HZ / 30, ns = 1000000000ULL / 30;
+	u64 span = (u64)HZ * K4A_CLOCK_LOCK_SPAN_MS / 1000, d, h;
+	u32 i, first_ready = 0, first_locked = 0, prior = 0;
+
+	k4a_clock_init(&c, HZ);
+	CHECK(!k4a_clock_locked(&c));
+	for (i = 0; i < 300; i++) {
+		k4a_clock_add(&c, 1000 + i * per, 5000000000ULL + i * ns);
+		if (k4a_clock_ready(&c) && !first_ready)
+			first_ready = i;
+		if (k4a_clock_locked(&c) && !first_locked)
+			first_locked = i;
+		/* never locked before the span, always once mapped past it */
+		CHECK(!k4a_clock_locked(&c) || i * per >= span);
+		CHECK(k4a_clock_locked(&c) == (k4a_clock_ready(&c) && i * per >= span));
+	}
+	CHECK(first_ready && first_ready < first_locked);
+	NOTE("floor input at 30 fps: mapped from %.2f s, locked from %.2f s",
+	     (double)first_ready / 30, (double)first_locked / 30);
+	k4a_clock_reset(&c);
+	CHECK(!k4a_clock_locked(&c));
+
+	/* A restart (the ticks jump back 100 s): the kept rate maps, unlocked. */
+	k4a_clock_init(&c, HZ);
+	d = 100ULL * HZ;
+	h = 5000000000ULL;
+	for (i = 0; i < 300; i++)
+		k4a_clock_add(&c, d + i * per, h + i * ns);
+	CHECK(k4a_clock_locked(&c));
+	for (i = 300; i < 600; i++) {
+		k4a_clock_add(&c, (i - 300) * per, h + i * ns);
+		if (c.have_prior) {
+			CHECK(k4a_clock_ready(&c) && !k4a_clock_locked(&c));
+			prior++;
+		}
+		/* the first suspicious observations are held back, then it restarts */
+		if (c.stat_restarts)
+			CHECK(!k4a_clock_locked(&c) || (i - 300) * per >= span);
+	}
+	CHECK_EQ(c.stat_restarts, 1);
+	CHECK(prior > 0);
+	CHECK(k4a_clock_locked(&c));
+}
+
 static void t_reset(void)
 {
 	struct sim_cfg cfg = base_cfg;
@@ -927,6 +979,7 @@ static void t_adversarial(void)
 int main(void)
 {
 	RUN(t_api);
+	RUN(t_locked);
 	RUN(t_unwrap);
 	RUN(t_noise_free_rates);
 	RUN(t_floor_30fps);

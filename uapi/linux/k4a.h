@@ -125,11 +125,16 @@ enum k4a_sync_mode {
  *                       previous one for a frame slot of its own (several
  *                       completed together behind a stall): it shares the
  *                       previous frame's slot and timestamp
+ *   K4A_META_F_CLOCK_LOCKED the mapping behind soe_ns had settled: the
+ *                       estimator was locked (sysfs clock/locked 1), so
+ *                       clock_error_ns describes it; without the flag a
+ *                       mapped time may still be off by more than that
  */
 #define K4A_META_F_STATS	0x0001
 #define K4A_META_F_META_BAD	0x0002
 #define K4A_META_F_CLAMPED	0x0004
 #define K4A_META_F_BURST	0x0008
+#define K4A_META_F_CLOCK_LOCKED	0x0010
 
 /**
  * struct k4a_meta_frame - per-frame metadata record (little endian)

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "emu.h"
@@ -91,6 +92,9 @@ struct vurb {
 	int32_t error_count;	/* as the reply says */
 	int32_t pst0, pst1;	/* status of the first and of the second packet */
 	int32_t nbad;		/* packets with a non-zero status */
+	bool have_scr;		/* a packet carried a payload header with an SCR */
+	int32_t scr_pkt;	/* the last such packet */
+	uint32_t scr;		/* its SCR source clock */
 };
 
 struct vunl {
@@ -201,6 +205,21 @@ static void peer_pdu(struct peer *p, const uint8_t *hdr, const uint8_t *data, si
 			if (sum != actual)
 				perr(p, "iso URB %u: total length of iso packets %d not equal to "
 				     "actual length %d (vhci drops the device)", seq, sum, actual);
+			/* the packets' data is packed: the last payload header with an SCR */
+			d = data + dat;
+			for (i = 0, sum = 0; i < npk; i++, d += 16) {
+				int32_t n = (int32_t)be32(d + 8);
+				const uint8_t *pk = data + sum;
+
+				if (n < 0 || (size_t)sum + (size_t)n > dat)
+					break;
+				if (n >= 12 && pk[0] >= 12 && (pk[1] & 0x0c) == 0x0c) {
+					v->have_scr = true;
+					v->scr_pkt = i;
+					v->scr = get32(pk + 6);
+				}
+				sum += n;
+			}
 		}
 		return;
 	}
@@ -1150,6 +1169,53 @@ static unsigned int iso_rest(struct peer *p)
 	return n;
 }
 
+/*
+ * The delivery latency of an iso URB counts from the end of its service
+ * intervals. When the loop gets there later than that latency, the URB goes
+ * out at once, its intervals taken to end the drawn latency before the send:
+ * the SCRs carry the modelled latency and none of the loop's lateness.
+ */
+static void test_iso_latency(void)
+{
+	const int64_t lat = 3000000, ival = 125000, tick = 12000;
+	struct timespec late = { 0, 12000000 };
+	struct unit *un = &units[0];
+	struct peer *p;
+	struct vurb *v;
+	int64_t t0, t1, end = 0;
+	uint32_t seq;
+
+	unit_fresh();
+	p = peer_new(HALF_COLOR, 30000);
+	ok(uvc_stream(p, 1), "probe, commit MJPG 1280x720@30, alt 1: colour streams");
+	un->gen++;		/* the model's frame grid stops: the test starts every frame */
+	set_jitter("3000,0");	/* every completion 3 ms after its data */
+	color_frame(1);
+	seq = seq_new(p);
+	submit_seq(p, seq, USBIP_DIR_IN, EP_COLOR_VIDEO_IN & 0xf, ISO_NPK * ISO_PKT, NULL, NULL,
+		   ISO_NPK);
+	pump_rx(p);
+	ok(p->h->isoq.n == 1, "the iso URB waits for its %d service intervals", ISO_NPK);
+	/* the loop comes back 12 ms later: 11 ms after the intervals, 8 ms after its due time */
+	nanosleep(&late, NULL);
+	t0 = now_ns();
+	pump(p, t0);
+	t1 = now_ns();
+	v = vurb_find(p, seq);
+	if (v->done && v->have_scr)
+		end = clk_ns(&un->clk, (int64_t)v->scr) + ival * (ISO_NPK - v->scr_pkt);
+	ok(v->done && v->status == 0 && v->have_scr && v->scr_pkt == ISO_NPK - 1,
+	   "served at once, the frame's payload in every packet (last SCR in packet %d)",
+	   v->scr_pkt);
+	ok(end >= t0 - lat - tick && end <= t1 - lat + tick,
+	   "its SCRs put the intervals' end %.3f ms before the send: the drawn 3 ms, not the "
+	   "loop's 11 ms", (double)(t0 - end) / 1e6);
+	set_jitter("0");
+	iso_rest(p);
+	ok(!p->errors, "no protocol error (%s)", p->why);
+	peer_free(p);
+}
+
 static void test_iso_faults(void)
 {
 	static char out[1 << 16];
@@ -1694,6 +1760,7 @@ int main(void)
 	test_unlink_iso();
 	test_unlink_side_log();
 	test_unlink_random();
+	test_iso_latency();
 	test_iso_faults();
 	test_side_log_faults();
 	test_cmdlog();

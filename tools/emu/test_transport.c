@@ -1216,6 +1216,56 @@ static void test_iso_latency(void)
 	peer_free(p);
 }
 
+/*
+ * An IMU packet's delivery latency counts from its newest sample: a loop that
+ * makes the packet later than that latency sends it at once.
+ */
+static void test_imu_latency(void)
+{
+	struct timespec late = { 0, 5000000 }, early = { 0, 1000000 };
+	struct unit *un = &units[0];
+	struct peer *p;
+	struct event e;
+	uint32_t x, y;
+	int64_t t;
+
+	unit_fresh();
+	p = peer_new(HALF_COLOR, 40000);
+	set_jitter("3000,0");	/* every completion 3 ms after its data */
+	un->imu_on = true;
+	x = submit(p, USBIP_DIR_IN, EP_COLOR_IMU_IN & 0xf, 512, NULL);
+	y = submit(p, USBIP_DIR_IN, EP_COLOR_IMU_IN & 0xf, 512, NULL);
+	pump_rx(p);
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_IMU;
+	e.u = un;
+	e.n = un->imu_gen;
+	e.t = now_ns();
+	ev_push(&e);
+	/* the loop gets to the packet 5 ms after its newest sample */
+	nanosleep(&late, NULL);
+	model_run_due(e.t);
+	un->imu_on = false;
+	pump(p, now_ns());
+	ok(vurb_find(p, x)->done && vurb_find(p, x)->actual > 0,
+	   "a packet made 5 ms after its newest sample goes out at once (latency 3 ms)");
+	/* one made 1 ms after its sample waits the remaining 2 ms, not 3 */
+	un->imu_on = true;
+	e.t = now_ns();
+	ev_push(&e);
+	nanosleep(&early, NULL);
+	model_run_due(e.t);
+	un->imu_on = false;
+	t = now_ns();
+	pump(p, t);
+	ok(!vurb_find(p, y)->done, "one made 1 ms after its sample is not sent at once");
+	pump(p, e.t + 3000000);
+	ok(vurb_find(p, y)->done, "it is due 3 ms after its sample");
+	set_jitter("0");
+	ok(!p->errors, "no protocol error (%s)", p->why);
+	peer_free(p);
+}
+
 static void test_iso_faults(void)
 {
 	static char out[1 << 16];
@@ -1761,6 +1811,7 @@ int main(void)
 	test_unlink_side_log();
 	test_unlink_random();
 	test_iso_latency();
+	test_imu_latency();
 	test_iso_faults();
 	test_side_log_faults();
 	test_cmdlog();

@@ -1216,6 +1216,20 @@ static void test_iso_latency(void)
 	peer_free(p);
 }
 
+/* the model's IMU sampling of @un makes a packet whose newest sample is now */
+static int64_t imu_event(struct unit *un)
+{
+	struct event e;
+
+	memset(&e, 0, sizeof(e));
+	e.kind = EV_IMU;
+	e.u = un;
+	e.n = un->imu_gen;
+	e.t = now_ns();
+	ev_push(&e);
+	return e.t;
+}
+
 /*
  * An IMU packet's delivery latency counts from its newest sample: a loop that
  * makes the packet later than that latency sends it at once.
@@ -1225,7 +1239,6 @@ static void test_imu_latency(void)
 	struct timespec late = { 0, 5000000 }, early = { 0, 1000000 };
 	struct unit *un = &units[0];
 	struct peer *p;
-	struct event e;
 	uint32_t x, y;
 	int64_t t;
 
@@ -1236,30 +1249,23 @@ static void test_imu_latency(void)
 	x = submit(p, USBIP_DIR_IN, EP_COLOR_IMU_IN & 0xf, 512, NULL);
 	y = submit(p, USBIP_DIR_IN, EP_COLOR_IMU_IN & 0xf, 512, NULL);
 	pump_rx(p);
-	memset(&e, 0, sizeof(e));
-	e.kind = EV_IMU;
-	e.u = un;
-	e.n = un->imu_gen;
-	e.t = now_ns();
-	ev_push(&e);
+	t = imu_event(un);
 	/* the loop gets to the packet 5 ms after its newest sample */
 	nanosleep(&late, NULL);
-	model_run_due(e.t);
+	model_run_due(t);
 	un->imu_on = false;
 	pump(p, now_ns());
 	ok(vurb_find(p, x)->done && vurb_find(p, x)->actual > 0,
 	   "a packet made 5 ms after its newest sample goes out at once (latency 3 ms)");
 	/* one made 1 ms after its sample waits the remaining 2 ms, not 3 */
 	un->imu_on = true;
-	e.t = now_ns();
-	ev_push(&e);
+	t = imu_event(un);
 	nanosleep(&early, NULL);
-	model_run_due(e.t);
+	model_run_due(t);
 	un->imu_on = false;
-	t = now_ns();
-	pump(p, t);
+	pump(p, now_ns());
 	ok(!vurb_find(p, y)->done, "one made 1 ms after its sample is not sent at once");
-	pump(p, e.t + 3000000);
+	pump(p, t + 3000000);
 	ok(vurb_find(p, y)->done, "it is due 3 ms after its sample");
 	set_jitter("0");
 	ok(!p->errors, "no protocol error (%s)", p->why);
@@ -1454,13 +1460,7 @@ static void test_side_log_faults(void)
 	ctl("fault 0 imu.count 1", out, sizeof(out));
 	ctl("fault 0 imu.mismatch 1", out, sizeof(out));
 	un->imu_on = true;
-	memset(&e, 0, sizeof(e));
-	e.kind = EV_IMU;
-	e.u = un;
-	e.n = un->imu_gen;
-	e.t = now_ns();
-	ev_push(&e);
-	model_run_due(e.t);
+	model_run_due(imu_event(un));
 	un->imu_on = false;
 	x = submit(c, USBIP_DIR_IN, EP_COLOR_IMU_IN & 0xf, 512, NULL);
 	pump(c, far());

@@ -15,9 +15,14 @@
 # buffer's timestamp and its metadata record's arrival stamp with the frame's ground truth.
 # Every run's frames (k4a-tsstat's input) are kept in the run directory (bench-time-N-J.txt);
 # with a fourth argument "dump" also every unit's clock estimator (debugfs "clock") once a
-# second (bench-time-N-J.clock).
+# second (bench-time-N-J.clock), every clock observation the driver made (a kprobe event on
+# k4a_clock_add: bench-time-N-J.obs) and the emulator's side log (bench-time-N-J.side), the
+# input of tools/bench/clock-replay.
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
+# the side log in the guest's memory (the results directory is a 9p share: a write there
+# stalls the emulator's loop for a round trip to the host); kept per run in dump mode
+EMU_LOG=/tmp/emu-side-bench-time.log
 . "$K4A_ROOT/selftests/k4a/color_lib.inc"
 . "$K4A_ROOT/selftests/k4a/depth_lib.inc"
 T=${1:-120}
@@ -54,6 +59,51 @@ frames() {
 					print "F", u, k, s, ts[s], gt[s], arr[s], d, cs[s]
 			}
 		}' "$1"
+}
+
+# every clock observation (k4a_clock_add: estimator, device ticks, arrival ns) through a
+# kprobe event, for replaying the estimator offline against the side log's ground truth
+TR=/sys/kernel/tracing
+obs_trace() {
+	[ -d "$TR/instances" ] || mount -t tracefs nodev "$TR" || return 1
+	echo 0 > "$TR/tracing_on"
+	echo > "$TR/trace"
+	echo '-:k4aobs' >> "$TR/kprobe_events" 2> /dev/null
+	echo 'p:k4aobs k4a:k4a_clock_add c=%di:x64 dev=%si:u64 host=%dx:u64' >> "$TR/kprobe_events" || return 1
+	# room for the whole run (about 100 bytes an event, 1000 events a second a unit), read
+	# once at the end: a reader during the run would take a good part of a CPU
+	echo $((T * n + 4096)) > "$TR/buffer_size_kb"
+	echo 1 > "$TR/events/kprobes/k4aobs/enable"
+	echo 1 > "$TR/tracing_on"
+}
+# CPU time per task (ticks, from /proc/*/task/*/stat) and the CPUs' idle ticks, to tell
+# what the guest spent its two CPUs on during a run
+cpu_snap() {
+	awk '/^cpu / { print "idle", $5 + $6; print "[irq+softirq]", $7 + $8 }' /proc/stat
+	for _t in /proc/[0-9]*/task/[0-9]*/stat; do
+		cat "$_t" 2> /dev/null
+	done | sed 's/^\([0-9]*\) (\([^)]*\)) /\1 \2 /' | awk '{ gsub(/[^A-Za-z0-9_.:-]/, "_", $2); print $1 ":" $2, $14 + $15 }'
+}
+cpu_report() { # BEFORE AFTER SECONDS: the busiest tasks and the idle share
+	awk -v secs="$3" -v hz="$(getconf CLK_TCK)" -v cpus="$(nproc)" '
+		FNR == NR { a[$1] = $2; next }
+		{ d = $2 - a[$1]; if ($1 == "idle") idle = d; else if (d > 0) { t[$1] = d; tot += d } }
+		END {
+			printf "guest CPU over %d s: idle %.0f%%, busy tasks:", secs, 100 * idle / (hz * secs * cpus)
+			n = 0
+			for (k in t) v[++n] = t[k] " " k
+			for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 > v[i] + 0) { x = v[i]; v[i] = v[j]; v[j] = x }
+			for (i = 1; i <= n && i <= 12; i++) { split(v[i], kv, " "); printf " %s %.1f%%", kv[2], 100 * kv[1] / (hz * secs) }
+			printf "\n"
+		}' "$1" "$2"
+}
+obs_trace_stop() { # FILE
+	echo 0 > "$TR/events/kprobes/k4aobs/enable"
+	cat "$TR/trace" > "$1"
+	grep -q 'LOST' "$1" && echo "bench: $label: the trace buffer overflowed: observations lost"
+	echo > "$TR/trace"
+	echo 1 > "$TR/buffer_size_kb"
+	echo '-:k4aobs' >> "$TR/kprobe_events"
 }
 
 run() {
@@ -97,6 +147,10 @@ run() {
 		done
 	}
 	k4a_wait "" armed || echo "bench: $label: not every unit armed: $(cat /sys/class/k4a/k4a*/sync_state | tr '\n' ' ')"
+	if [ -n "$DUMP" ]; then
+		obs_trace
+		cpu_snap > "$OUT/cpu0"
+	fi
 	echo open > "$m/start_gate"
 	if [ -n "$DUMP" ]; then
 		# the estimators' fit and window every second (debugfs clock), for a closer look
@@ -112,7 +166,12 @@ run() {
 		dump=$!
 	fi
 	sleep "$T"
-	[ -z "$DUMP" ] || kill $dump
+	if [ -n "$DUMP" ]; then
+		cpu_snap > "$OUT/cpu1"
+		kill "$dump"
+		obs_trace_stop "$K4A_OUT/bench-time-$n-$j.obs"
+		cpu_report "$OUT/cpu0" "$OUT/cpu1" "$T" | sed "s/^/bench: $label: /"
+	fi
 	# shellcheck disable=SC2086
 	kill $pids 2> /dev/null
 	# shellcheck disable=SC2086
@@ -129,6 +188,8 @@ run() {
 		i=$((i + 1))
 	done
 	cp "$OUT/frames.txt" "$K4A_OUT/bench-time-$n-$j.txt"
+	# the next run's emulator starts a new side log: keep this run's beside its observations
+	[ -z "$DUMP" ] || { emu_ctl dump > /dev/null; cp "$EMU_LOG" "$K4A_OUT/bench-time-$n-$j.side"; }
 	# the emulator's own lateness (a device never is late): what these figures stand on
 	emu_ctl dump | awk -v l="bench: $label:" '$1 == "late" {
 			for (i = 4; i <= NF; i++) { split($i, kv, "="); s[$3, kv[1]] += kv[2] }

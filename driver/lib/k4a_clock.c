@@ -23,6 +23,10 @@
 #define NSEC_PER_SEC_U64	1000000000ULL
 /* Residuals are clamped to +-2^30 ns so the hull arithmetic cannot overflow. */
 #define K4A_CLOCK_Y_LIMIT	1073741824LL
+/* Least-squares weights: 16, 8, 4, 2, 1, then 0 (k4a_clock_weigh()) */
+#define K4A_CLOCK_LS_LEVELS	5
+/* ... in steps of at least this many ns. */
+#define K4A_CLOCK_LS_SLACK_NS	1000
 /* Distances (as nominal ns) beyond 2^62 are refused by k4a_clock_map(). */
 #define K4A_CLOCK_NS_LIMIT	4611686018427387904ULL
 #define K4A_CLOCK_HZ_MIN	1000U
@@ -83,10 +87,10 @@ static s64 nominal_ns_s(const struct k4a_clock *c, s64 dt)
 	return sat_s64(dt < 0, nominal_ns(c, abs_s64(dt)));
 }
 
-/* Host-time offset of the fitted line @dt ticks after the reference. */
-static s64 line_offset(const struct k4a_clock *c, s64 dt)
+/* Host-time offset of a line of skew @skew @dt ticks after its reference. */
+static s64 skew_offset(const struct k4a_clock *c, s64 skew, s64 dt)
 {
-	s64 a = nominal_ns_s(c, dt), b = mul_q32(dt, c->skew_q32);
+	s64 a = nominal_ns_s(c, dt), b = mul_q32(dt, skew);
 
 	if (b > 0 && a > S64_MAX - b)
 		return S64_MAX;
@@ -95,22 +99,45 @@ static s64 line_offset(const struct k4a_clock *c, s64 dt)
 	return a + b;
 }
 
-/* The fitted line at @dev; false if @dev is absurdly far from the reference. */
-static bool line_at(const struct k4a_clock *c, u64 dev, u64 *host)
+/* Host-time offset of the fitted line @dt ticks after the reference. */
+static s64 line_offset(const struct k4a_clock *c, s64 dt)
 {
-	u64 dist = dev >= c->ref.dev ? dev - c->ref.dev : c->ref.dev - dev;
+	return skew_offset(c, c->skew_q32, dt);
+}
+
+/*
+ * The line through @ref with skew @skew at @dev; false if @dev is absurdly
+ * far from the reference.
+ */
+static bool ref_line_at(const struct k4a_clock *c,
+			const struct k4a_clock_pt *ref, s64 skew, u64 dev,
+			u64 *host)
+{
+	u64 dist = dev >= ref->dev ? dev - ref->dev : ref->dev - dev;
 	s64 off;
 
 	/* Beyond 2^62 ns (146 years) of nominal time: refuse, never wrap. */
 	if (nominal_ns(c, dist) > K4A_CLOCK_NS_LIMIT)
 		return false;
-	off = line_offset(c, dev >= c->ref.dev ? (s64)dist : -(s64)dist);
+	off = skew_offset(c, skew, dev >= ref->dev ? (s64)dist : -(s64)dist);
 	if (off >= 0)
-		*host = sat_add_u64(c->ref.host, (u64)off);
+		*host = sat_add_u64(ref->host, (u64)off);
 	else
-		*host = abs_s64(off) > c->ref.host ?
-			0 : c->ref.host - abs_s64(off);
+		*host = abs_s64(off) > ref->host ?
+			0 : ref->host - abs_s64(off);
 	return true;
+}
+
+/* The fitted line at @dev; false if @dev is absurdly far from the reference. */
+static bool line_at(const struct k4a_clock *c, u64 dev, u64 *host)
+{
+	return ref_line_at(c, &c->ref, c->skew_q32, dev, host);
+}
+
+/* The window's lower envelope (see k4a_clock_fit()) at @dev. */
+static bool hull_at(const struct k4a_clock *c, u64 dev, u64 *host)
+{
+	return ref_line_at(c, &c->hull_ref, c->hull_skew_q32, dev, host);
 }
 
 /**
@@ -380,12 +407,126 @@ static u64 k4a_clock_gap(const struct k4a_clock *c, u32 skip,
 	return 0;
 }
 
+/* @v / 2^@k, truncated toward zero. */
+static s64 shr_s64(s64 v, u32 k)
+{
+	return v < 0 ? -(s64)(abs_s64(v) >> k) : (s64)((u64)v >> k);
+}
+
+/*
+ * The rate (Q32 skew, clamped to K4A_CLOCK_MAX_PPM like a hull edge) of the
+ * least-squares line through the scratch points marked in c->keep; false if
+ * they do not span two distinct ticks. Integer only: the ticks are centred
+ * and scaled below 2^24 and the residuals are below 2^31, so the sums over
+ * at most 64 points stay below 2^62.
+ */
+static bool k4a_clock_ls(const struct k4a_clock *c, s64 *skew)
+{
+	u64 sw = 0, sx = 0, sxx = 0, q, r, mag, lim;
+	s64 sy = 0, sxy = 0, mx, my;
+	u32 i, sh = 0;
+
+	for (i = 0; i < c->n; i++) {
+		sw += c->w[i];
+		sx += (u64)c->w[i] * c->x[i];
+		sy += c->w[i] * c->y[i];
+	}
+	if (!sw)
+		return false;
+	mx = (s64)k4a_div64_u64(sx, sw);
+	my = k4a_div64_s64(sy, (s64)sw);
+	while ((c->x[c->n - 1] >> sh) >= (1U << 20))
+		sh++;
+	for (i = 0; i < c->n; i++) {
+		s64 dx, dy;
+
+		if (!c->w[i])
+			continue;
+		dx = shr_s64((s64)c->x[i] - mx, sh);
+		dy = c->y[i] - my;
+		sxx += (u64)(c->w[i] * dx * dx);
+		sxy += c->w[i] * dx * dy;
+	}
+	if (!sxx)
+		return false;
+	/* skew = sxy / sxx ns per 2^sh ticks = sxy * 2^(32 - sh) / sxx in Q32 */
+	while (sxx >= (1ULL << 31)) {
+		sxx >>= 1;
+		sxy = shr_s64(sxy, 1);
+	}
+	mag = abs_s64(sxy);
+	q = k4a_div64_u64(mag, sxx);
+	r = mag - q * sxx;
+	lim = k4a_div_u64(((u64)K4A_CLOCK_MAX_PPM * 1000) << 32, c->hz);
+	if (q >= lim)
+		mag = lim;
+	else
+		mag = (q << (32 - sh)) + k4a_div64_u64(r << (32 - sh), sxx);
+	if (mag > lim)
+		mag = lim;
+	*skew = sat_s64(sxy < 0, mag);
+	return true;
+}
+
+/*
+ * Weigh the scratch points by their residual r from line @skew: 16 >> k for
+ * r - min in [k * E, (k + 1) * E), 0 from 5 E on, where E is how far above
+ * the lowest the lowest quarter of the points reaches (at least
+ * K4A_CLOCK_LS_SLACK_NS).
+ */
+static void k4a_clock_weigh(struct k4a_clock *c, s64 skew)
+{
+	u64 e, k;
+	u32 i, j;
+	s64 r;
+
+	for (i = 0; i < c->n; i++) {
+		r = c->y[i] - mul_q32(c->x[i], skew);
+		for (j = i; j > 0 && c->res[j - 1] > r; j--)
+			c->res[j] = c->res[j - 1];
+		c->res[j] = r;
+	}
+	e = (u64)(c->res[c->n / 4] - c->res[0]);
+	if (e < K4A_CLOCK_LS_SLACK_NS)
+		e = K4A_CLOCK_LS_SLACK_NS;
+	for (i = 0; i < c->n; i++) {
+		r = c->y[i] - mul_q32(c->x[i], skew) - c->res[0];
+		k = k4a_div64_u64((u64)(r > 0 ? r : 0), e);
+		c->w[i] = k >= K4A_CLOCK_LS_LEVELS ? 0 : (u8)(16 >> k);
+	}
+}
+
+/*
+ * The window's rate from weighted least squares over its points, a point's
+ * weight halving with every E of its height above the lowest (see
+ * k4a_clock_weigh()). A hull edge rests on the two extreme points at its
+ * ends, so when the floor is reached only now and then (a loaded host) its
+ * rate is off by their scatter over the edge's length, and the line jumps
+ * when the window's middle passes to the next edge. The weights average the
+ * scatter of the low points over the whole window, leave out the late ones
+ * (stalls, heavy tails) and, where some points reach a sharp floor and the
+ * others lie far above it, use the floor's points alone. Two passes: the
+ * first weighs from the hull line @hull_skew, the second from the first
+ * pass's line.
+ */
+static bool k4a_clock_ls_skew(struct k4a_clock *c, s64 hull_skew, s64 *skew)
+{
+	s64 s;
+
+	k4a_clock_weigh(c, hull_skew);
+	if (!k4a_clock_ls(c, &s))
+		return false;
+	k4a_clock_weigh(c, s);
+	return k4a_clock_ls(c, skew);
+}
+
 static void k4a_clock_fit(struct k4a_clock *c)
 {
 	struct k4a_clock_line l, o;
 	u8 slot[K4A_CLOCK_BUCKETS];
 	u64 gap, err;
-	u32 pass, span;
+	u32 pass, span, i;
+	s64 skew;
 
 	for (pass = 0;; pass++) {
 		k4a_clock_collect(c, slot);
@@ -414,16 +555,16 @@ static void k4a_clock_fit(struct k4a_clock *c)
 		c->used &= ~(1ULL << slot[l.lo]);
 		c->stat_outliers++;
 	}
-	c->skew_q32 = l.skew;
-	c->ref = c->pt[slot[l.lo]];
+	c->hull_skew_q32 = l.skew;
+	c->hull_ref = c->pt[slot[l.lo]];
 	span = c->x[c->n - 1];
 
 	/*
-	 * Uncertainty: the residuals of the other points nearest the line
-	 * show how densely the samples reach the latency floor, hence how
-	 * far above the floor the touching points may sit. 1.5 x the third
-	 * smallest gives the intercept term; the rate term grows with the
-	 * extrapolation from the reference relative to the edge length.
+	 * Uncertainty: the residuals of the other points nearest the hull
+	 * line show how densely the samples reach the latency floor, hence
+	 * how far above the floor the touching points may sit. 1.5 x the
+	 * third smallest gives the intercept term; the rate term grows with
+	 * the extrapolation from the reference relative to the edge length.
 	 * Calibrated in simulation to cover about 90-95% of mapping errors.
 	 */
 	gap = k4a_clock_gap(c, c->n, &l);
@@ -431,6 +572,31 @@ static void k4a_clock_fit(struct k4a_clock *c)
 	err = gap * 3 / 2;
 	if (l.base)
 		err += k4a_div64_u64(err * (span - c->x[l.lo]), l.base);
+
+	/*
+	 * The mapping: the rate from least squares once the window has
+	 * enough points (else the hull edge's), the line touching the point
+	 * with the smallest residual so that it lies on or below every
+	 * point. Where it parts from the hull line at the newest point, the
+	 * bound grows by that much. The hull line stays the envelope that
+	 * tells observations too early to be true (k4a_clock_add()).
+	 */
+	if (c->n >= K4A_CLOCK_LS_POINTS && k4a_clock_ls_skew(c, l.skew, &skew)) {
+		s64 hull_end = l.best + mul_q32(span, l.skew);
+
+		l.skew = skew;
+		for (i = 0; i < c->n; i++) {
+			s64 r = c->y[i] - mul_q32(c->x[i], skew);
+
+			if (!i || r < l.best) {
+				l.best = r;
+				l.lo = i;
+			}
+		}
+		err += abs_s64(l.best + mul_q32(span, l.skew) - hull_end);
+	}
+	c->skew_q32 = l.skew;
+	c->ref = c->pt[slot[l.lo]];
 	c->err_ns = err > U32_MAX ? U32_MAX : (u32)err;
 
 	c->fit_valid = c->n >= K4A_CLOCK_MIN_POINTS &&
@@ -452,6 +618,8 @@ static void k4a_clock_fit(struct k4a_clock *c)
 		}
 		c->skew_q32 = c->prior_skew_q32;
 		c->ref = c->pt[slot[lo]];
+		c->hull_skew_q32 = c->skew_q32;
+		c->hull_ref = c->ref;
 		c->err_ns = c->prior_err_ns > K4A_CLOCK_PRIOR_ERR_NS ?
 			    c->prior_err_ns : K4A_CLOCK_PRIOR_ERR_NS;
 		c->fit_valid = true;
@@ -576,13 +744,13 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 	    c->mark.dev - dev_ticks >
 	    k4a_div_u64((u64)c->hz * K4A_CLOCK_BACKSTEP_MS, 1000)) {
 		suspect = true;
-	} else if (c->fit_valid && (!line_at(c, dev_ticks, &line) ||
+	} else if (c->fit_valid && (!hull_at(c, dev_ticks, &line) ||
 				    (line > host_ns &&
 				     line - host_ns > K4A_CLOCK_EARLY_NS +
 				     2 * (u64)c->err_ns))) {
 		suspect = true;
 		/* Early by less than a stall can make: the floor, not ticks. */
-		jump = !line_at(c, dev_ticks, &line) ||
+		jump = !hull_at(c, dev_ticks, &line) ||
 		       line - host_ns > K4A_CLOCK_CHAIN_TOL_NS;
 	} else if (c->samples && b < c->newest &&
 		   c->newest - b >= K4A_CLOCK_BUCKETS) {

@@ -35,6 +35,11 @@
 #define K4A_CLOCK_MIN_POINTS	3
 /* An arrival this far before the fitted line is not physical: outlier. */
 #define K4A_CLOCK_EARLY_NS	5000000
+/*
+ * With at least this many buckets the rate comes from least squares over
+ * the lower half of the window's points rather than from one hull edge.
+ */
+#define K4A_CLOCK_LS_POINTS	8
 /* This many consistent suspicious observations in a row: restart. */
 #define K4A_CLOCK_MAX_OUTLIERS	3
 /* Consistent: within this many seconds and this many ns of nominal pace. */
@@ -73,6 +78,10 @@ struct k4a_clock_pt {
  * @fit_valid: @ref/@skew_q32 describe a usable line
  * @ref: an observation on the fitted line (all window samples lie on or above)
  * @skew_q32: fitted rate minus nominal rate, in ns per tick, Q32.32 signed
+ * @hull_ref: an observation on the window's lower-envelope line (the hull
+ *            edge over the window's middle), which tells observations too
+ *            early to be true
+ * @hull_skew_q32: that line's rate, as @skew_q32
  * @err_ns: uncertainty of a mapping near the newest sample
  * @have_mark: @mark is set
  * @mark: newest observed tick and the highest mapping handed out for it or
@@ -104,6 +113,8 @@ struct k4a_clock_pt {
  * @x: scratch: window points, ticks after the first one
  * @y: scratch: window points, ns after the first one minus nominal time
  * @hull: scratch: indices of the lower convex hull of @x/@y
+ * @w: scratch: the points' weights in a least-squares pass
+ * @res: scratch: residuals of those points
  * @wpt: scratch: the merged points while the buckets are widened
  * @wbucket: scratch: their bucket numbers
  *
@@ -122,6 +133,8 @@ struct k4a_clock {
 	bool fit_valid;
 	struct k4a_clock_pt ref;
 	s64 skew_q32;
+	struct k4a_clock_pt hull_ref;
+	s64 hull_skew_q32;
 	u32 err_ns;
 	bool have_mark;
 	struct k4a_clock_pt mark;
@@ -145,6 +158,8 @@ struct k4a_clock {
 	u32 x[K4A_CLOCK_BUCKETS];
 	s64 y[K4A_CLOCK_BUCKETS];
 	u8 hull[K4A_CLOCK_BUCKETS];
+	u8 w[K4A_CLOCK_BUCKETS];
+	s64 res[K4A_CLOCK_BUCKETS];
 	struct k4a_clock_pt wpt[K4A_CLOCK_BUCKETS];
 	u64 wbucket[K4A_CLOCK_BUCKETS];
 };

@@ -415,10 +415,11 @@ static s64 shr_s64(s64 v, u32 k)
 
 /*
  * The rate (Q32 skew, clamped to K4A_CLOCK_MAX_PPM like a hull edge) of the
- * least-squares line through the scratch points marked in c->keep; false if
- * they do not span two distinct ticks. Integer only: the ticks are centred
- * and scaled below 2^24 and the residuals are below 2^31, so the sums over
- * at most 64 points stay below 2^62.
+ * least-squares line through the scratch points, each weighted by c->w;
+ * false if the weighted points do not span two distinct ticks. Integer only:
+ * the ticks are centred and scaled below 2^20, the residuals are below 2^31
+ * and the weights at most 16, so the sums over at most 64 points stay below
+ * 2^62.
  */
 static bool k4a_clock_ls(const struct k4a_clock *c, s64 *skew)
 {
@@ -449,7 +450,7 @@ static bool k4a_clock_ls(const struct k4a_clock *c, s64 *skew)
 	}
 	if (!sxx)
 		return false;
-	/* skew = sxy / sxx ns per 2^sh ticks = sxy * 2^(32 - sh) / sxx in Q32 */
+	/* skew: sxy / sxx ns per 2^sh ticks, sxy * 2^(32 - sh) / sxx in Q32 */
 	while (sxx >= (1ULL << 31)) {
 		sxx >>= 1;
 		sxy = shr_s64(sxy, 1);
@@ -581,7 +582,8 @@ static void k4a_clock_fit(struct k4a_clock *c)
 	 * bound grows by that much. The hull line stays the envelope that
 	 * tells observations too early to be true (k4a_clock_add()).
 	 */
-	if (c->n >= K4A_CLOCK_LS_POINTS && k4a_clock_ls_skew(c, l.skew, &skew)) {
+	if (c->n >= K4A_CLOCK_LS_POINTS &&
+	    k4a_clock_ls_skew(c, l.skew, &skew)) {
 		s64 hull_end = l.best + mul_q32(span, l.skew);
 
 		l.skew = skew;

@@ -119,12 +119,46 @@ u32 k4a_dgrid_xfer_ns(u32 bytes, u32 ps_per_byte)
  */
 void k4a_dgrid_color(struct k4a_dgrid *g, u64 soe_ticks, u32 exp_ticks)
 {
+	u64 p = g->period_ticks, d, n;
+
 	/* Far beyond any clock the estimator maps: not a usable anchor. */
-	if (soe_ticks > (1ULL << 62))
+	if (soe_ticks > (1ULL << 48))
 		return;
+	/*
+	 * Count the frame periods since the first frame of the run, so that
+	 * the grid's period in this unit's ticks is known: a subordinate's
+	 * frames follow its master's clock, not its own.
+	 */
+	n = 0;
+	if (g->have_color && p && soe_ticks > g->c_soe) {
+		d = soe_ticks - g->c_soe;
+		n = k4a_div64_u64(d + p / 2, p);
+		if (!n || n > U32_MAX - g->c_periods ||
+		    (d > n * p ? d - n * p : n * p - d) >
+		    k4a_div_u64(n * p * K4A_DGRID_GRID_PPM, 1000000))
+			n = 0;
+	}
+	if (n) {
+		g->c_periods += (u32)n;
+	} else {
+		g->c_first = soe_ticks;
+		g->c_periods = 0;
+	}
 	g->have_color = true;
 	g->c_soe = soe_ticks;
 	g->c_exp = exp_ticks;
+}
+
+/*
+ * The grid's period in this unit's device ticks, Q16: measured over the
+ * colour frames of the run once they span K4A_DGRID_GRID_PERIODS periods,
+ * else nominal.
+ */
+static u64 k4a_dgrid_period_q16(const struct k4a_dgrid *g)
+{
+	if (g->c_periods < K4A_DGRID_GRID_PERIODS)
+		return (u64)g->period_ticks << 16;
+	return k4a_div64_u64((g->c_soe - g->c_first) << 16, g->c_periods);
 }
 
 /**
@@ -149,34 +183,49 @@ static u64 k4a_dgrid_ns_to_ticks(u64 ns)
 	return q * 9U + (u64)rem * 9U / 100000U;
 }
 
-/* Where the exposure of grid point @j ends, in host time. */
-static int k4a_dgrid_eoe(const struct k4a_dgrid *g, const struct k4a_clock *c,
-			 u64 base, u64 j, u64 *ns)
+/* Start of exposure of grid point @k (signed, off @a), device ticks. */
+static bool k4a_dgrid_point(s64 a, u64 p16, s64 k, u64 *ticks)
 {
-	return k4a_clock_map(c, base + j * g->period_ticks + g->exp_ticks, ns);
+	s64 off = k < 0 ? -(s64)(((u64)-k * p16) >> 16) :
+		  (s64)(((u64)k * p16) >> 16);
+
+	if (a + off < 0)
+		return false;
+	*ticks = (u64)(a + off);
+	return true;
+}
+
+/* Where the exposure of grid point @k ends, in host time. */
+static int k4a_dgrid_eoe(const struct k4a_dgrid *g, const struct k4a_clock *c,
+			 s64 a, u64 p16, s64 k, u64 *ns)
+{
+	u64 t;
+
+	if (!k4a_dgrid_point(a, p16, k, &t))
+		return -ERANGE;
+	return k4a_clock_map(c, t + g->exp_ticks, ns);
 }
 
 /*
  * The slot on the colour grid of a transfer that arrived at @arrival: the
- * latest grid point whose exposure ended, in host time, by then.
+ * latest grid point whose exposure ended, in host time, by then. The grid
+ * runs through the latest colour frame's depth exposure (centre-aligned,
+ * shifted by the depth delay) with the period measured from the colour
+ * frames (k4a_dgrid_period_q16()).
  */
 static bool k4a_dgrid_color_slot(const struct k4a_dgrid *g,
 				 const struct k4a_clock *c, u64 arrival,
 				 u64 *ticks)
 {
-	u64 p = g->period_ticks, base, ref, est, j, ns;
-	s64 a, r;
+	u64 p = g->period_ticks, p16, ref, est, ns;
+	s64 a, k, e;
 	u32 i;
 
 	if (!g->have_color || !p)
 		return false;
+	p16 = k4a_dgrid_period_q16(g);
 	a = (s64)g->c_soe + ((s64)g->c_exp - (s64)g->exp_ticks) / 2 +
 	    g->delay;
-	r = a - k4a_div64_s64(a, (s64)p) * (s64)p;
-	if (r < 0)
-		r += (s64)p;
-	/* The grid's first point at or after tick 0. */
-	base = (u64)r;
 
 	/* Estimate at the nominal rate from the colour frame, then refine. */
 	if (k4a_clock_map(c, g->c_soe, &ref))
@@ -187,28 +236,31 @@ static bool k4a_dgrid_color_slot(const struct k4a_dgrid *g,
 		est = k4a_dgrid_ns_to_ticks(ref - arrival);
 		est = est < g->c_soe ? g->c_soe - est : 0;
 	}
-	j = est < base + g->exp_ticks ? 0 :
-	    k4a_div64_u64(est - base - g->exp_ticks, p);
-	if (j > (1ULL << 40))
+	if (est > (1ULL << 48))
+		return false;
+	/* floor((est - exp - a) / p), for either sign */
+	e = (s64)est - (s64)g->exp_ticks - a;
+	k = k4a_div64_s64(e, (s64)p);
+	if (k * (s64)p > e)
+		k--;
+	/* Not a frame of this run's grid; and k * p16 must fit in 64 bits. */
+	if (k > (1LL << 32) || k < -(1LL << 32))
 		return false;
 	for (i = 0; i < K4A_DGRID_MAX_STEPS; i++) {
-		if (k4a_dgrid_eoe(g, c, base, j, &ns))
-			return false;
+		if (k4a_dgrid_eoe(g, c, a, p16, k, &ns))
+			return false;	/* no exposure had ended yet */
 		if (ns <= arrival)
 			break;
-		if (!j)
-			return false;	/* no exposure had ended yet */
-		j--;
+		k--;
 	}
 	if (i == K4A_DGRID_MAX_STEPS)
 		return false;
 	for (i = 0; i < K4A_DGRID_MAX_STEPS; i++) {
-		if (k4a_dgrid_eoe(g, c, base, j + 1, &ns) || ns > arrival)
+		if (k4a_dgrid_eoe(g, c, a, p16, k + 1, &ns) || ns > arrival)
 			break;
-		j++;
+		k++;
 	}
-	*ticks = base + j * p;
-	return true;
+	return k4a_dgrid_point(a, p16, k, ticks);
 }
 
 /*

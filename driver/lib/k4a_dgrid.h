@@ -32,6 +32,10 @@ enum k4a_dgrid_source {
 #define K4A_DGRID_RESTART_PERIODS	4
 /* Slot searches around an estimate step at most this far. */
 #define K4A_DGRID_MAX_STEPS		8
+/* Colour frames this many periods apart give the grid's period... */
+#define K4A_DGRID_GRID_PERIODS		16
+/* ... if every step between them is within this of nominal. */
+#define K4A_DGRID_GRID_PPM		2000
 
 /**
  * struct k4a_dgrid_out - timing of one depth frame
@@ -70,6 +74,10 @@ struct k4a_dgrid_out {
  * @have_color: @c_soe and @c_exp describe the latest colour frame
  * @c_soe: start of exposure of the latest colour frame, device ticks
  * @c_exp: its exposure, device ticks
+ * @c_first: start of exposure of the first colour frame of an unbroken run
+ *           (every frame since a whole number of periods after the one
+ *           before), device ticks
+ * @c_periods: frame periods from @c_first to @c_soe
  * @have_last: @last_ticks is the slot of the previous frame on the colour
  *             grid
  * @last_ticks: start of exposure of that slot, device ticks
@@ -94,6 +102,8 @@ struct k4a_dgrid {
 	bool have_color;
 	u64 c_soe;
 	u32 c_exp;
+	u64 c_first;
+	u32 c_periods;
 	bool have_last;
 	u64 last_ticks;
 	struct k4a_clock cad;

@@ -372,6 +372,11 @@ int ctl_exec(char *line, char *buf, size_t cap)
 		} else {
 			say(&o, "emu units=%u gen_hz=%g now_ns=%lld events_lost=%llu\n", nunits,
 			    gen_rate(), (long long)now, (unsigned long long)ev_overflow);
+			say(&o, "punctual early_us=%lld share_ppm=%u spins=%llu spun_us=%llu "
+			    "short_wakes=%llu\n", (long long)(punct.early_ns / 1000),
+			    punct.share_ppm, (unsigned long long)punct.spins,
+			    (unsigned long long)(punct.spun_ns / 1000),
+			    (unsigned long long)punct.short_wakes);
 			for (i = 0; i < (int)nunits; i++)
 				dump_unit(&o, &units[i], now);
 		}

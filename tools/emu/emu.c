@@ -32,6 +32,8 @@ struct unit units[MAX_UNITS];
 unsigned int nunits;
 struct emu_opts opts;
 FILE *sidelog;
+/* how the loop wakes for due times (off unless emu_main() sets it up) */
+struct punctual punct;
 
 static int epfd = -1, tfd = -1, ctlfd = -1, sigfd = -1;
 static uint8_t *depth_pattern;
@@ -1568,6 +1570,7 @@ static void service_all(void)
 	int64_t now = now_ns(), next;
 	unsigned int i, j, k;
 
+again:
 	model_run_due(now);
 	/*
 	 * Units in turn, each pass starting one further: the data of several
@@ -1600,7 +1603,17 @@ static void service_all(void)
 			if (t < next)
 				next = t;
 		}
-	arm_timer(next);
+	/*
+	 * Something falls due within the early window (the loop woke early
+	 * for it, see struct punctual): wait for it on the clock and serve it
+	 * on time, as the device would.
+	 */
+	if (next != INT64_MAX && punctual_spin(&punct, now_ns(), next)) {
+		while ((now = now_ns()) < next)
+			;
+		goto again;
+	}
+	arm_timer(next == INT64_MAX ? next : punctual_wake(&punct, now_ns(), next));
 	/*
 	 * The side log goes out in batches: a write where it lives (a 9p
 	 * share in the guest tests) can stall the loop for a round trip, and
@@ -1632,6 +1645,8 @@ static void usage(void)
 		"      --sub-skip N         pulses a subordinate waits before its first frame (default 1)\n"
 		"      --color-exposure US  colour exposure when the UVC function has none (default 10000)\n"
 		"      --boot-ms MS         commands answer BUSY for MS after plug (default 0)\n"
+		"      --punctual US[,PCT]  wake US before a due time, busy-wait the rest, at most\n"
+		"                           PCT %% of the time (default 250,5; 0: sleep to it)\n"
 		"      --seconds S          exit after S seconds\n"
 		"      --no-uvc             colour device without the UVC function\n"
 		"      --plug none|depth|color|both  halves plugged at start (default both)\n",
@@ -1672,6 +1687,8 @@ static int parse_args(int argc, char **argv)
 	opts.sub_skip = 1;
 	opts.color_exposure_us = 10000;
 	opts.plug_mask = 3;
+	opts.early_ns = 250000;
+	opts.early_share_ppm = 50000;
 	for (i = 0; i < MAX_UNITS; i++)
 		opts.offset_ticks[i] = 1234567 + (int64_t)i * 777777;
 	for (i = 1; i < argc; i++) {
@@ -1726,6 +1743,10 @@ static int parse_args(int argc, char **argv)
 		} else if (!strcmp(a, "--boot-ms")) {
 			NEED();
 			opts.boot_ms = (uint32_t)atoi(v);
+		} else if (!strcmp(a, "--punctual")) {
+			NEED();
+			if (punctual_parse(v, &opts.early_ns, &opts.early_share_ppm))
+				return -1;
 		} else if (!strcmp(a, "--seconds")) {
 			NEED();
 			opts.seconds = atof(v);
@@ -1848,6 +1869,7 @@ int emu_main(int argc, char **argv)
 		}
 	}
 	model_init();
+	punctual_init(&punct, opts.early_ns, opts.early_share_ppm, now_ns());
 	for (i = 0; i < nunits; i++)
 		for (k = 0; k < 2; k++)
 			if ((opts.plug_mask >> k) & 1) {

@@ -350,6 +350,8 @@ struct emu_opts {
 	double seconds;
 	bool no_uvc;
 	unsigned int plug_mask;	/* which halves to plug at start: bit0 depth, bit1 colour */
+	int64_t early_ns;		/* --punctual: wake this early for a due time */
+	uint32_t early_share_ppm;	/* --punctual: most busy-waiting, ppm of the time */
 };
 
 /* event agenda */
@@ -385,6 +387,7 @@ extern unsigned int nunits;
 extern struct emu_opts opts;
 extern FILE *sidelog;
 extern uint64_t ev_overflow;
+extern struct punctual punct;
 
 int64_t now_ns(void);
 int half_plug(struct half *h);

@@ -519,6 +519,49 @@ static void test_timing(void)
 	ok(laser_overlaps(0, SENSOR_MODE_NFOV, 20000000, SENSOR_MODE_NFOV) == 0, "disjoint exposures");
 }
 
+/* The early-wake budget: deterministic token-bucket arithmetic. */
+static void test_punctual(void)
+{
+	struct punctual p;
+	int64_t early, t = 1000000000;
+	uint32_t share;
+	int i, n = 0;
+
+	ok(punctual_parse("250", &early, &share) == 0 && early == 250000 && share == 50000,
+	   "punctual spec: US, default 5 %%");
+	ok(punctual_parse("100,2.5", &early, &share) == 0 && early == 100000 && share == 25000,
+	   "punctual spec: US,PCT");
+	ok(punctual_parse("x", &early, &share) < 0 && punctual_parse("100,", &early, &share) < 0 &&
+	   punctual_parse("-1", &early, &share) < 0 && punctual_parse("100,101", &early, &share) < 0 &&
+	   punctual_parse("100,5x", &early, &share) < 0, "bad punctual specs refused");
+
+	punctual_init(&p, 0, 50000, t);
+	ok(punctual_wake(&p, t, t + 1000000) == t + 1000000 && !punctual_spin(&p, t, t + 1000),
+	   "off: sleep to the due time, never wait on the clock");
+
+	punctual_init(&p, 250000, 50000, t);
+	ok(punctual_wake(&p, t, t + 1000000) == t + 750000, "wake 250 us early");
+	ok(punctual_wake(&p, t, t + 100000) == t + 100000, "due within the window: no earlier wake");
+	ok(!punctual_spin(&p, t, t + 300000) && !punctual_spin(&p, t, t) &&
+	   !punctual_spin(&p, t, t - 5), "no wait for a due time outside the window or past");
+	ok(punctual_spin(&p, t, t + 200000) && p.spins == 1 && p.spun_ns == 200000,
+	   "wait for a due time within the window, charged");
+	/* the saved-up credit (20 early wakes) runs out without time passing */
+	for (i = 0; i < 40; i++)
+		n += punctual_spin(&p, t, t + 200000);
+	ok(n == 24 && p.short_wakes == 16 && punctual_wake(&p, t, t + 1000000) == t + 1000000,
+	   "a burst spends the saved-up credit, then sleeps to the due time (%d waits)", n);
+	/* 5 % of 10 ms refills 500 us: two waits of 200 us */
+	t += 10000000;
+	n = 0;
+	for (i = 0; i < 5; i++)
+		n += punctual_spin(&p, t, t + 200000);
+	ok(n == 2, "credit refills at the share of the time (%d waits)", n);
+	t += 1000000000000000LL;
+	ok(punctual_wake(&p, t, t + 1000000) == t + 750000 && p.credit_ns == p.burst_ns,
+	   "a long idle refills no more than the burst");
+}
+
 static void test_gt(void)
 {
 	struct emu_gt g = { EMU_GT_COLOR, EMU_GT_F_SOF, "000123456701", 42, 123456789012ull,
@@ -589,6 +632,7 @@ int main(void)
 	test_mcu();
 	test_usbip();
 	test_timing();
+	test_punctual();
 	test_gt();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -150,3 +150,81 @@ unsigned int laser_overlaps(int64_t a_ns, uint32_t a_mode, int64_t b_ns, uint32_
 	}
 	return n;
 }
+
+/* ---- waking on time ------------------------------------------------------ */
+
+/* the credit saved up: at most this many early wakes' worth */
+#define PUNCTUAL_BURST_WAKES	20
+
+void punctual_init(struct punctual *p, int64_t early_ns, uint32_t share_ppm, int64_t now)
+{
+	memset(p, 0, sizeof(*p));
+	p->early_ns = early_ns > 0 ? early_ns : 0;
+	p->share_ppm = share_ppm > 1000000 ? 1000000 : share_ppm;
+	p->burst_ns = p->early_ns * PUNCTUAL_BURST_WAKES;
+	p->credit_ns = p->burst_ns;
+	p->last_ns = now;
+}
+
+/* "US[,PERCENT]": wake US early, busy-wait at most PERCENT of the time (default 5) */
+int punctual_parse(const char *s, int64_t *early_ns, uint32_t *share_ppm)
+{
+	double us, pct = 5;
+	char *end;
+
+	us = strtod(s, &end);
+	if (end == s || us < 0 || us > 10000)
+		return -1;
+	if (*end == ',') {
+		const char *q = end + 1;
+
+		pct = strtod(q, &end);
+		if (end == q || pct < 0 || pct > 100)
+			return -1;
+	}
+	if (*end)
+		return -1;
+	*early_ns = (int64_t)(us * 1000);
+	*share_ppm = (uint32_t)(pct * 10000);
+	return 0;
+}
+
+static void punctual_refill(struct punctual *p, int64_t now)
+{
+	int64_t dt = now - p->last_ns;
+
+	if (dt <= 0)
+		return;
+	/* 1000 s refill any burst; the product stays below 10^18 */
+	if (dt > 1000000000000LL)
+		dt = 1000000000000LL;
+	p->credit_ns += dt * (int64_t)p->share_ppm / 1000000;
+	if (p->credit_ns > p->burst_ns)
+		p->credit_ns = p->burst_ns;
+	p->last_ns = now;
+}
+
+int64_t punctual_wake(struct punctual *p, int64_t now, int64_t due)
+{
+	punctual_refill(p, now);
+	if (!p->early_ns || p->credit_ns < p->early_ns || due - p->early_ns <= now)
+		return due;
+	return due - p->early_ns;
+}
+
+bool punctual_spin(struct punctual *p, int64_t now, int64_t due)
+{
+	int64_t d = due - now;
+
+	if (!p->early_ns || d <= 0 || d > p->early_ns)
+		return false;
+	punctual_refill(p, now);
+	if (p->credit_ns < d) {
+		p->short_wakes++;
+		return false;
+	}
+	p->credit_ns -= d;
+	p->spins++;
+	p->spun_ns += (uint64_t)d;
+	return true;
+}

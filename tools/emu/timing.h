@@ -54,6 +54,37 @@ int64_t jitter_sample(struct jitter *j);
 int jitter_parse(const char *s, struct jitter *j);
 uint64_t xorshift64(uint64_t *s);
 
+/**
+ * struct punctual - waking for a due time on time
+ * @early_ns:  wake this long before a due time and wait the rest out on the
+ *             clock; 0: sleep until the due time
+ * @share_ppm: most of the time the waiting may take, parts per million
+ * @burst_ns:  most waiting that can be saved up
+ * @credit_ns: waiting allowed now
+ * @last_ns:   when @credit_ns was last topped up
+ * @spins:     due times waited for on the clock
+ * @spun_ns:   time spent waiting on the clock
+ * @short_ns:  wakes that found too little credit to wait (slept to the due time)
+ *
+ * A loop that sleeps until a due time wakes late by the scheduler's and the
+ * timer's latency, tens to hundreds of microseconds on a busy or emulated
+ * CPU; a device is never late. Waking @early_ns before and busy-waiting the
+ * rest is on time whenever the wake was less late than that, at the price of
+ * a CPU busy meanwhile, which @share_ppm bounds (a token bucket).
+ */
+struct punctual {
+	int64_t early_ns, burst_ns, credit_ns, last_ns;
+	uint32_t share_ppm;
+	uint64_t spins, spun_ns, short_wakes;
+};
+
+void punctual_init(struct punctual *p, int64_t early_ns, uint32_t share_ppm, int64_t now);
+int punctual_parse(const char *s, int64_t *early_ns, uint32_t *share_ppm);
+/* When to wake for due time @due, at @now: early if the credit allows it. */
+int64_t punctual_wake(struct punctual *p, int64_t now, int64_t due);
+/* At @now, whether to busy-wait until @due; if so the credit is charged. */
+bool punctual_spin(struct punctual *p, int64_t now, int64_t due);
+
 /* Laser emission windows of one depth exposure (mode = sensor mode). */
 #define LASER_PULSES	9
 #define LASER_PULSE_NS	125000

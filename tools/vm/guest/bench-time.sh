@@ -205,6 +205,12 @@ run() {
 						100 * s[h, "lt5ms"] / t, 100 * s[h, "lt20ms"] / t, 100 * s[h, "ge20ms"] / t
 			}
 		}'
+	# and what being on time cost it (Documentation/emulator.rst, --punctual)
+	emu_ctl dump | awk -v l="bench: $label:" -v t="$T" '$1 == "punctual" {
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			printf "%s emulator woke early for %d due times and waited %.0f ms for them on the clock (%.1f%% of the run), %d early wakes without credit\n",
+				l, v["spins"], v["spun_us"] / 1000, v["spun_us"] / 10000 / t, v["short_wakes"]
+		}'
 	"$STAT" "$OUT/frames.txt" | sed "s/^tsstat:/bench: $label:/"
 	# the estimator's window widens to 128 s over the first minute: the steady state after it
 	if [ "$T" -ge 90 ]; then

@@ -473,11 +473,15 @@ static bool k4a_clock_ls(const struct k4a_clock *c, s64 *skew)
  * Weigh the scratch points by their residual r from line @skew: 16 >> k for
  * r - min in [k * E, (k + 1) * E), 0 from 5 E on, where E is how far above
  * the lowest the lowest quarter of the points reaches (at least
- * K4A_CLOCK_LS_SLACK_NS).
+ * K4A_CLOCK_LS_SLACK_NS). Where observations are sparse (a bucket holds one
+ * or two: a slow stream without the IMU) only some buckets reach a sharp
+ * floor, maybe fewer than a quarter: when the lowest quarter reaches
+ * K4A_CLOCK_SPARSE_JUMP times higher than the lowest eighth, E is the
+ * lowest eighth's spread, so the buckets above the floor count for nothing.
  */
 static void k4a_clock_weigh(struct k4a_clock *c, s64 skew)
 {
-	u64 e, k;
+	u64 e, e8, k;
 	u32 i, j;
 	s64 r;
 
@@ -488,6 +492,12 @@ static void k4a_clock_weigh(struct k4a_clock *c, s64 skew)
 		c->res[j] = r;
 	}
 	e = (u64)(c->res[c->n / 4] - c->res[0]);
+	e8 = (u64)(c->res[c->n / 8] - c->res[0]);
+	/* e < 2^32 (residuals are clamped to +-2^30 ns): no overflow */
+	if ((u64)c->samples < (u64)K4A_CLOCK_SPARSE_OBS *
+	    (c->newest - c->first_b + 1) &&
+	    e > (u64)K4A_CLOCK_SPARSE_JUMP * e8)
+		e = e8;
 	if (e < K4A_CLOCK_LS_SLACK_NS)
 		e = K4A_CLOCK_LS_SLACK_NS;
 	for (i = 0; i < c->n; i++) {

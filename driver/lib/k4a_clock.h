@@ -14,12 +14,12 @@
  * Sliding window: K4A_CLOCK_BUCKETS buckets of 1/K4A_CLOCK_BUCKET_DIV s at
  * first. Each time the observations since the last restart fill the window,
  * the buckets are widened (pairs merged, the lower point kept), up to
- * K4A_CLOCK_WIDEN_MAX times: 32 s of 0.5 s buckets, then 64 s of 1 s, then
- * 128 s of 2 s buckets.
+ * K4A_CLOCK_WIDEN_MAX times: 16 s of 0.25 s buckets, then 32 s of 0.5 s,
+ * 64 s of 1 s and 128 s of 2 s buckets.
  */
 #define K4A_CLOCK_BUCKETS	64
-#define K4A_CLOCK_BUCKET_DIV	2
-#define K4A_CLOCK_WIDEN_MAX	2
+#define K4A_CLOCK_BUCKET_DIV	4
+#define K4A_CLOCK_WIDEN_MAX	3
 /* The fitted rate stays within this many ppm of the nominal rate. */
 #define K4A_CLOCK_MAX_PPM	1000
 /*
@@ -28,7 +28,7 @@
  * later than the rest, a shift of the whole window that no spread of the
  * observations shows (Documentation/timestamps.rst, "Locked").
  */
-#define K4A_CLOCK_LOCK_SPAN_MS	4000
+#define K4A_CLOCK_LOCK_SPAN_MS	2000
 /* Mapping starts once the samples span this many milliseconds ... */
 #define K4A_CLOCK_MIN_SPAN_MS	500
 /* ... in at least this many buckets. */
@@ -36,10 +36,21 @@
 /* An arrival this far before the fitted line is not physical: outlier. */
 #define K4A_CLOCK_EARLY_NS	5000000
 /*
- * With at least this many buckets the rate comes from least squares over
- * the lower half of the window's points rather than from one hull edge.
+ * With at least this many buckets the rate comes from weighted least
+ * squares over the window's points rather than from one hull edge.
  */
 #define K4A_CLOCK_LS_POINTS	8
+/*
+ * Sparse observations: fewer than this many per bucket on average since
+ * the last restart (a stream of a few frames a second, no IMU) ...
+ */
+#define K4A_CLOCK_SPARSE_OBS	4
+/*
+ * ... and the lowest quarter of the points reaching this many times higher
+ * than the lowest eighth: the floor is sharp but held by few buckets, and
+ * the least-squares weights are scaled by the lowest eighth instead.
+ */
+#define K4A_CLOCK_SPARSE_JUMP	3
 /* This many consistent suspicious observations in a row: restart. */
 #define K4A_CLOCK_MAX_OUTLIERS	3
 /* Consistent: within this many seconds and this many ns of nominal pace. */

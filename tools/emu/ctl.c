@@ -377,6 +377,13 @@ int ctl_exec(char *line, char *buf, size_t cap)
 			    punct.share_ppm, (unsigned long long)punct.spins,
 			    (unsigned long long)(punct.spun_ns / 1000),
 			    (unsigned long long)punct.short_wakes);
+			say(&o, "loop send_depth_us=%llu send_color_us=%llu fill_us=%llu "
+			    "read_us=%llu model_us=%llu\n",
+			    (unsigned long long)(loop_time.send[HALF_DEPTH] / 1000),
+			    (unsigned long long)(loop_time.send[HALF_COLOR] / 1000),
+			    (unsigned long long)(loop_time.fill / 1000),
+			    (unsigned long long)(loop_time.read / 1000),
+			    (unsigned long long)(loop_time.model / 1000));
 			for (i = 0; i < (int)nunits; i++)
 				dump_unit(&o, &units[i], now);
 		}

@@ -34,6 +34,7 @@ struct emu_opts opts;
 FILE *sidelog;
 /* how the loop wakes for due times (off unless emu_main() sets it up) */
 struct punctual punct;
+struct loop_time loop_time;
 
 static int epfd = -1, tfd = -1, ctlfd = -1, sigfd = -1;
 static uint8_t *depth_pattern;
@@ -259,9 +260,14 @@ static void send_ret(struct half *h, struct urb *r, int64_t now)
 	struct iovec iov[8];
 	int n = 0, i;
 	int32_t npk;
+	int64_t t0 = now_ns(), t1;
 
-	if (r->fill_on_send)
+	if (r->fill_on_send) {
 		iso_fill(h, r);
+		t1 = now_ns();
+		loop_time.fill += (uint64_t)(t1 - t0);
+		t0 = t1;
+	}
 	npk = r->type == XT_ISO ? r->npk : 0;
 
 	usbip_pack_ret_submit(hdr, r->seqnum, h->devid, r->dir, r->epnum, r->status, r->actual,
@@ -277,6 +283,7 @@ static void send_ret(struct half *h, struct urb *r, int64_t now)
 		iov[n++].iov_len = (size_t)npk * USBIP_ISO_DESC_SIZE;
 	}
 	send_all(h, iov, n);
+	loop_time.send[h->which] += (uint64_t)(now_ns() - t0);
 	h->cnt.completes++;
 	if (r->dir == USBIP_DIR_IN && r->status == 0)
 		h->cnt.bytes_in += (uint64_t)r->actual;
@@ -1190,10 +1197,8 @@ static int half_parse(struct half *h, int64_t now)
 	return 0;
 }
 
-void half_readable(struct half *h)
+static void half_read(struct half *h, int64_t now)
 {
-	int64_t now = now_ns();
-
 	for (;;) {
 		ssize_t n;
 
@@ -1224,6 +1229,14 @@ void half_readable(struct half *h)
 	return;
 gone:
 	half_unplug(h, true);
+}
+
+void half_readable(struct half *h)
+{
+	int64_t now = now_ns();
+
+	half_read(h, now);
+	loop_time.read += (uint64_t)(now_ns() - now);
 }
 
 /* ---- plug / unplug ------------------------------------------------------- */
@@ -1572,6 +1585,7 @@ static void service_all(void)
 
 again:
 	model_run_due(now);
+	loop_time.model += (uint64_t)(now_ns() - now);
 	/*
 	 * Units in turn, each pass starting one further: the data of several
 	 * units due at one moment goes out one unit after the other, and a

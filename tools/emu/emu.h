@@ -389,6 +389,20 @@ extern FILE *sidelog;
 extern uint64_t ev_overflow;
 extern struct punctual punct;
 
+/**
+ * struct loop_time - where the loop's time went (ns of wall time, the loop
+ * being the only thread): what it could not serve a due time during
+ * @send:  writing replies to the sockets, per half (HALF_DEPTH, HALF_COLOR)
+ * @fill:  filling isochronous URBs with payload as they are sent
+ * @read:  reading and handling the host's commands
+ * @model: running the device model (exposures, pulses, frames)
+ */
+struct loop_time {
+	uint64_t send[2], fill, read, model;
+};
+
+extern struct loop_time loop_time;
+
 int64_t now_ns(void);
 int half_plug(struct half *h);
 void half_unplug(struct half *h, bool surprise);

@@ -691,16 +691,20 @@ static void test_unlink_written(void)
 	uint32_t a, u;
 	int ia, iu;
 
-	uint64_t miss;
+	uint64_t miss, sent, read;
 
 	unit_fresh();
 	set_jitter("100,50,uniform");
 	p = peer_new(HALF_DEPTH, 0xfffffffcu);	/* seqnums wrap during this test */
 	miss = p->h->cnt.unlink_miss;
 	read_sn(p, 3);
+	sent = loop_time.send[HALF_DEPTH];
+	read = loop_time.read;
 	a = submit(p, USBIP_DIR_IN, rsp_ep_of(p), 512, NULL);
 	pump(p, far());
 	ok(vurb_find(p, a)->done && vurb_find(p, a)->actual == 12, "reply written and read");
+	ok(loop_time.send[HALF_DEPTH] > sent && loop_time.read > read,
+	   "the loop's time writing the depth half's replies and reading commands is counted");
 	u = unlink_urb(p, a, NULL);
 	pump(p, far());
 	ia = trace_at(p, USBIP_RET_SUBMIT, a);

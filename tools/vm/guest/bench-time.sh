@@ -210,6 +210,12 @@ run() {
 			for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 			printf "%s emulator woke early for %d due times and waited %.0f ms for them on the clock (%.1f%% of the run), %d early wakes without credit\n",
 				l, v["spins"], v["spun_us"] / 1000, v["spun_us"] / 10000 / t, v["short_wakes"]
+		}
+		$1 == "loop" {
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+			printf "%s emulator loop busy (%% of the run): sending depth %.1f, sending colour %.1f, filling iso URBs %.1f, reading commands %.1f, device model %.1f\n",
+				l, v["send_depth_us"] / 10000 / t, v["send_color_us"] / 10000 / t, v["fill_us"] / 10000 / t,
+				v["read_us"] / 10000 / t, v["model_us"] / 10000 / t
 		}'
 	"$STAT" "$OUT/frames.txt" | sed "s/^tsstat:/bench: $label:/"
 	# the estimator's window widens to 128 s over the first minute: the steady state after it

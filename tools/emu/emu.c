@@ -1571,6 +1571,26 @@ static void arm_timer(int64_t t)
 #define SIDELOG_FLUSH_NS	200000000
 static int64_t sidelog_flushed;
 
+/* depth work longer than this in one pass: the colour halves are served again */
+#define SERVE_AGAIN_NS	200000
+
+/* The colour halves, units in turn from @first: MCU replies, IMU packets, due URBs. */
+static void serve_color(unsigned int first, int64_t now)
+{
+	unsigned int j;
+
+	for (j = 0; j < nunits; j++) {
+		struct unit *u = &units[(first + j) % nunits];
+		struct half *h = &u->h[HALF_COLOR];
+
+		if (!h->plugged)
+			continue;
+		deliver_rsp(h, now);
+		deliver_imu(u, now);
+		half_service(h, now);
+	}
+}
+
 static void service_all(void)
 {
 	/*
@@ -1594,20 +1614,29 @@ again:
 	 * of independent devices does.
 	 */
 	first = nunits ? (first + 1) % nunits : 0;
+	serve_color(first, now);
 	for (j = 0; j < nunits; j++) {
-		struct unit *u;
+		struct half *h = &units[(first + j) % nunits].h[HALF_DEPTH];
+		int64_t t;
 
-		i = (first + j) % nunits;
-		u = &units[i];
-
-		for (k = 0; k < 2; k++)
-			if (u->h[k].plugged)
-				deliver_rsp(&u->h[k], now);
-		deliver_depth(u, now);
-		deliver_imu(u, now);
-		for (k = 0; k < 2; k++)
-			if (u->h[k].plugged)
-				half_service(&u->h[k], now);
+		if (!h->plugged)
+			continue;
+		deliver_rsp(h, now);
+		deliver_depth(h->u, now);
+		half_service(h, now);
+		/*
+		 * A raw depth frame takes milliseconds to write on a slow
+		 * host, and one sync pulse makes every unit's at once: what
+		 * fell due on the colour halves meanwhile (IMU packets,
+		 * isochronous intervals) goes out before the next unit's
+		 * frame, as independent devices send it.
+		 */
+		t = now_ns();
+		if (t - now > SERVE_AGAIN_NS) {
+			now = t;
+			model_run_due(now);
+			serve_color(first, now);
+		}
 	}
 	next = model_next_due();
 	for (i = 0; i < nunits; i++)

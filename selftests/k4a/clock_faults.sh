@@ -28,15 +28,6 @@ for u in /sys/class/k4a/k4a*; do
 done
 CAP=/tmp/clock-faults
 
-# dumpval TYPE KEY [WORD]: value of KEY= on unit 0's dump line TYPE (its third word WORD)
-dumpval() {
-	emu_ctl dump 0 | awk -v t="$1" -v k="$2=" -v w="$3" '$1 == t && (w == "" || $3 == w) {
-		for (i = 2; i <= NF; i++) if (index($i, k) == 1) { print substr($i, length(k) + 1); exit } }'
-}
-# captured_from C: the capture has delivered a frame with counter C or later
-captured_from() {
-	awk -v c="$1" '$1 == "V" && $8 != "-" && $8 + 0 >= c { f = 1 } END { exit !f }' "$CAP.txt"
-}
 locked() { [ "$(cat "$CLK/locked")" = 1 ]; }
 iso_done() { [ "$(dumpval usb iso_faults color)" -ge "$1" ]; }
 # frames_again: the next frame the sensor makes, and one more, reach the application
@@ -87,14 +78,7 @@ k4a_wait "locked after the reader resumed" locked || r=1
 clock_state "after the reader was stopped for 4 s"
 ktap_result $r "suspended reader (4 s, 16 buffers at 5 fps): frames arrive after it, clock locked"
 
-kill -TERM $cap
-wait $cap
-rc=$?
-emu_ctl fault 0 clear > /dev/null
-grep '^# ' "$CAP.txt"
-res=$(color_judge faults "$CAP.txt")
-echo "$res" | grep '^#'
-[ "$rc" = 0 ] && [ "$(echo "$res" | tail -n 1)" = "RESULT ok" ]
+color_faults_end $cap
 ktap_result $? "one capture through all three: every frame whole and in order, no timestamp backwards or later than its dequeue"
 
 # the frames more than 1 ms off the ground truth, with what their records said (figures)

@@ -28,21 +28,12 @@ echo "# unit $S: video $V, metadata $M"
 ktap_result 0 "k4a binds the emulated unit: colour and metadata nodes"
 CAP=/tmp/color-faults
 
-# dumpval TYPE KEY [WORD]: value of KEY= on unit 0's dump line TYPE (its third word WORD)
-dumpval() {
-	emu_ctl dump 0 | awk -v t="$1" -v k="$2=" -v w="$3" '$1 == t && (w == "" || $3 == w) {
-		for (i = 2; i <= NF; i++) if (index($i, k) == 1) { print substr($i, length(k) + 1); exit } }'
-}
 # fault_count NAME: frames (uvc.*) or URBs (iso.*) the emulator has hit so far
 fault_count() {
 	case $1 in
 	uvc.*) dumpval uvc faulted ;;
 	iso.*) dumpval usb iso_faults color ;;
 	esac
-}
-# captured_from C: the capture has delivered a frame with counter C or later
-captured_from() {
-	awk -v c="$1" '$1 == "V" && $8 != "-" && $8 + 0 >= c { f = 1 } END { exit !f }' "$CAP.txt"
 }
 captured() { [ "$(grep -c '^V ' "$CAP.txt")" -ge "$1" ]; }
 faults_done() { [ "$(fault_count "$1")" -ge "$2" ]; }
@@ -73,14 +64,7 @@ faults_run() {
 		echo "# $fmt $f: $hit frame(s) hit, frames arrive again after $(k4a_secs "$t0") s"
 		ktap_result $r "$fmt $f, $what: frames keep arriving"
 	done
-	kill -TERM $cap
-	wait $cap
-	rc=$?
-	emu_ctl fault 0 clear > /dev/null
-	grep '^# ' "$CAP.txt"
-	res=$(color_judge faults "$CAP.txt")
-	echo "$res" | grep '^#'
-	[ "$rc" = 0 ] && [ "$(echo "$res" | tail -n 1)" = "RESULT ok" ]
+	color_faults_end $cap
 	ktap_result $? "$fmt: no damaged frame delivered, every delivered frame whole and in order"
 	rm -f "$CAP.txt"
 }

@@ -180,6 +180,10 @@ void k4a_clock_reset(struct k4a_clock *c)
 	c->samples = 0;
 	c->n_cand = 0;
 	c->n = 0;
+	k4a_clock_train_start(c, c->train.period);
+	c->own_valid = false;
+	c->hint_valid = false;
+	c->shared = false;
 }
 
 /*
@@ -194,7 +198,12 @@ static void k4a_clock_restart(struct k4a_clock *c, bool jump)
 	s64 skew = c->fit_valid ? c->skew_q32 : c->prior_skew_q32;
 	u32 err = c->fit_valid ? c->err_ns : c->prior_err_ns;
 
+	struct k4a_clock_train train = c->train;
+
 	k4a_clock_reset(c);
+	/* the counter went on: its frames are still on the train */
+	if (!jump)
+		c->train = train;
 	c->have_prior = prior;
 	c->prior_skew_q32 = skew;
 	c->prior_err_ns = err;
@@ -531,13 +540,103 @@ static bool k4a_clock_ls_skew(struct k4a_clock *c, s64 hull_skew, s64 *skew)
 	return k4a_clock_ls(c, skew);
 }
 
+/* A skew (Q32 ns per tick off nominal) as parts per billion of nominal. */
+static s64 k4a_clock_skew_ppb(const struct k4a_clock *c, s64 skew)
+{
+	/* |skew| <= 1000 ppm of 1e9/hz ns: the product fits in s64 */
+	return k4a_div64_s64(skew * (s64)c->hz, 1LL << 32);
+}
+
+/* Parts per billion (|ppb| below 2^31) as a skew. */
+static s64 k4a_clock_ppb_skew(const struct k4a_clock *c, s64 ppb)
+{
+	return k4a_div64_s64(ppb * (1LL << 32), (s64)c->hz);
+}
+
+/*
+ * The weighted spread of the window's ticks after a least-squares pass (the
+ * weights in c->w): sum of w (x - mean)^2, x in units of 4096 ticks. A
+ * rate's precision grows with it. x < 2^19 and w <= 16 over 64 points keep
+ * every sum below 2^59.
+ */
+static u32 k4a_clock_spread(const struct k4a_clock *c)
+{
+	u64 sw = 0, sx = 0, sxx = 0, v;
+	u32 i;
+
+	for (i = 0; i < c->n; i++) {
+		u64 x = c->x[i] >> 12;
+
+		sw += c->w[i];
+		sx += c->w[i] * x;
+		sxx += c->w[i] * x * x;
+	}
+	if (!sw)
+		return 0;
+	v = k4a_div64_u64(sw * sxx - sx * sx, sw);
+	return v > U32_MAX ? U32_MAX : (u32)v;
+}
+
+/* A unit's rate (ppb off nominal) as its pulse source's, given its ratio. */
+static s64 k4a_clock_to_source(s64 ppb, s32 ratio_ppb)
+{
+	return ppb + ratio_ppb + k4a_div64_s64(ppb * ratio_ppb, 1000000000);
+}
+
+/* The source's rate (ppb off nominal) as a unit's of that ratio. */
+static s64 k4a_clock_from_source(s64 ppb, s32 ratio_ppb)
+{
+	return k4a_div64_s64((ppb - ratio_ppb) * 1000000000,
+			     1000000000 + (s64)ratio_ppb);
+}
+
+/*
+ * The rig's rate for this unit: the other units' measurements (the hint of
+ * k4a_clock_rig_update()) and this window's own, each as the pulse source's
+ * rate, weighted by their spreads, then as this unit's rate again. Used
+ * only while it lies within K4A_CLOCK_RIG_TOL_PPB plus K4A_CLOCK_RIG_TOL_ERR
+ * times the window's uncertainty (@err over its @span ticks) of the unit's
+ * own rate:
+ * a unit that is in fact triggered by another train (a second rig) keeps
+ * its own rate, and its measurement leaves the pool (c->own_valid).
+ */
+static bool k4a_clock_share(struct k4a_clock *c, u64 err, u32 span, s64 *skew)
+{
+	s64 own, r, s, d;
+	u64 span_ms, tol;
+	s32 q;
+
+	if (!c->hint_valid || !k4a_clock_train_ratio(c, &q))
+		return false;
+	span_ms = k4a_div_u64(nominal_ns(c, span), 1000000);
+	if (!span_ms)
+		return false;
+	own = k4a_clock_to_source(c->own_ppb, q);
+	r = k4a_div64_s64(c->hint_sum + (s64)c->own_w * own,
+			  (s64)(c->hint_w + c->own_w));
+	s = k4a_clock_from_source(r, q);
+	if (abs_s64(s) > (u64)K4A_CLOCK_MAX_PPM * 1000)
+		return false;
+	/* err / span in ppb; err < 2^35 ns: the product fits */
+	tol = K4A_CLOCK_RIG_TOL_PPB +
+	      k4a_div64_u64(err * 1000 * K4A_CLOCK_RIG_TOL_ERR, span_ms);
+	d = s - c->own_ppb;
+	if (abs_s64(d) > tol) {
+		c->stat_refused++;
+		c->own_valid = false;
+		return false;
+	}
+	*skew = k4a_clock_ppb_skew(c, s);
+	return true;
+}
+
 static void k4a_clock_fit(struct k4a_clock *c)
 {
 	struct k4a_clock_line l, o;
 	u8 slot[K4A_CLOCK_BUCKETS];
 	u64 gap, err;
 	u32 pass, span, i;
-	s64 skew;
+	s64 skew, ls, hull_end;
 
 	for (pass = 0;; pass++) {
 		k4a_clock_collect(c, slot);
@@ -586,16 +685,28 @@ static void k4a_clock_fit(struct k4a_clock *c)
 
 	/*
 	 * The mapping: the rate from least squares once the window has
-	 * enough points (else the hull edge's), the line touching the point
-	 * with the smallest residual so that it lies on or below every
-	 * point. Where it parts from the hull line at the newest point, the
-	 * bound grows by that much. The hull line stays the envelope that
-	 * tells observations too early to be true (k4a_clock_add()).
+	 * enough points (else the hull edge's), or the rig's shared rate
+	 * (k4a_clock_share()), the line touching the point with the smallest
+	 * residual so that it lies on or below every point. Where it parts
+	 * from the hull line at the newest point, the bound grows by that
+	 * much. The hull line stays the envelope that tells observations too
+	 * early to be true (k4a_clock_add()). The least-squares rate is this
+	 * unit's share of the rig's rate from three points on.
 	 */
-	if (c->n >= K4A_CLOCK_LS_POINTS &&
-	    k4a_clock_ls_skew(c, l.skew, &skew)) {
-		s64 hull_end = l.best + mul_q32(span, l.skew);
-
+	hull_end = l.best + mul_q32(span, l.skew);
+	skew = l.skew;
+	c->own_valid = false;
+	c->shared = false;
+	if (c->n >= K4A_CLOCK_MIN_POINTS && k4a_clock_ls_skew(c, l.skew, &ls)) {
+		c->own_ppb = k4a_clock_skew_ppb(c, ls);
+		c->own_w = k4a_clock_spread(c);
+		c->own_valid = c->own_w > 0;
+		if (c->n >= K4A_CLOCK_LS_POINTS)
+			skew = ls;
+	}
+	if (c->own_valid && k4a_clock_share(c, err, span, &skew))
+		c->shared = true;
+	if (skew != l.skew) {
 		l.skew = skew;
 		for (i = 0; i < c->n; i++) {
 			s64 r = c->y[i] - mul_q32(c->x[i], skew);
@@ -607,6 +718,8 @@ static void k4a_clock_fit(struct k4a_clock *c)
 		}
 		err += abs_s64(l.best + mul_q32(span, l.skew) - hull_end);
 	}
+	if (c->fits < U32_MAX)
+		c->fits++;
 	c->skew_q32 = l.skew;
 	c->ref = c->pt[slot[l.lo]];
 	c->err_ns = err > U32_MAX ? U32_MAX : (u32)err;
@@ -938,4 +1051,206 @@ s32 k4a_clock_ppm_x1000(const struct k4a_clock *c)
 		return 0;
 	/* |skew_q32| <= 1000 ppm of 1e9/hz ns, so the product fits in s64. */
 	return (s32)k4a_div64_s64(c->skew_q32 * (s64)c->hz, 1LL << 32);
+}
+
+/**
+ * k4a_clock_train_start() - follow the frames of a sync pulse train
+ * @c: estimator
+ * @period_ticks: nominal frame period in device ticks (0: do not follow)
+ *
+ * For a unit in a wired rig (master or subordinate): its frames' start of
+ * exposure ticks (k4a_clock_frame()) then tell its clock rate relative to
+ * the clock that makes the pulses (k4a_clock_train_ratio()). Forgets the
+ * frames seen so far; so does k4a_clock_reset().
+ */
+void k4a_clock_train_start(struct k4a_clock *c, u32 period_ticks)
+{
+	memset(&c->train, 0, sizeof(c->train));
+	c->train.period = period_ticks;
+}
+
+/* Count the frame at t->last, t->periods after the train's first. */
+static void k4a_clock_train_add(struct k4a_clock_train *t)
+{
+	/* 2000 ppm + 2 ticks a step, 2^24 periods of at most 2^17 ticks */
+	s32 r = (s32)(s64)(t->last - t->first - t->periods * t->period);
+	u32 i = t->frames % K4A_CLOCK_TRAIN_BLOCK;
+
+	if (t->frames < K4A_CLOCK_TRAIN_BLOCK) {
+		t->sum_k += t->periods;
+		t->sum_r += r;
+	}
+	t->k[i] = (u32)t->periods;
+	t->r[i] = r;
+	if (t->frames < U32_MAX)
+		t->frames++;
+}
+
+/**
+ * k4a_clock_frame() - a frame's start of exposure, in device ticks
+ * @c: estimator
+ * @dev_ticks: the frame's start of exposure
+ *
+ * A frame a whole number of periods after the previous one, off by at most
+ * K4A_CLOCK_TRAIN_MAX_PPM of the distance (plus two ticks), continues the
+ * train; any other frame (ticks going back, less than half a period on, or
+ * off the train) starts it again. Frames lost in between do no harm.
+ */
+void k4a_clock_frame(struct k4a_clock *c, u64 dev_ticks)
+{
+	struct k4a_clock_train *t = &c->train;
+
+	if (!t->period)
+		return;
+	if (t->frames && dev_ticks == t->last)
+		return;
+	if (t->frames && dev_ticks > t->last &&
+	    dev_ticks - t->last < 1ULL << 31) {
+		u64 d = dev_ticks - t->last;
+		u64 n = k4a_div_u64(d + t->period / 2, t->period);
+		u64 nom = n * t->period;
+		u64 off = d > nom ? d - nom : nom - d;
+
+		/*
+		 * 2^24 periods (six days at 30 fps) end a train, so that a
+		 * residual stays below 2^30 ticks
+		 */
+		if (n && off <= k4a_div_u64(nom * K4A_CLOCK_TRAIN_MAX_PPM,
+					    1000000) + 2 &&
+		    t->periods + n < 1ULL << 24) {
+			t->periods += n;
+			t->last = dev_ticks;
+			k4a_clock_train_add(t);
+			return;
+		}
+	}
+	t->frames = 0;
+	t->periods = 0;
+	t->first = dev_ticks;
+	t->last = dev_ticks;
+	t->sum_k = 0;
+	t->sum_r = 0;
+	k4a_clock_train_add(t);
+}
+
+/**
+ * k4a_clock_train_ratio() - the unit's clock rate over the pulse source's
+ * @c: estimator
+ * @ppb: result: device ticks per nominal tick of the source, minus one, in
+ *       parts per billion (0 for the master, whose own grid makes the train)
+ *
+ * The ticks of a frame are its true start rounded to a whole tick: from the
+ * first and the last frame alone, the ratio is good to 2 ticks over the
+ * span (22 ppm after one second, 0.4 ppm after a minute). Once the train
+ * holds twice K4A_CLOCK_TRAIN_BLOCK frames, the mean of its first and of
+ * its last K4A_CLOCK_TRAIN_BLOCK frames take their place, averaging the
+ * rounding out where the ratio moves the frames across tick boundaries.
+ *
+ * Return: true once at least three frames on the train span
+ * K4A_CLOCK_TRAIN_MIN_MS, with a ratio within K4A_CLOCK_TRAIN_MAX_PPM.
+ */
+bool k4a_clock_train_ratio(const struct k4a_clock *c, s32 *ppb)
+{
+	const struct k4a_clock_train *t = &c->train;
+	u64 nom, sk = 0;
+	s64 sr = 0, num, den;
+	u32 i;
+
+	if (!t->period || t->frames < 3)
+		return false;
+	nom = t->periods * t->period;
+	if (nom * 1000 < (u64)c->hz * K4A_CLOCK_TRAIN_MIN_MS)
+		return false;
+	if (t->frames < 2 * K4A_CLOCK_TRAIN_BLOCK) {
+		/* every step within 2000 ppm + 2 ticks: |num| < nom / 256 */
+		num = (s64)(t->last - t->first - nom);
+		den = (s64)nom;
+	} else {
+		for (i = 0; i < K4A_CLOCK_TRAIN_BLOCK; i++) {
+			sk += t->k[i];
+			sr += t->r[i];
+		}
+		/* block means: (sr / b - sum_r / b) / ((sk - sum_k) / b * P) */
+		num = sr - t->sum_r;
+		den = (s64)((sk - t->sum_k) * t->period);
+		if (den <= 0)
+			return false;
+	}
+	/* |num| < den / 256: halving both keeps the ratio; the product fits */
+	while (abs_s64(num) >= 1LL << 32) {
+		num /= 2;
+		den /= 2;
+	}
+	num = k4a_div64_s64(num * 1000000000, den);
+	/* a ratio beyond what two clocks' tolerances allow is not a train */
+	if (abs_s64(num) > (u64)K4A_CLOCK_TRAIN_MAX_PPM * 1000)
+		return false;
+	*ppb = (s32)num;
+	return true;
+}
+
+/**
+ * k4a_clock_rig_update() - share a unit's rate measurement with its rig
+ * @r: the rig
+ * @slot: the unit's slot (below K4A_CLOCK_RIG_MEMBERS)
+ * @role: the unit's enum k4a_clock_role now
+ * @c: the unit's estimator
+ *
+ * Stores the unit's latest measurement (its window's least-squares rate as
+ * the pulse source's rate, weighted by the window's spread) and hands the
+ * others' to @c for its next fits. A rig shares only while exactly one of
+ * its members is a master (measured or not: the caller registers a unit as
+ * soon as it streams): two masters are two rigs, and which unit follows
+ * which cannot be told here. A unit with role K4A_CLOCK_ROLE_NONE neither
+ * gives nor takes.
+ */
+void k4a_clock_rig_update(struct k4a_clock_rig *r, u32 slot, u8 role,
+			  struct k4a_clock *c)
+{
+	struct k4a_clock_rig_member *m;
+	u32 i, masters = 0;
+	s64 sum = 0;
+	u64 w = 0;
+	s32 q;
+
+	c->hint_valid = false;
+	if (slot >= K4A_CLOCK_RIG_MEMBERS)
+		return;
+	m = &r->m[slot];
+	m->role = role;
+	m->valid = role != K4A_CLOCK_ROLE_NONE && c->own_valid &&
+		   k4a_clock_train_ratio(c, &q);
+	if (m->valid) {
+		m->rate_ppb = (s32)k4a_clock_to_source(c->own_ppb, q);
+		m->weight = c->own_w;
+	}
+	if (role == K4A_CLOCK_ROLE_NONE)
+		return;
+	for (i = 0; i < K4A_CLOCK_RIG_MEMBERS; i++) {
+		const struct k4a_clock_rig_member *o = &r->m[i];
+
+		if (o->role == K4A_CLOCK_ROLE_MASTER)
+			masters++;
+		if (!o->valid || i == slot)
+			continue;
+		/* |rate| < 2^22, weight < 2^32, 32 members: below 2^59 */
+		sum += (s64)o->weight * o->rate_ppb;
+		w += o->weight;
+	}
+	if (masters != 1 || !w)
+		return;
+	c->hint_valid = true;
+	c->hint_sum = sum;
+	c->hint_w = w;
+}
+
+/**
+ * k4a_clock_rig_leave() - a unit's measurement no longer counts
+ * @r: the rig
+ * @slot: the unit's slot
+ */
+void k4a_clock_rig_leave(struct k4a_clock_rig *r, u32 slot)
+{
+	if (slot < K4A_CLOCK_RIG_MEMBERS)
+		memset(&r->m[slot], 0, sizeof(r->m[slot]));
 }

@@ -65,6 +65,28 @@
  */
 #define K4A_CLOCK_PRIOR_ERR_NS	1000000
 
+/*
+ * Rate sharing across a rig (Documentation/timestamps.rst, "One rate for
+ * the rig"). The frames of the units one sync pulse train triggers tell
+ * each unit's clock rate relative to the train's source exactly; with that,
+ * every unit's rate measurement is a measurement of the source's rate, and
+ * the rig's units fit it together. A unit's frame ratio counts once its
+ * frames span this many milliseconds ...
+ */
+#define K4A_CLOCK_TRAIN_MIN_MS	1000
+/* ... and a frame off the train by more than this (ppm) restarts it. */
+#define K4A_CLOCK_TRAIN_MAX_PPM	(2 * K4A_CLOCK_MAX_PPM)
+/* Units sharing one rate (struct k4a_clock_rig). */
+#define K4A_CLOCK_RIG_MEMBERS	32
+/*
+ * The shared rate is used while it stays within this many ppb of the unit's
+ * own measurement, plus this many times that measurement's uncertainty (the
+ * error bound over the window's span; the rate of a window's fit scatters
+ * by several of those where the floor is seldom reached).
+ */
+#define K4A_CLOCK_RIG_TOL_PPB	5000
+#define K4A_CLOCK_RIG_TOL_ERR	8
+
 /**
  * struct k4a_clock_pt - one observation
  * @dev: device time in ticks
@@ -73,6 +95,75 @@
 struct k4a_clock_pt {
 	u64 dev;
 	u64 host;
+};
+
+/* Frames averaged at each end of the train (a power of two). */
+#define K4A_CLOCK_TRAIN_BLOCK	16
+
+/**
+ * struct k4a_clock_train - the frames a sync pulse train triggered
+ * @period: nominal frame period in device ticks (0: not tracked)
+ * @frames: frames on the train since it (re)started
+ * @periods: nominal periods from the first of them to the last
+ * @first: ticks of the first of them
+ * @last: ticks of the last of them
+ * @sum_k: sum of the period numbers (since @first) of the first
+ *         K4A_CLOCK_TRAIN_BLOCK frames
+ * @sum_r: sum of their residuals: ticks since @first minus the nominal
+ *         ticks of their period numbers
+ * @k: period numbers of the last K4A_CLOCK_TRAIN_BLOCK frames (ring,
+ *     indexed by frame count)
+ * @r: their residuals
+ */
+struct k4a_clock_train {
+	u32 period;
+	u32 frames;
+	u64 periods;
+	u64 first;
+	u64 last;
+	u64 sum_k;
+	s64 sum_r;
+	u32 k[K4A_CLOCK_TRAIN_BLOCK];
+	s32 r[K4A_CLOCK_TRAIN_BLOCK];
+};
+
+/**
+ * enum k4a_clock_role - what a unit is in its rig
+ * @K4A_CLOCK_ROLE_NONE: not in a rig (standalone, or not streaming)
+ * @K4A_CLOCK_ROLE_MASTER: its own frame grid makes the pulses
+ * @K4A_CLOCK_ROLE_SUBORDINATE: pulses on Sync In trigger its frames
+ */
+enum k4a_clock_role {
+	K4A_CLOCK_ROLE_NONE,
+	K4A_CLOCK_ROLE_MASTER,
+	K4A_CLOCK_ROLE_SUBORDINATE,
+};
+
+/**
+ * struct k4a_clock_rig_member - one unit's share of the rig's rate
+ * @role: enum k4a_clock_role
+ * @valid: @rate_ppb and @weight hold a measurement
+ * @rate_ppb: the unit's measured rate, expressed as the rate of the pulse
+ *            source's clock: host time per source tick relative to nominal,
+ *            parts per billion
+ * @weight: how much the measurement counts (see k4a_clock_rig_update())
+ */
+struct k4a_clock_rig_member {
+	u8 role;
+	bool valid;
+	s32 rate_ppb;
+	u32 weight;
+};
+
+/**
+ * struct k4a_clock_rig - the units whose rates are fitted together
+ * @m: one slot per unit
+ *
+ * No locking of its own: the caller serialises k4a_clock_rig_update() and
+ * k4a_clock_rig_leave() calls on one rig.
+ */
+struct k4a_clock_rig {
+	struct k4a_clock_rig_member m[K4A_CLOCK_RIG_MEMBERS];
 };
 
 /**
@@ -120,6 +211,17 @@ struct k4a_clock_pt {
  *              window held only late observations)
  * @stat_conflicts: adds where the never-in-the-future bound overrode the
  *                  never-backwards bound (inconsistent input)
+ * @train: the frames of the pulse train that triggers this unit
+ * @own_valid: @own_ppb and @own_w hold this window's own rate measurement
+ * @own_ppb: that rate (weighted least squares), relative to nominal, ppb
+ * @own_w: its weight: the weighted spread of the window's ticks (units of
+ *         4096 ticks, squared)
+ * @fits: fits done, so that a caller sees when @own_ppb changed
+ * @hint_valid: @hint_sum and @hint_w hold the other units' measurements
+ * @hint_sum: their rates as the source's (rate_ppb) times their weights
+ * @hint_w: the sum of their weights
+ * @shared: the fitted line runs at the rig's shared rate
+ * @stat_refused: fits where the shared rate was too far from the own one
  * @n: scratch: number of points in @x/@y
  * @x: scratch: window points, ticks after the first one
  * @y: scratch: window points, ns after the first one minus nominal time
@@ -165,6 +267,16 @@ struct k4a_clock {
 	u32 stat_restarts;
 	u32 stat_jumps;
 	u32 stat_conflicts;
+	struct k4a_clock_train train;
+	bool own_valid;
+	s32 own_ppb;
+	u32 own_w;
+	u32 fits;
+	bool hint_valid;
+	s64 hint_sum;
+	u64 hint_w;
+	bool shared;
+	u32 stat_refused;
 	u32 n;
 	u32 x[K4A_CLOCK_BUCKETS];
 	s64 y[K4A_CLOCK_BUCKETS];
@@ -184,5 +296,11 @@ u32 k4a_clock_error_ns(const struct k4a_clock *c);
 bool k4a_clock_ready(const struct k4a_clock *c);
 bool k4a_clock_locked(const struct k4a_clock *c);
 s32 k4a_clock_ppm_x1000(const struct k4a_clock *c);
+void k4a_clock_train_start(struct k4a_clock *c, u32 period_ticks);
+void k4a_clock_frame(struct k4a_clock *c, u64 dev_ticks);
+bool k4a_clock_train_ratio(const struct k4a_clock *c, s32 *ppb);
+void k4a_clock_rig_update(struct k4a_clock_rig *r, u32 slot, u8 role,
+			  struct k4a_clock *c);
+void k4a_clock_rig_leave(struct k4a_clock_rig *r, u32 slot);
 
 #endif /* K4A_CLOCK_H */

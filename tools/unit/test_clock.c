@@ -1016,6 +1016,329 @@ static void t_adversarial(void)
 	CHECK_EQ(bad, 0);
 }
 
+
+/* Frames of a pulse train: the unit's rate over the source's. */
+static void t_train(void)
+{
+	static struct k4a_clock c;
+	const u32 per = HZ / 5;
+	s32 q = 1;
+	u32 k;
+
+	k4a_clock_init(&c, HZ);
+	/* not followed until a period is set */
+	k4a_clock_frame(&c, 1000);
+	CHECK(!k4a_clock_train_ratio(&c, &q));
+
+	/* the master: its own grid, exactly 0 */
+	k4a_clock_train_start(&c, per);
+	for (k = 0; k < 5; k++) {
+		k4a_clock_frame(&c, 777 + (u64)k * per);
+		/* at least three frames over a second */
+		CHECK(k4a_clock_train_ratio(&c, &q) == (k >= 5));
+	}
+	k4a_clock_frame(&c, 777 + 5ULL * per);
+	CHECK(k4a_clock_train_ratio(&c, &q));
+	CHECK_EQ(q, 0);
+	/* a lost frame does no harm; a repeated one is ignored */
+	k4a_clock_frame(&c, 777 + 7ULL * per);
+	k4a_clock_frame(&c, 777 + 7ULL * per);
+	CHECK(k4a_clock_train_ratio(&c, &q));
+	CHECK_EQ(q, 0);
+	CHECK_EQ(c.train.frames, 7);
+	/* off the train (a third of a period), then back in time: restarts */
+	k4a_clock_frame(&c, 777 + 8ULL * per + per / 3);
+	CHECK_EQ(c.train.frames, 1);
+	k4a_clock_frame(&c, 100);
+	CHECK_EQ(c.train.frames, 1);
+	CHECK(!k4a_clock_train_ratio(&c, &q));
+
+	/*
+	 * A subordinate 150 ppm faster than the master: every frame's ticks
+	 * rounded down. Within 2 ticks over the span from two seconds on, and
+	 * far closer once blocks of frames are averaged.
+	 */
+	k4a_clock_train_start(&c, per);
+	for (k = 0; k < 5 * 120; k++) {
+		double exact = 12345.6 + (double)k * per * (1 + 150e-6);
+		double err;
+
+		k4a_clock_frame(&c, (u64)floor(exact));
+		if (k < 10)
+			continue;
+		CHECK(k4a_clock_train_ratio(&c, &q));
+		err = fabs(q - 150000.0);
+		CHECK(err <= 2e9 / ((double)k * per) + 1);
+		if (k == 10 || k == 5 * 60 || k == 5 * 120 - 1)
+			NOTE("subordinate at +150 ppm: ratio %+d ppb after %u s", q, k / 5);
+		if (k >= 5 * 60)
+			CHECK(err <= 100);
+	}
+	/* a reset forgets the train, keeps following it */
+	k4a_clock_reset(&c);
+	CHECK_EQ(c.train.frames, 0);
+	CHECK_EQ(c.train.period, per);
+	CHECK(!k4a_clock_train_ratio(&c, &q));
+}
+
+#define RIG_UNITS	6
+
+struct rig_cfg {
+	unsigned int units;
+	double ppm[RIG_UNITS];	/* device rate errors; unit 0 is the master */
+	double foreign_ppm;	/* != 0: the last unit follows another source, off by this */
+	unsigned int masters;	/* units claiming the master role (unit 0, then the last) */
+	bool share;
+	enum jitter jit;
+	double seconds;
+	double from_s;
+};
+
+struct rig_res {
+	double err_p99, spread_p99, spread_max;
+	double rate_err_ppm;	/* worst unit at the end */
+	unsigned int future, shared, refused, hinted;
+};
+
+struct rig_ev {
+	double arrival_ns;
+	double t;
+	unsigned int u;
+	bool frame;
+	u64 dev;
+};
+
+static int cmp_rig_ev(const void *a, const void *b)
+{
+	const struct rig_ev *x = a, *y = b;
+
+	return x->arrival_ns < y->arrival_ns ? -1 : x->arrival_ns > y->arrival_ns;
+}
+
+/*
+ * A rig at 5 fps: the master's grid makes the pulses, the subordinates'
+ * clocks start at the first one. Every unit sends IMU packets (208 Hz,
+ * latency as cfg->jit, its newest sample's ticks) and its frames, whose
+ * ticks are their start of exposure rounded down. Errors are measured on
+ * the frames, spread over the frames of one pulse.
+ */
+static void rig_simulate(const struct rig_cfg *cfg, u64 seed, struct rig_res *res)
+{
+	static struct k4a_clock c[RIG_UNITS];
+	static struct k4a_clock_rig rig;
+	const double fps = 5, base = 120e3, t0 = 0.35;
+	unsigned int nf = (unsigned int)(cfg->seconds * fps), cap, n = 0, i, u, k;
+	struct rig_ev *ev;
+	double *err, *spread, *set;
+	unsigned int nerr = 0, nspread = 0;
+	struct sim_cfg jcfg = base_cfg;
+
+	memset(res, 0, sizeof(*res));
+	memset(&rig, 0, sizeof(rig));
+	jcfg.jit = cfg->jit;
+	jcfg.base_ns = base;
+	rng_state = seed * 0x9e3779b97f4a7c15ULL + 777;
+	cap = cfg->units * (unsigned int)(cfg->seconds * 220 + nf + 16);
+	ev = calloc(cap, sizeof(*ev));
+	err = calloc((size_t)nf * cfg->units, sizeof(double));
+	spread = calloc(nf, sizeof(double));
+	set = calloc((size_t)nf * cfg->units, sizeof(double));
+	if (!ev || !err || !spread || !set)
+		goto out;
+	for (u = 0; u < cfg->units; u++) {
+		/* ticks per true second; the foreign unit's source runs off */
+		double rate = HZ * (1 + cfg->ppm[u] * 1e-6);
+		double src = 1 + (u == cfg->units - 1 ? cfg->foreign_ppm * 1e-6 : 0);
+		/* pulses: the master's grid, in true time */
+		double pp = 1.0 / fps / (1 + cfg->ppm[0] * 1e-6) / src;
+		double start = u ? t0 : 0;
+		double t;
+
+		for (k = 0; k < nf && n < cap; k++) {
+			double tk = t0 + k * pp;
+
+			ev[n].t = tk;
+			ev[n].u = u;
+			ev[n].frame = true;
+			ev[n].dev = u ? (u64)floor((tk - start) * rate) :
+				    (u64)llround(tk * rate);
+			ev[n].arrival_ns = tk * 1e9 + 15e6 + urand() * 1e6;
+			n++;
+		}
+		for (t = start + 1.0 / 208; t < cfg->seconds && n < cap; t += 1.0 / 208) {
+			ev[n].t = t;
+			ev[n].u = u;
+			ev[n].frame = false;
+			ev[n].dev = (u64)floor((t - start) * rate);
+			ev[n].arrival_ns = t * 1e9 + latency(&jcfg, t);
+			n++;
+		}
+		k4a_clock_init(&c[u], HZ);
+		k4a_clock_train_start(&c[u], HZ / 5);
+	}
+	qsort(ev, n, sizeof(*ev), cmp_rig_ev);
+	/* a unit joins its rig when it starts streaming */
+	for (u = 0; u < cfg->units && cfg->share; u++)
+		k4a_clock_rig_update(&rig, u, !u || (cfg->masters > 1 && u == cfg->units - 1) ?
+				     K4A_CLOCK_ROLE_MASTER : K4A_CLOCK_ROLE_SUBORDINATE, &c[u]);
+	for (i = 0; i < (size_t)nf * cfg->units; i++)
+		set[i] = NAN;
+	for (i = 0; i < n; i++) {
+		const struct rig_ev *e = &ev[i];
+		struct k4a_clock *cu = &c[e->u];
+		u64 a = (u64)llround(e->arrival_ns), m;
+		u8 role = !e->u || (cfg->masters > 1 && e->u == cfg->units - 1) ?
+			  K4A_CLOCK_ROLE_MASTER : K4A_CLOCK_ROLE_SUBORDINATE;
+
+		if (!e->frame) {
+			u32 fits = cu->fits;
+
+			k4a_clock_add(cu, e->dev, a);
+			if (!k4a_clock_map(cu, e->dev, &m) && m > a)
+				res->future++;
+			if (cfg->share && cu->fits != fits) {
+				k4a_clock_rig_update(&rig, e->u, role, cu);
+				res->hinted += cu->hint_valid;
+			}
+			continue;
+		}
+		k4a_clock_frame(cu, e->dev);
+		if (k4a_clock_map(cu, e->dev, &m) || e->t < cfg->from_s)
+			continue;
+		k = (unsigned int)llround((e->t - t0) * fps);
+		if (k < nf && !(cfg->foreign_ppm != 0 && e->u == cfg->units - 1)) {
+			double d = (double)m - (e->t * 1e9 + base);
+
+			err[nerr++] = fabs(d);
+			set[(size_t)k * cfg->units + e->u] = d;
+		}
+	}
+	for (k = 0; k < nf; k++) {
+		double lo = INFINITY, hi = -INFINITY;
+		unsigned int have = 0;
+
+		for (u = 0; u < cfg->units; u++) {
+			double d = set[(size_t)k * cfg->units + u];
+
+			if (isnan(d))
+				continue;
+			have++;
+			lo = d < lo ? d : lo;
+			hi = d > hi ? d : hi;
+		}
+		if (have > 1)
+			spread[nspread++] = hi - lo;
+	}
+	qsort(err, nerr, sizeof(double), cmp_double);
+	qsort(spread, nspread, sizeof(double), cmp_double);
+	if (nerr)
+		res->err_p99 = err[nerr * 99 / 100];
+	if (nspread) {
+		res->spread_p99 = spread[nspread * 99 / 100];
+		res->spread_max = spread[nspread - 1];
+	}
+	for (u = 0; u < cfg->units; u++) {
+		double truth = 1e6 * (1.0 / (1.0 + cfg->ppm[u] * 1e-6) - 1.0);
+		double e = fabs(k4a_clock_ppm_x1000(&c[u]) / 1000.0 - truth);
+
+		if (!(cfg->foreign_ppm != 0 && u == cfg->units - 1) && e > res->rate_err_ppm)
+			res->rate_err_ppm = e;
+		res->shared += c[u].shared;
+		res->refused += c[u].stat_refused;
+	}
+out:
+	free(ev);
+	free(err);
+	free(spread);
+	free(set);
+}
+
+static void rig_sweep(const char *what, const struct rig_cfg *cfg, unsigned int seeds,
+		      struct rig_res *w)
+{
+	unsigned int s;
+
+	memset(w, 0, sizeof(*w));
+	for (s = 1; s <= seeds; s++) {
+		struct rig_res r;
+
+		rig_simulate(cfg, s, &r);
+		w->err_p99 = fmax(w->err_p99, r.err_p99);
+		w->spread_p99 = fmax(w->spread_p99, r.spread_p99);
+		w->spread_max = fmax(w->spread_max, r.spread_max);
+		w->rate_err_ppm = fmax(w->rate_err_ppm, r.rate_err_ppm);
+		w->future += r.future;
+		w->shared += r.shared;
+		w->refused += r.refused;
+		w->hinted += r.hinted;
+	}
+	NOTE("%s: %u seeds, from %.0f s: error p99 %.1f us, spread p99 %.1f us, max %.1f us; rate error <= %.3f ppm; units sharing at the end %u, refusals %u",
+	     what, seeds, cfg->from_s, w->err_p99 / 1e3, w->spread_p99 / 1e3,
+	     w->spread_max / 1e3, w->rate_err_ppm, w->shared, w->refused);
+}
+
+/* One rate for the rig: the units' errors agree better than on their own. */
+static void t_rig(void)
+{
+	struct rig_cfg cfg = {
+		.units = RIG_UNITS, .ppm = { 100, -100, 60, -20, 20, -60 },
+		.masters = 1, .jit = JIT_SOFT, .seconds = 40, .from_s = 2,
+	};
+	struct rig_res alone, shared, late_a, late_s;
+
+	rig_sweep("rig of 6, soft floor, each on its own, from 2 s", &cfg, 4, &alone);
+	cfg.share = true;
+	rig_sweep("rig of 6, soft floor, one rate, from 2 s", &cfg, 4, &shared);
+	CHECK_EQ(alone.future + shared.future, 0);
+	CHECK_EQ(alone.shared, 0);
+	CHECK_EQ(shared.shared, 4 * RIG_UNITS);
+	CHECK_EQ(shared.refused, 0);
+	CHECK(shared.spread_p99 < alone.spread_p99);
+	CHECK(shared.rate_err_ppm <= 0.5);
+	cfg.from_s = 20;
+	cfg.share = false;
+	rig_sweep("rig of 6, soft floor, each on its own, from 20 s", &cfg, 4, &late_a);
+	cfg.share = true;
+	rig_sweep("rig of 6, soft floor, one rate, from 20 s", &cfg, 4, &late_s);
+	CHECK(late_s.spread_p99 < late_a.spread_p99);
+}
+
+/* Two masters: two rigs, nobody knows who follows whom: no sharing. */
+static void t_rig_two_masters(void)
+{
+	struct rig_cfg cfg = {
+		.units = 4, .ppm = { 100, -100, 60, -20 },
+		.masters = 2, .jit = JIT_SOFT, .seconds = 20, .from_s = 2, .share = true,
+	};
+	struct rig_res r;
+
+	rig_sweep("rig of 4 with two masters", &cfg, 2, &r);
+	CHECK_EQ(r.hinted, 0);
+	CHECK_EQ(r.shared, 0);
+	CHECK_EQ(r.future, 0);
+}
+
+/*
+ * A unit that is in fact triggered by another source (80 ppm off the
+ * master): the rig's rate does not fit it. It refuses it once its own
+ * window says so, and leaves the pool.
+ */
+static void t_rig_foreign(void)
+{
+	struct rig_cfg cfg = {
+		.units = 5, .ppm = { 100, -100, 60, -20, 20 }, .foreign_ppm = 80,
+		.masters = 1, .jit = JIT_HEAVY, .seconds = 40, .from_s = 10, .share = true,
+	};
+	struct rig_res r;
+
+	rig_sweep("rig of 5, one unit on another source 80 ppm off", &cfg, 4, &r);
+	CHECK(r.refused > 0);
+	/* the last unit ends on its own rate; the four others share */
+	CHECK_EQ(r.shared, 4 * 4);
+	CHECK(r.rate_err_ppm <= 1.0);
+	CHECK_EQ(r.future, 0);
+}
+
 int main(void)
 {
 	RUN(t_api);
@@ -1039,5 +1362,9 @@ int main(void)
 	RUN(t_early_garbage);
 	RUN(t_large_values);
 	RUN(t_adversarial);
+	RUN(t_train);
+	RUN(t_rig);
+	RUN(t_rig_two_masters);
+	RUN(t_rig_foreign);
 	return k4a_test_done();
 }

@@ -5,7 +5,7 @@
  * can be judged on the observations of a real guest run before it goes into
  * the kernel (Documentation/timestamps.rst, "Replaying a run").
  *
- *   k4a-clock-replay OBS SIDELOG > frames.txt
+ *   k4a-clock-replay [--rig] [--fps N] OBS SIDELOG > frames.txt
  *   k4a-tsstat [--skip S] frames.txt
  *
  * OBS: the observations the driver made, one per line, as the kprobe event
@@ -22,10 +22,19 @@
  * when the emulator sent the frame's last byte, and printed as k4a-tsstat's
  * input: F SERIAL color COUNTER TS GT SENT 0 CLAIM, where CLAIM is 1 if the
  * estimator was locked with an error bound of at most 50 us. Colour delays
- * are taken as 0 (bench-time configures none).
+ * are taken as 0 (bench-time configures none). The estimators run side by
+ * side, observations and frames in the order of their host times.
+ *
+ * --rig: the units form one rig as the driver's do (struct k4a_clock_rig):
+ * each unit's colour frames feed its estimator's pulse train
+ * (k4a_clock_frame(), the nominal period from --fps, default 5) and every
+ * fit shares its rate. The master is the unit whose frames lie on its own
+ * frame grid (all the same ticks modulo the period); every other unit is a
+ * subordinate.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,11 +169,14 @@ static int truth(const struct unit *u, uint64_t from, double *a, double *b)
 	return 0;
 }
 
-static void replay(const struct est *e)
+/* The estimator each unit's colour frames belong to, from its last reset. */
+static const struct est *uest[MAX_UNITS];
+static size_t ustart[MAX_UNITS];
+
+static void match(const struct est *e)
 {
 	size_t start = 0, i, j, best_hits = 0;
-	const struct unit *u = NULL;
-	struct k4a_clock *c;
+	int best = -1;
 
 	for (i = 1; i < e->n; i++)
 		if (e->o[i].dev + RESET_TICKS < e->o[i - 1].dev)
@@ -182,52 +194,159 @@ static void replay(const struct est *e)
 		}
 		if (hits > best_hits) {
 			best_hits = hits;
-			u = &units[i];
+			best = (int)i;
 		}
 	}
-	if (!u) {
+	if (best < 0) {
 		fprintf(stderr, "k4a-clock-replay: estimator %#" PRIx64 ": no unit's clock fits its observations\n",
 			e->addr);
 		return;
 	}
 	fprintf(stderr, "k4a-clock-replay: estimator %#" PRIx64 ": %s, %zu observations, %zu of them fit\n",
-		e->addr, u->serial, e->n - start, best_hits);
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		exit(1);
-	k4a_clock_init(c, 90000);
-	j = start;
-	for (i = 0; i < u->n; i++) {
-		const struct frame *f = &u->f[i];
-		uint64_t ts;
+		e->addr, units[best].serial, e->n - start, best_hits);
+	uest[best] = e;
+	ustart[best] = start;
+}
 
-		if (f->ticks < e->o[start].dev || f->ticks > e->o[e->n - 1].dev)
+/* Whether @u's colour frames from @from ticks on lie on its own grid of @period. */
+static bool on_own_grid(const struct unit *u, uint64_t from, uint32_t period)
+{
+	size_t i, n = 0;
+	uint64_t r = 0;
+
+	for (i = 0; i < u->n; i++) {
+		if (u->f[i].ticks < from)
 			continue;
-		for (; j < e->n && e->o[j].host <= f->sent; j++)
-			k4a_clock_add(c, e->o[j].dev, e->o[j].host);
-		if (k4a_clock_map(c, f->ticks, &ts))
-			continue;
-		printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 %d\n",
-		       u->serial, f->counter, ts, f->soe, f->sent,
-		       k4a_clock_locked(c) && k4a_clock_error_ns(c) <= CLAIM_NS);
+		if (n++ && u->f[i].ticks % period != r)
+			return false;
+		r = u->f[i].ticks % period;
 	}
-	free(c);
+	return n > 1;
+}
+
+static void replay_all(bool rig, uint32_t period)
+{
+	static struct k4a_clock_rig the_rig;
+	struct k4a_clock *c[MAX_UNITS] = { NULL };
+	size_t oi[MAX_UNITS], fi[MAX_UNITS];
+	uint8_t role[MAX_UNITS];
+	unsigned int u;
+
+	for (u = 0; u < nunits; u++) {
+		const struct est *e = uest[u];
+
+		if (!e)
+			continue;
+		c[u] = calloc(1, sizeof(*c[u]));
+		if (!c[u])
+			exit(1);
+		k4a_clock_init(c[u], 90000);
+		role[u] = K4A_CLOCK_ROLE_NONE;
+		if (rig) {
+			k4a_clock_train_start(c[u], period);
+			role[u] = on_own_grid(&units[u], e->o[ustart[u]].dev, period) ?
+				  K4A_CLOCK_ROLE_MASTER : K4A_CLOCK_ROLE_SUBORDINATE;
+			fprintf(stderr, "k4a-clock-replay: %s: %s\n", units[u].serial,
+				role[u] == K4A_CLOCK_ROLE_MASTER ? "master" : "subordinate");
+		}
+		oi[u] = ustart[u];
+		fi[u] = 0;
+		while (fi[u] < units[u].n && units[u].f[fi[u]].ticks < e->o[ustart[u]].dev)
+			fi[u]++;
+	}
+	for (;;) {
+		uint64_t t = UINT64_MAX;
+		bool frame = false;
+		int next = -1;
+
+		for (u = 0; u < nunits; u++) {
+			if (!c[u])
+				continue;
+			if (oi[u] < uest[u]->n && uest[u]->o[oi[u]].host < t) {
+				t = uest[u]->o[oi[u]].host;
+				next = (int)u;
+				frame = false;
+			}
+			if (fi[u] < units[u].n && units[u].f[fi[u]].sent < t) {
+				t = units[u].f[fi[u]].sent;
+				next = (int)u;
+				frame = true;
+			}
+		}
+		if (next < 0)
+			break;
+		u = (unsigned int)next;
+		if (!frame) {
+			const struct obs *o = &uest[u]->o[oi[u]++];
+			uint32_t fits = c[u]->fits;
+
+			k4a_clock_add(c[u], o->dev, o->host);
+			if (rig && c[u]->fits != fits)
+				k4a_clock_rig_update(&the_rig, u, role[u], c[u]);
+		} else {
+			const struct frame *f = &units[u].f[fi[u]++];
+			const struct est *e = uest[u];
+			uint64_t ts;
+
+			if (f->ticks > e->o[e->n - 1].dev)
+				continue;
+			k4a_clock_frame(c[u], f->ticks);
+			if (k4a_clock_map(c[u], f->ticks, &ts))
+				continue;
+			printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 %d\n",
+			       units[u].serial, f->counter, ts, f->soe, f->sent,
+			       k4a_clock_locked(c[u]) && k4a_clock_error_ns(c[u]) <= CLAIM_NS);
+		}
+	}
+	for (u = 0; u < nunits; u++) {
+		if (c[u] && rig)
+			fprintf(stderr, "k4a-clock-replay: %s: rate %+.3f ppm, shared %d, refused %u\n",
+				units[u].serial, k4a_clock_ppm_x1000(c[u]) / 1000.0, c[u]->shared,
+				c[u]->stat_refused);
+		free(c[u]);
+	}
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: k4a-clock-replay [--rig] [--fps N] OBS SIDELOG > frames.txt\n"
+		   "       (then k4a-tsstat frames.txt)\n");
 }
 
 int main(int argc, char **argv)
 {
-	unsigned int i;
+	unsigned int i, fps = 5;
+	bool rig = false;
+	int a = 1;
 
-	if (argc != 3 || !strcmp(argv[1], "--help")) {
-		fprintf(stderr, "usage: k4a-clock-replay OBS SIDELOG > frames.txt (then k4a-tsstat frames.txt)\n");
-		return argc == 2 ? 0 : 2;
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (!strcmp(argv[a], "--help")) {
+			usage(stdout);
+			return 0;
+		} else if (!strcmp(argv[a], "--rig")) {
+			rig = true;
+		} else if (!strcmp(argv[a], "--fps") && a + 1 < argc) {
+			fps = (unsigned int)atoi(argv[++a]);
+			if (fps != 5 && fps != 15 && fps != 30) {
+				fprintf(stderr, "k4a-clock-replay: --fps: 5, 15 or 30\n");
+				return 2;
+			}
+		} else {
+			usage(stderr);
+			return 2;
+		}
 	}
-	if (read_obs(argv[1]) || read_side(argv[2])) {
+	if (argc - a != 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (read_obs(argv[a]) || read_side(argv[a + 1])) {
 		fprintf(stderr, "k4a-clock-replay: %s\n", strerror(errno));
 		return 1;
 	}
 	for (i = 0; i < nest; i++)
 		if (est[i].n >= MIN_OBS)
-			replay(&est[i]);
+			match(&est[i]);
+	replay_all(rig, 90000 / fps);
 	return 0;
 }

@@ -509,6 +509,7 @@ static void k4a_clock_weigh(struct k4a_clock *c, s64 skew)
 		e = e8;
 	if (e < K4A_CLOCK_LS_SLACK_NS)
 		e = K4A_CLOCK_LS_SLACK_NS;
+	c->e_ns = e;
 	for (i = 0; i < c->n; i++) {
 		r = c->y[i] - mul_q32(c->x[i], skew) - c->res[0];
 		k = k4a_div64_u64((u64)(r > 0 ? r : 0), e);
@@ -554,14 +555,18 @@ static s64 k4a_clock_ppb_skew(const struct k4a_clock *c, s64 ppb)
 }
 
 /*
- * The weighted spread of the window's ticks after a least-squares pass (the
- * weights in c->w): sum of w (x - mean)^2, x in units of 4096 ticks. A
- * rate's precision grows with it. x < 2^19 and w <= 16 over 64 points keep
- * every sum below 2^59.
+ * How much a window's least-squares rate counts in the rig (after the pass
+ * that left its weights in c->w and its scatter in c->e_ns): the weighted
+ * spread of its ticks, sum w (x - mean)^2 with x in units of 4096 ticks,
+ * over the square of how far its lowest points scatter (E of
+ * k4a_clock_weigh(), at least K4A_CLOCK_RIG_SCATTER_NS, in units of
+ * 256 ns). A rate's precision grows with the first and falls with the
+ * second: a window of a host that delivered in bursts counts for little.
+ * x < 2^19 and w <= 16 over 64 points keep every sum below 2^59.
  */
-static u32 k4a_clock_spread(const struct k4a_clock *c)
+static u32 k4a_clock_weight(const struct k4a_clock *c)
 {
-	u64 sw = 0, sx = 0, sxx = 0, v;
+	u64 sw = 0, sx = 0, sxx = 0, v, e;
 	u32 i;
 
 	for (i = 0; i < c->n; i++) {
@@ -574,6 +579,10 @@ static u32 k4a_clock_spread(const struct k4a_clock *c)
 	if (!sw)
 		return 0;
 	v = k4a_div64_u64(sw * sxx - sx * sx, sw);
+	e = (c->e_ns > K4A_CLOCK_RIG_SCATTER_NS ? c->e_ns :
+	     K4A_CLOCK_RIG_SCATTER_NS) / 256;
+	/* v < 2^48, e < 2^24: the shift and the square fit */
+	v = k4a_div64_u64(v << 8, e * e);
 	return v > U32_MAX ? U32_MAX : (u32)v;
 }
 
@@ -698,9 +707,11 @@ static void k4a_clock_fit(struct k4a_clock *c)
 	c->own_valid = false;
 	c->shared = false;
 	if (c->n >= K4A_CLOCK_MIN_POINTS && k4a_clock_ls_skew(c, l.skew, &ls)) {
-		c->own_ppb = k4a_clock_skew_ppb(c, ls);
-		c->own_w = k4a_clock_spread(c);
-		c->own_valid = c->own_w > 0;
+		c->own_ppb = (s32)k4a_clock_skew_ppb(c, ls);
+		c->own_w = k4a_clock_weight(c);
+		/* a rate at the clamp is no measurement */
+		c->own_valid = c->own_w > 0 &&
+			       abs_s64(c->own_ppb) < K4A_CLOCK_MAX_PPM * 1000;
 		if (c->n >= K4A_CLOCK_LS_POINTS)
 			skew = ls;
 	}
@@ -1219,6 +1230,7 @@ void k4a_clock_rig_update(struct k4a_clock_rig *r, u32 slot, u8 role,
 	m = &r->m[slot];
 	m->role = role;
 	m->valid = role != K4A_CLOCK_ROLE_NONE && c->own_valid &&
+		   c->fit_valid && !c->have_prior &&
 		   k4a_clock_train_ratio(c, &q);
 	if (m->valid) {
 		m->rate_ppb = (s32)k4a_clock_to_source(c->own_ppb, q);

@@ -86,6 +86,11 @@
  */
 #define K4A_CLOCK_RIG_TOL_PPB	5000
 #define K4A_CLOCK_RIG_TOL_ERR	8
+/*
+ * A unit's measurement counts less, with the square, where its window's
+ * lowest points scatter by more than this many ns.
+ */
+#define K4A_CLOCK_RIG_SCATTER_NS	50000
 
 /**
  * struct k4a_clock_pt - one observation
@@ -214,14 +219,16 @@ struct k4a_clock_rig {
  * @train: the frames of the pulse train that triggers this unit
  * @own_valid: @own_ppb and @own_w hold this window's own rate measurement
  * @own_ppb: that rate (weighted least squares), relative to nominal, ppb
- * @own_w: its weight: the weighted spread of the window's ticks (units of
- *         4096 ticks, squared)
+ * @own_w: its weight: the weighted spread of the window's ticks over the
+ *         square of its points' scatter (k4a_clock_weight())
  * @fits: fits done, so that a caller sees when @own_ppb changed
  * @hint_valid: @hint_sum and @hint_w hold the other units' measurements
  * @hint_sum: their rates as the source's (rate_ppb) times their weights
  * @hint_w: the sum of their weights
  * @shared: the fitted line runs at the rig's shared rate
  * @stat_refused: fits where the shared rate was too far from the own one
+ * @e_ns: scratch: how far the lowest quarter of the points reaches above the
+ *        lowest, in the last least-squares weighing (k4a_clock_weigh())
  * @n: scratch: number of points in @x/@y
  * @x: scratch: window points, ticks after the first one
  * @y: scratch: window points, ns after the first one minus nominal time
@@ -277,6 +284,7 @@ struct k4a_clock {
 	u64 hint_w;
 	bool shared;
 	u32 stat_refused;
+	u64 e_ns;
 	u32 n;
 	u32 x[K4A_CLOCK_BUCKETS];
 	s64 y[K4A_CLOCK_BUCKETS];

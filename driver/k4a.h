@@ -17,6 +17,7 @@
  *   unit->lock  ->  k4a_cfg_lock
  *   vnode->lock  ->  unit->lock  ->  unit->slock
  *   vnode->lock  ->  cam.ctrls.lock  ->  unit->lock
+ *   unit->slock  ->  k4a_rig_lock
  * k4a_lock is held only for list operations and unit creation, never while
  * a unit's files are removed: teardown unlinks the unit under k4a_lock,
  * marks it dead, and does the slow part without it. Sysfs, debugfs and (in
@@ -574,6 +575,9 @@ struct k4a_sync_cfg {
  *         @dep; a spinlock, never held while sleeping
  * @stream: the streams
  * @clock: device 90 kHz clock to CLOCK_MONOTONIC mapping of the unit
+ * @rig_role: what the unit is in the host's rig (enum k4a_clock_role)
+ *            while its colour stream runs; K4A_CLOCK_ROLE_NONE otherwise;
+ *            unit->slock
  * @watch: the sync state (sync_state) and its work items
  * @jack_refresh: one jack reader at a time refreshes @jack_*
  * @jack_slock: protects @jack_valid, @jack_in, @jack_out and @jack_stamp
@@ -605,6 +609,7 @@ struct k4a_unit {
 	spinlock_t slock;	/* see kernel-doc */
 	struct k4a_stream stream[K4A_SID_COUNT];
 	struct k4a_clock clock;
+	u8 rig_role;
 	struct k4a_watch watch;
 	struct mutex jack_refresh;	/* see kernel-doc */
 	spinlock_t jack_slock;	/* see kernel-doc */
@@ -655,6 +660,8 @@ int k4a_depth_power_get(struct k4a_half *depth);
 void k4a_depth_power_put(struct k4a_half *depth);
 enum k4a_unit_state k4a_unit_state(struct k4a_unit *unit);
 const char *k4a_stream_name(enum k4a_stream_id id);
+void k4a_unit_clock_add(struct k4a_unit *unit, u64 dev_ticks, u64 host_ns);
+void k4a_unit_rig_join(struct k4a_unit *unit, u8 role, u32 period_ticks);
 int k4a_stream_set_gate(struct k4a_unit *unit, bool closed);
 bool k4a_stream_gate_closed(struct k4a_unit *unit);
 

@@ -439,6 +439,8 @@ static void k4a_color_finish(struct k4a_unit *unit,
 		k4a_depth_color_frame(unit, soe_ticks, exp_ns);
 		k4a_syncst_grid_frame(&cam->grid, cam->period_ticks, seq,
 				      soe_ticks);
+		/* a unit in a rig: its frames show its rate to the source's */
+		k4a_clock_frame(&unit->clock, soe_ticks);
 		if (!k4a_clock_map(&unit->clock, soe_ticks, &ts)) {
 			rec.clock_state = K4A_META_CLOCK_MAPPED;
 			rec.clock_error_ns = k4a_clock_error_ns(&unit->clock);
@@ -567,9 +569,9 @@ static void k4a_color_complete(struct urb *urb)
 			cam->scr = scr;
 			back = (u64)(urb->number_of_packets - 1 - i) *
 			       cam->ival_ns;
-			k4a_clock_add(&unit->clock,
-				      k4a_clock_unwrap(&unit->clock, scr),
-				      now > back ? now - back : 0);
+			k4a_unit_clock_add(unit,
+					   k4a_clock_unwrap(&unit->clock, scr),
+					   now > back ? now - back : 0);
 		}
 		for (i = 0; i < urb->number_of_packets; i++) {
 			const struct usb_iso_packet_descriptor *d =
@@ -829,6 +831,11 @@ int k4a_color_hw_start(struct k4a_unit *unit)
 	cam->synced = unit->cfg.mode != K4A_SYNC_STANDALONE;
 	cam->period_ticks = k4a_frame_period_ticks(cam->fps);
 	k4a_syncst_grid_reset(&cam->grid);
+	k4a_unit_rig_join(unit, unit->cfg.mode == K4A_SYNC_MASTER ?
+			  K4A_CLOCK_ROLE_MASTER :
+			  unit->cfg.mode == K4A_SYNC_SUBORDINATE ?
+			  K4A_CLOCK_ROLE_SUBORDINATE : K4A_CLOCK_ROLE_NONE,
+			  cam->period_ticks);
 	spin_unlock_irq(&unit->slock);
 
 	for (i = 0; i < K4A_COLOR_URBS; i++) {
@@ -876,6 +883,7 @@ void k4a_color_hw_stop(struct k4a_unit *unit)
 	spin_lock_irq(&unit->slock);
 	k4a_color_reuse(cam, cam->cur);
 	cam->cur = NULL;
+	k4a_unit_rig_join(unit, K4A_CLOCK_ROLE_NONE, 0);
 	spin_unlock_irq(&unit->slock);
 }
 

@@ -64,9 +64,10 @@ static void k4a_imu_complete(struct urb *urb)
 		    d <= K4A_IMU_MAX_SKEW_TICKS &&
 		    d >= -K4A_IMU_MAX_SKEW_TICKS) {
 			imu->packets++;
-			k4a_clock_add(&unit->clock,
-				      k4a_clock_unwrap(&unit->clock, (u32)pts),
-				      now);
+			k4a_unit_clock_add(unit,
+					   k4a_clock_unwrap(&unit->clock,
+							    (u32)pts),
+					   now);
 		} else {
 			imu->ignored++;
 		}

@@ -59,6 +59,64 @@ const char *k4a_stream_name(enum k4a_stream_id id)
 	return (unsigned int)id < K4A_SID_COUNT ? k4a_stream_names[id] : "?";
 }
 
+/*
+ * The host's rig (Documentation/timestamps.rst, "One rate for the rig"):
+ * the units in a wired sync chain fit one clock rate together. k4a_rig_lock
+ * protects k4a_rig; it is taken inside unit->slock, in URB completions too.
+ */
+static DEFINE_SPINLOCK(k4a_rig_lock);
+static struct k4a_clock_rig k4a_rig;
+
+/**
+ * k4a_unit_clock_add() - feed one observation to a unit's clock
+ * @unit: unit
+ * @dev_ticks: device ticks of the event
+ * @host_ns: CLOCK_MONOTONIC time its data arrived
+ *
+ * When the estimator fitted a new line and the unit is in the rig, its
+ * rate measurement goes to the rig and the others' come back for its next
+ * fits.
+ *
+ * Context: any; unit->slock held.
+ */
+void k4a_unit_clock_add(struct k4a_unit *unit, u64 dev_ticks, u64 host_ns)
+{
+	struct k4a_clock *c = &unit->clock;
+	u32 fits = c->fits;
+
+	lockdep_assert_held(&unit->slock);
+	k4a_clock_add(c, dev_ticks, host_ns);
+	if (c->fits == fits || unit->rig_role == K4A_CLOCK_ROLE_NONE)
+		return;
+	spin_lock(&k4a_rig_lock);
+	k4a_clock_rig_update(&k4a_rig, unit->index, unit->rig_role, c);
+	spin_unlock(&k4a_rig_lock);
+}
+
+/**
+ * k4a_unit_rig_join() - a unit joins the rig or leaves it
+ * @unit: unit
+ * @role: enum k4a_clock_role: its sync mode's role while its colour stream
+ *        runs (its frames show the pulse train), K4A_CLOCK_ROLE_NONE when
+ *        it stops or runs standalone
+ * @period_ticks: its nominal frame period in device ticks
+ *
+ * Context: any; unit->slock held.
+ */
+void k4a_unit_rig_join(struct k4a_unit *unit, u8 role, u32 period_ticks)
+{
+	lockdep_assert_held(&unit->slock);
+	k4a_clock_train_start(&unit->clock,
+			      role != K4A_CLOCK_ROLE_NONE ? period_ticks : 0);
+	unit->rig_role = role;
+	spin_lock(&k4a_rig_lock);
+	if (role != K4A_CLOCK_ROLE_NONE)
+		k4a_clock_rig_update(&k4a_rig, unit->index, role, &unit->clock);
+	else
+		k4a_clock_rig_leave(&k4a_rig, unit->index);
+	spin_unlock(&k4a_rig_lock);
+}
+
 /**
  * k4a_stream_init() - set up the stream objects of a new unit
  * @unit: unit being created

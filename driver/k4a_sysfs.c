@@ -283,6 +283,7 @@ enum k4a_clock_field {
 	K4A_CLK_RATE_PPB,
 	K4A_CLK_OBSERVATIONS,
 	K4A_CLK_RESTARTS,
+	K4A_CLK_SHARED,
 };
 
 static ssize_t k4a_clock_show(struct device *dev, char *buf,
@@ -311,6 +312,9 @@ static ssize_t k4a_clock_show(struct device *dev, char *buf,
 	case K4A_CLK_RESTARTS:
 		v = c->stat_restarts;
 		break;
+	case K4A_CLK_SHARED:
+		v = mapped && c->shared;
+		break;
 	}
 	spin_unlock_irq(&unit->slock);
 	/* An estimate exists only while device times are mapped. */
@@ -334,6 +338,7 @@ K4A_CLOCK_ATTR(error_ns, K4A_CLK_ERROR_NS);
 K4A_CLOCK_ATTR(rate_error_ppb, K4A_CLK_RATE_PPB);
 K4A_CLOCK_ATTR(observations, K4A_CLK_OBSERVATIONS);
 K4A_CLOCK_ATTR(restarts, K4A_CLK_RESTARTS);
+K4A_CLOCK_ATTR(shared, K4A_CLK_SHARED);
 
 static struct attribute *k4a_clock_attrs[] = {
 	&dev_attr_clock_locked.attr,
@@ -341,6 +346,7 @@ static struct attribute *k4a_clock_attrs[] = {
 	&dev_attr_clock_rate_error_ppb.attr,
 	&dev_attr_clock_observations.attr,
 	&dev_attr_clock_restarts.attr,
+	&dev_attr_clock_shared.attr,
 	NULL,
 };
 
@@ -673,8 +679,11 @@ static ssize_t k4a_dbg_streams_read(struct file *file, char __user *ubuf,
 /*
  * clock: the unit's clock estimator as the completions left it: the fit
  * (rate deviation in ppb, reference point, error bound), the IMU packets
- * used, ignored and malformed since colour started, and the window's bucket
- * minima, one "dev_ticks host_ns" line each, oldest first.
+ * used, ignored and malformed since colour started; its place in the rig
+ * (role, frames on its pulse train and its ratio to the source, its own
+ * rate measurement and weight, whether it maps at the shared rate, refusals
+ * of it); and the window's bucket minima, one "dev_ticks host_ns" line
+ * each, oldest first.
  */
 static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
@@ -683,7 +692,10 @@ static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 	struct k4a_clock *c;
 	const size_t size = 8192;
 	u32 imu_packets, imu_ignored, imu_bad;
+	bool have_ratio;
+	s32 ratio = 0;
 	unsigned int i, b;
+	u8 role;
 	ssize_t ret;
 	char *buf;
 	int len;
@@ -699,14 +711,20 @@ static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 	imu_packets = unit->cam.imu.packets;
 	imu_ignored = unit->cam.imu.ignored;
 	imu_bad = unit->cam.imu.bad;
+	role = unit->rig_role;
 	spin_unlock_irq(&unit->slock);
+	have_ratio = k4a_clock_train_ratio(c, &ratio);
 	len = scnprintf(buf, size,
-			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u imu %u ignored %u bad %u prior %d bucket_ms %u\n",
+			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u imu %u ignored %u bad %u prior %d bucket_ms %u\n"
+			"rig role %u train_frames %u ratio_ok %d ratio_ppb %d own_ok %d own_ppb %d own_weight %u shared %d refused %u\n",
 			k4a_clock_ready(c), k4a_clock_ppm_x1000(c),
 			c->ref.dev, c->ref.host, k4a_clock_error_ns(c),
 			c->samples, c->stat_outliers, c->stat_restarts,
 			imu_packets, imu_ignored, imu_bad, c->have_prior,
-			c->bucket_ticks / (c->hz / 1000));
+			c->bucket_ticks / (c->hz / 1000),
+			role, c->train.frames, have_ratio, ratio,
+			c->own_valid, c->own_ppb, c->own_w, c->shared,
+			c->stat_refused);
 	for (i = 0; i < K4A_CLOCK_BUCKETS; i++) {
 		b = (c->newest + 1 + i) % K4A_CLOCK_BUCKETS;
 		if (!(c->used & BIT_ULL(b)) ||

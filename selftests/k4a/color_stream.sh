@@ -38,15 +38,18 @@ cp=$!
 clk_locked() { [ "$(cat "$CLK/locked")" = 1 ]; }
 k4a_wait "clock locked" clk_locked || r=1
 e=$(cat "$CLK/error_ns") p=$(cat "$CLK/rate_error_ppb") o=$(cat "$CLK/observations")
-echo "# streaming: error_ns $e, rate_error_ppb $p, observations $o, restarts $(cat "$CLK/restarts")"
+sh=$(cat "$CLK/shared")
+echo "# streaming: error_ns $e, rate_error_ppb $p, observations $o, restarts $(cat "$CLK/restarts"), shared $sh"
 kill $cp
 wait $cp 2> /dev/null
 [ "$e" -gt 0 ] 2> /dev/null && [ "$p" -eq "$p" ] 2> /dev/null && [ "$o" -ge 3 ] 2> /dev/null || r=1
+# a standalone unit is in no rig: its own rate
+[ "$sh" = 0 ] || r=1
 # the newest buffer completed is at least the last one the helper dequeued, and not ahead of now
 soe=$(cat "$SOE") last=$(awk '$1 == "V" { t = $5 } END { print t }' /tmp/clk.txt) now=$(k4a_now_ns)
 echo "# health/color_soe_ns $soe, last buffer dequeued $last, now $now"
 [ -n "$last" ] && [ "$soe" -ge "$last" ] && [ "$soe" -le "$now" ] 2> /dev/null || r=1
-ktap_result $r "sysfs clock/: unlocked without a stream (error_ns ENODATA), locked with figures while colour streams; health/color_soe_ns follows the buffers"
+ktap_result $r "sysfs clock/: unlocked without a stream (error_ns ENODATA), locked with figures while colour streams, its own rate (shared 0, standalone); health/color_soe_ns follows the buffers"
 
 # The formats the node offers at 1280x720 (VIDIOC_ENUM_FMT, ENUM_FRAMESIZES).
 fmts=$(v4l2-ctl -d "$V" --list-formats-ext | awk '

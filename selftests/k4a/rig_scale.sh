@@ -13,8 +13,9 @@
 # Once every stream delivers, the depth streams of all N units run until each unit has
 # delivered, and the emulator exposed, a few more depth frames; over that window the
 # emulator's own laser model counts no overlapping pulses between any two units and sees
-# every two units expose together. The master's applications end first (its pulses with
-# them), `k4actl stop` ends the others, every unit becomes idle.
+# every two units expose together; with two units or more, every unit then maps its device
+# times at the rate the rig measures together (clock/shared). The master's applications end
+# first (its pulses with them), `k4actl stop` ends the others, every unit becomes idle.
 # Figures: per round the per-pair laser counts, depth frames delivered and exposed, the
 # phases' and the round's durations. Waits are for conditions (k4a_wait); no sleep decides
 # a result.
@@ -137,6 +138,17 @@ window() {
 	exposed "$1" | awk -v d="$2" -v base="$EBASE" '
 		{ split(base, b); for (i = 1; i <= NF; i++) if ($i < b[i] + d) bad = 1 }
 		END { exit bad }'
+}
+# shared N: every unit 0..N-1 maps its device times at the rate the rig measures together
+# (clock/shared; Documentation/timestamps.rst, "One rate for the rig") (or an application
+# is gone)
+shared() {
+	apps_alive "$1" || return 0
+	_i=0
+	while [ "$_i" -lt "$1" ]; do
+		[ "$(cat "$(v U $_i)/clock/shared")" = 1 ] || return 1
+		_i=$((_i + 1))
+	done
 }
 # stop_apps N: every application of units 0..N-1 ends, every unit becomes idle. The
 # master's applications go first and alone: its pulses end, and with them every
@@ -346,6 +358,12 @@ round() {
 	EBASE=$(exposed $N)
 	# as many exposures as delivered frames: a window of the emulator's own time
 	k4a_wait "" window $N $FRAMES || r=1
+	# a rig of two or more: every unit's clock at the shared rate (its frames span a
+	# second first)
+	if [ $N -gt 1 ]; then
+		k4a_wait "shared clock rate" shared $N ||
+			{ r=1; echo "# clock/shared:$(for _u in $(i=0; while [ $i -lt $N ]; do v U $i; i=$((i + 1)); done); do printf ' %s' "$(cat "$_u/clock/shared")"; done)"; }
+	fi
 	apps_alive $N || { r=1; echo "# an application ended"; }
 	ws=$(cs "$w0" "$(k4a_now)")
 	fr=$(counts $N | awk -v base="$BASE" 'BEGIN { split(base, b) } { printf " %d", $2 - b[NR] }')
@@ -390,7 +408,7 @@ round() {
 	echo "# round N=$N: overlapping pulses $OVL, depth frames per unit $mn..$mx in ${ws} s, round ${secs} s (figures)"
 	ROUNDS="$ROUNDS
 N=$N overlaps=$OVL frames=$mn..$mx window=${ws}s round=${secs}s"
-	ktap_result $r "$N units: plan, start with the master's applications first (held until every subordinate armed, no subordinate frame first), no overlapping laser pulses"
+	ktap_result $r "$N units: plan, start with the master's applications first (held until every subordinate armed, no subordinate frame first), no overlapping laser pulses, one clock rate"
 }
 
 round

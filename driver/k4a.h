@@ -243,6 +243,8 @@ struct k4a_vnode {
  *           unit->slock
  * @ignored: well-formed packets not taken (their times disagree with the
  *           colour stream's clock); unit->slock
+ * @backlogged: well-formed packets not taken because they waited in a
+ *              backlog (k4a_imu_backlogged()); unit->slock
  * @bad: malformed packets and failed reads; unit->slock
  */
 struct k4a_imu {
@@ -252,6 +254,7 @@ struct k4a_imu {
 	bool on;
 	u32 packets;
 	u32 ignored;
+	u32 backlogged;
 	u32 bad;
 };
 
@@ -283,6 +286,7 @@ struct k4a_imu {
  * @cur_arrival: arrival time of the frame's first payload; unit->slock
  * @have_scr: @scr holds the newest SCR of the stream; unit->slock
  * @scr: newest SCR source clock value; unit->slock
+ * @scr_ns: host time of @scr's observation; unit->slock
  * @synced: FramePTS marks the start of frame (master/subordinate), not the
  *          centre of exposure; set at start, unit->slock
  * @last_ts: newest timestamp handed out; unit->slock
@@ -316,6 +320,7 @@ struct k4a_color {
 	u64 cur_arrival;
 	bool have_scr;
 	u32 scr;
+	u64 scr_ns;
 	bool synced;
 	u64 last_ts;
 	u32 period_ticks;

@@ -569,9 +569,10 @@ static void k4a_color_complete(struct urb *urb)
 			cam->scr = scr;
 			back = (u64)(urb->number_of_packets - 1 - i) *
 			       cam->ival_ns;
+			cam->scr_ns = now > back ? now - back : 0;
 			k4a_unit_clock_add(unit,
 					   k4a_clock_unwrap(&unit->clock, scr),
-					   now > back ? now - back : 0);
+					   cam->scr_ns);
 		}
 		for (i = 0; i < urb->number_of_packets; i++) {
 			const struct usb_iso_packet_descriptor *d =

@@ -16,7 +16,11 @@
  * with its own observations. Packets are untrusted: a packet is used only
  * if it parses (lib/k4a_imu.c) and its time lies within a second of the
  * newest colour SCR, so times from before a device clock reset (the IMU
- * keeps its old times for a while after one) never reach the estimator.
+ * keeps its old times for a while after one) never reach the estimator;
+ * and not if it waited in a backlog (k4a_imu_backlogged(): its time more
+ * than 100 ms behind where the device clock stood at its arrival, as the
+ * newest SCR and the host time since tell), so that a host behind on the
+ * IMU stream does not bury the prompt colour observations.
  */
 #include <linux/usb.h>
 
@@ -60,16 +64,19 @@ static void k4a_imu_complete(struct urb *urb)
 	} else if (imu->on) {
 		s32 d = (s32)((u32)pts - cam->scr);
 
-		if (cam->have_scr && unit->stream[K4A_SID_COLOR].running &&
-		    d <= K4A_IMU_MAX_SKEW_TICKS &&
-		    d >= -K4A_IMU_MAX_SKEW_TICKS) {
+		if (!cam->have_scr || !unit->stream[K4A_SID_COLOR].running ||
+		    d > K4A_IMU_MAX_SKEW_TICKS ||
+		    d < -K4A_IMU_MAX_SKEW_TICKS) {
+			imu->ignored++;
+		} else if (k4a_imu_backlogged((u32)pts, cam->scr, cam->scr_ns,
+					      now, K4A_TICK_HZ)) {
+			imu->backlogged++;
+		} else {
 			imu->packets++;
 			k4a_unit_clock_add(unit,
 					   k4a_clock_unwrap(&unit->clock,
 							    (u32)pts),
 					   now);
-		} else {
-			imu->ignored++;
 		}
 	}
 	if (resubmit)
@@ -191,6 +198,7 @@ void k4a_imu_start(struct k4a_unit *unit)
 	imu->on = true;
 	imu->packets = 0;
 	imu->ignored = 0;
+	imu->backlogged = 0;
 	imu->bad = 0;
 	spin_unlock_irq(&unit->slock);
 	for (i = 0; i < K4A_IMU_URBS; i++) {

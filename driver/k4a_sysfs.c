@@ -679,7 +679,8 @@ static ssize_t k4a_dbg_streams_read(struct file *file, char __user *ubuf,
 /*
  * clock: the unit's clock estimator as the completions left it: the fit
  * (rate deviation in ppb, reference point, error bound), the IMU packets
- * used, ignored and malformed since colour started; its place in the rig
+ * used, ignored, backlogged and malformed since colour started; its place
+ * in the rig
  * (role, frames on its pulse train and its ratio to the source, its own
  * rate measurement and weight, whether it maps at the shared rate, refusals
  * of it); and the window's bucket minima, one "dev_ticks host_ns" line
@@ -691,7 +692,7 @@ static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 	struct k4a_unit *unit = file->private_data;
 	struct k4a_clock *c;
 	const size_t size = 8192;
-	u32 imu_packets, imu_ignored, imu_bad;
+	u32 imu_packets, imu_ignored, imu_backlogged, imu_bad;
 	bool have_ratio;
 	s32 ratio = 0;
 	unsigned int i, b;
@@ -710,17 +711,19 @@ static ssize_t k4a_dbg_clock_read(struct file *file, char __user *ubuf,
 	*c = unit->clock;
 	imu_packets = unit->cam.imu.packets;
 	imu_ignored = unit->cam.imu.ignored;
+	imu_backlogged = unit->cam.imu.backlogged;
 	imu_bad = unit->cam.imu.bad;
 	role = unit->rig_role;
 	spin_unlock_irq(&unit->slock);
 	have_ratio = k4a_clock_train_ratio(c, &ratio);
 	len = scnprintf(buf, size,
-			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u imu %u ignored %u bad %u prior %d bucket_ms %u\n"
+			"ready %d ppb %d ref %llu %llu error_ns %u samples %u outliers %u restarts %u imu %u ignored %u backlogged %u bad %u prior %d bucket_ms %u\n"
 			"rig role %u train_frames %u ratio_ok %d ratio_ppb %d own_ok %d own_ppb %d own_weight %u shared %d refused %u\n",
 			k4a_clock_ready(c), k4a_clock_ppm_x1000(c),
 			c->ref.dev, c->ref.host, k4a_clock_error_ns(c),
 			c->samples, c->stat_outliers, c->stat_restarts,
-			imu_packets, imu_ignored, imu_bad, c->have_prior,
+			imu_packets, imu_ignored, imu_backlogged, imu_bad,
+			c->have_prior,
 			c->bucket_ticks / (c->hz / 1000),
 			role, c->train.frames, have_ratio, ratio,
 			c->own_valid, c->own_ppb, c->own_w, c->shared,

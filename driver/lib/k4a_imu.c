@@ -57,3 +57,37 @@ int k4a_imu_newest_pts(const u8 *p, size_t len, u64 *pts)
 	*pts = best;
 	return 0;
 }
+
+/**
+ * k4a_imu_backlogged() - whether an IMU packet waited in a backlog
+ * @pts: the packet's newest sample time (device ticks, low 32 bits)
+ * @scr: a colour SCR (device ticks, low 32 bits) ...
+ * @scr_ns: ... observed at this host time (ns): the device clock read @scr
+ *          at that moment or before
+ * @now_ns: the packet's arrival (ns)
+ * @hz: nominal device clock frequency
+ *
+ * When the packet arrived, the device clock had gone on from @scr for at
+ * least the host time since @scr_ns (less 1000 ppm of it: the rate a clock
+ * may be off by). A packet whose newest sample lies more than
+ * K4A_IMU_MAX_LAG_MS behind that waited in a queue. A late SCR observation
+ * only makes the bound lower, so the test never takes a prompt packet for a
+ * stale one.
+ *
+ * Return: true for a packet that waited in a backlog.
+ */
+bool k4a_imu_backlogged(u32 pts, u32 scr, u64 scr_ns, u64 now_ns, u32 hz)
+{
+	u64 el = now_ns > scr_ns ? now_ns - scr_ns : 0;
+	u64 ticks;
+	s64 lag;
+
+	/* beyond ten seconds the SCR says nothing about now */
+	if (el > 10000000000ULL)
+		return false;
+	el -= k4a_div_u64(el, 1000);
+	ticks = k4a_div_u64(el * hz, 1000000000);
+	/* where the device clock stood at least, against the newest sample */
+	lag = (s64)(s32)(scr + (u32)ticks - pts);
+	return lag > (s64)k4a_div_u64((u64)hz * K4A_IMU_MAX_LAG_MS, 1000);
+}

@@ -89,9 +89,38 @@ static void t_invalid(void)
 	CHECK_EQ_U64(pts, 77);
 }
 
+/* A packet 100 ms or more behind where the device clock stood: backlogged. */
+static void t_backlogged(void)
+{
+	const u32 hz = 90000;
+	const u64 t0 = 5000000000ULL;
+
+	/* prompt: the packet's time is about the SCR's plus the time since */
+	CHECK(!k4a_imu_backlogged(1000 + 9000, 1000, t0, t0 + 100000000, hz));
+	CHECK(!k4a_imu_backlogged(1000, 1000, t0, t0, hz));
+	/* a packet newer than the SCR (the SCR itself was late) */
+	CHECK(!k4a_imu_backlogged(50000, 1000, t0, t0 + 1000000, hz));
+	/* 99 ms behind: still taken; 120 ms behind: waited in a queue */
+	CHECK(!k4a_imu_backlogged(1000 + 18000 - 8910, 1000, t0, t0 + 200000000, hz));
+	CHECK(k4a_imu_backlogged(1000 + 18000 - 10800, 1000, t0, t0 + 200000000, hz));
+	/* 300 ms behind, as a full emulator ring delivers */
+	CHECK(k4a_imu_backlogged(100000, 100000, t0, t0 + 300000000, hz));
+	/* across the 32-bit wrap */
+	CHECK(!k4a_imu_backlogged(0x10, 0xfffffff0u, t0, t0 + 1000000, hz));
+	CHECK(k4a_imu_backlogged(0xfffff000u, 0x10, t0, t0 + 300000000, hz));
+	/* an arrival before the SCR's observation counts as none since */
+	CHECK(!k4a_imu_backlogged(1000, 1000, t0, t0 - 5000000, hz));
+	/* an SCR more than ten seconds old says nothing */
+	CHECK(!k4a_imu_backlogged(1000, 1000, t0, t0 + 11000000000ULL, hz));
+	/* the rate allowance: 1000 ppm of 1 s, 90 ticks, on top of 100 ms */
+	CHECK(!k4a_imu_backlogged(1000 + 90000 - 9000 - 90, 1000, t0, t0 + 1000000000, hz));
+	CHECK(k4a_imu_backlogged(1000 + 90000 - 9000 - 92, 1000, t0, t0 + 1000000000, hz));
+}
+
 int main(void)
 {
 	RUN(t_valid);
 	RUN(t_invalid);
+	RUN(t_backlogged);
 	return k4a_test_done();
 }

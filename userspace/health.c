@@ -40,6 +40,7 @@ const char *const k4actl_live_num_file[K4ACTL_L_NUM_COUNT] = {
 	[K4ACTL_L_CLOCK_LOCKED] = "clock/locked",
 	[K4ACTL_L_CLOCK_ERROR_NS] = "clock/error_ns",
 	[K4ACTL_L_RATE_ERROR_PPB] = "clock/rate_error_ppb",
+	[K4ACTL_L_CLOCK_SHARED] = "clock/shared",
 	[K4ACTL_L_FRAME_OFFSET_NS] = "health/frame_offset_ns",
 	[K4ACTL_L_COLOR_SOE_NS] = "health/color_soe_ns",
 	[K4ACTL_L_SUB_DELAY_US] = "subordinate_delay_off_master_usec",
@@ -129,11 +130,18 @@ static const char *k4actl_fdg_text(const struct k4actl_live *u, enum k4actl_live
 	return buf;
 }
 
-static const char *k4actl_locked_text(const struct k4actl_num *n)
+/* "no", "yes", or "rig": locked, at the rate the rig measures together. */
+static const char *k4actl_locked_text(const struct k4actl_live *l)
 {
+	const struct k4actl_num *n = &l->num[K4ACTL_L_CLOCK_LOCKED];
+	const struct k4actl_num *s = &l->num[K4ACTL_L_CLOCK_SHARED];
+
 	if (n->err)
 		return n->err == ENOENT ? "-" : "?";
-	return n->v ? "yes" : "no";
+	if (!n->v)
+		return "no";
+	/* a driver without clock/shared: its own rate */
+	return !s->err && s->v ? "rig" : "yes";
 }
 
 /**
@@ -163,7 +171,7 @@ void k4actl_status_print(FILE *f, const struct k4actl_live *u, unsigned int n)
 			l->text[K4ACTL_L_SYNC_STATE], l->text[K4ACTL_L_START_GATE],
 			k4actl_fdg_text(l, K4ACTL_L_COLOR_FRAMES, col, sizeof(col)),
 			k4actl_fdg_text(l, K4ACTL_L_DEPTH_FRAMES, dep, sizeof(dep)),
-			k4actl_locked_text(&l->num[K4ACTL_L_CLOCK_LOCKED]),
+			k4actl_locked_text(l),
 			k4actl_milli_text(&l->num[K4ACTL_L_CLOCK_ERROR_NS], 1, err, sizeof(err)),
 			k4actl_milli_text(&l->num[K4ACTL_L_RATE_ERROR_PPB], 3, rate, sizeof(rate)),
 			k4actl_milli_text(&l->num[K4ACTL_L_FRAME_OFFSET_NS], 1, off, sizeof(off)));
@@ -314,8 +322,9 @@ unsigned int k4actl_status_faults(FILE *f, const struct k4actl_live *u, unsigned
  * @n: how many
  *
  * Keys: "name", "gone", and the file names (k4actl_live_json_key()); texts
- * are strings, clock_locked a boolean, the rest numbers; what cannot be read
- * or is not there yet is null. A gone unit has "name" and "gone" only.
+ * are strings, clock_locked and clock_shared booleans, the rest numbers;
+ * what cannot be read or is not there yet is null. A gone unit has "name"
+ * and "gone" only.
  */
 void k4actl_status_print_json(FILE *f, const struct k4actl_live *u, unsigned int n)
 {
@@ -346,7 +355,7 @@ void k4actl_status_print_json(FILE *f, const struct k4actl_live *u, unsigned int
 			fprintf(f, ",\n    \"%s\": ", k4actl_live_json_key(k4actl_live_num_file[k]));
 			if (v->err)
 				fputs("null", f);
-			else if (k == K4ACTL_L_CLOCK_LOCKED)
+			else if (k == K4ACTL_L_CLOCK_LOCKED || k == K4ACTL_L_CLOCK_SHARED)
 				fputs(v->v ? "true" : "false", f);
 			else
 				fprintf(f, "%lld", v->v);

@@ -374,6 +374,7 @@ static void live_rig(struct k4actl_live *l, s64 t_ns)
 		l[i].num[K4ACTL_L_COLOR_FRAMES].v = 100;
 		l[i].num[K4ACTL_L_DEPTH_FRAMES].v = 50;
 		l[i].num[K4ACTL_L_CLOCK_LOCKED].v = 1;
+		l[i].num[K4ACTL_L_CLOCK_SHARED].v = 0;
 		l[i].num[K4ACTL_L_CLOCK_ERROR_NS].v = 12345;
 		l[i].num[K4ACTL_L_RATE_ERROR_PPB].v = -2500;
 		l[i].num[K4ACTL_L_FRAME_OFFSET_NS].v = 800;
@@ -485,6 +486,7 @@ static void t_status_text(void)
 	live_rig(l, 0);
 	l[1].num[K4ACTL_L_CLOCK_ERROR_NS].err = ENODATA;
 	l[1].num[K4ACTL_L_CLOCK_LOCKED].v = 0;
+	l[1].num[K4ACTL_L_CLOCK_SHARED].v = 1;
 	l[2].gone = true;
 	k4actl_status_print(k4a_out_open(&o), l, 3);
 	s = k4a_out_text(&o);
@@ -495,6 +497,19 @@ static void t_status_text(void)
 	CHECK(strstr(s, "\nk4a1   000123456701   subordinate locked     open   100/0/0          "
 		     "50/0/0           no           -    -2.500        0.8\n"));
 	CHECK(strstr(s, "\nk4a2   000123456702   gone (unplugged?)\n"));
+	free(s);
+
+	/* locked at the rig's shared rate; a driver without clock/shared */
+	live_rig(l, 0);
+	l[0].num[K4ACTL_L_CLOCK_SHARED].v = 1;
+	l[1].num[K4ACTL_L_CLOCK_SHARED].err = ENOENT;
+	l[1].num[K4ACTL_L_CLOCK_SHARED].v = 1;
+	k4actl_status_print(k4a_out_open(&o), l, 2);
+	s = k4a_out_text(&o);
+	CHECK(strstr(s, "\nk4a0   000123456700   master      streaming  open   100/0/0          "
+		     "50/0/0           rig       12.3    -2.500        0.8\n"));
+	CHECK(strstr(s, "\nk4a1   000123456701   subordinate locked     open   100/0/0          "
+		     "50/0/0           yes       12.3    -2.500        0.8\n"));
 	free(s);
 }
 
@@ -620,6 +635,7 @@ static void t_status_json(void)
 		     "    \"serial\": \"000123456700\",\n    \"sync_mode\": \"master\",\n"));
 	CHECK(strstr(s, "\"color_frames\": 100,\n"));
 	CHECK(strstr(s, "\"clock_locked\": true,\n"));
+	CHECK(strstr(s, "\"clock_shared\": false,\n"));
 	CHECK(strstr(s, "\"clock_error_ns\": 12345,\n"));
 	CHECK(strstr(s, "\"clock_rate_error_ppb\": -2500,\n"));
 	CHECK(strstr(s, "\"clock_error_ns\": null,\n"));

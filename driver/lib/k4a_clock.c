@@ -1067,7 +1067,8 @@ s32 k4a_clock_ppm_x1000(const struct k4a_clock *c)
 /**
  * k4a_clock_train_start() - follow the frames of a sync pulse train
  * @c: estimator
- * @period_ticks: nominal frame period in device ticks (0: do not follow)
+ * @period_ticks: nominal frame period in device ticks (0, or more than a
+ *                second: do not follow)
  *
  * For a unit in a wired rig (master or subordinate): its frames' start of
  * exposure ticks (k4a_clock_frame()) then tell its clock rate relative to
@@ -1077,13 +1078,14 @@ s32 k4a_clock_ppm_x1000(const struct k4a_clock *c)
 void k4a_clock_train_start(struct k4a_clock *c, u32 period_ticks)
 {
 	memset(&c->train, 0, sizeof(c->train));
-	c->train.period = period_ticks;
+	/* a frame period of more than a second is no train of this device */
+	c->train.period = period_ticks <= c->hz ? period_ticks : 0;
 }
 
 /* Count the frame at t->last, t->periods after the train's first. */
 static void k4a_clock_train_add(struct k4a_clock_train *t)
 {
-	/* 2000 ppm + 2 ticks a step, 2^24 periods of at most 2^17 ticks */
+	/* 2000 ppm of at most 2^38 ticks, plus 2 ticks a step, 2^24 steps */
 	s32 r = (s32)(s64)(t->last - t->first - t->periods * t->period);
 	u32 i = t->frames % K4A_CLOCK_TRAIN_BLOCK;
 
@@ -1123,12 +1125,13 @@ void k4a_clock_frame(struct k4a_clock *c, u64 dev_ticks)
 		u64 off = d > nom ? d - nom : nom - d;
 
 		/*
-		 * 2^24 periods (six days at 30 fps) end a train, so that a
-		 * residual stays below 2^30 ticks
+		 * 2^24 periods (six days at 30 fps) or 2^38 ticks end a train,
+		 * so that a residual stays below 2^30 ticks
 		 */
 		if (n && off <= k4a_div_u64(nom * K4A_CLOCK_TRAIN_MAX_PPM,
 					    1000000) + 2 &&
-		    t->periods + n < 1ULL << 24) {
+		    t->periods + n < 1ULL << 24 &&
+		    (t->periods + n) * t->period < 1ULL << 38) {
 			t->periods += n;
 			t->last = dev_ticks;
 			k4a_clock_train_add(t);

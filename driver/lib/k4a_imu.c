@@ -65,7 +65,7 @@ int k4a_imu_newest_pts(const u8 *p, size_t len, u64 *pts)
  * @scr_ns: ... observed at this host time (ns): the device clock read @scr
  *          at that moment or before
  * @now_ns: the packet's arrival (ns)
- * @hz: nominal device clock frequency
+ * @hz: nominal device clock frequency (at most 10 MHz)
  *
  * When the packet arrived, the device clock had gone on from @scr for at
  * least the host time since @scr_ns (less 1000 ppm of it: the rate a clock
@@ -82,10 +82,11 @@ bool k4a_imu_backlogged(u32 pts, u32 scr, u64 scr_ns, u64 now_ns, u32 hz)
 	u64 ticks;
 	s64 lag;
 
-	/* beyond ten seconds the SCR says nothing about now */
-	if (el > 10000000000ULL)
+	/* beyond ten seconds the SCR says nothing about now; nor a wild hz */
+	if (el > 10000000000ULL || hz > 10000000)
 		return false;
 	el -= k4a_div_u64(el, 1000);
+	/* el <= 10^10 and hz <= 10^7: the product fits */
 	ticks = k4a_div_u64(el * hz, 1000000000);
 	/* where the device clock stood at least, against the newest sample */
 	lag = (s64)(s32)(scr + (u32)ticks - pts);

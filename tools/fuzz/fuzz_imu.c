@@ -3,6 +3,8 @@
  * libFuzzer target for driver/lib/k4a_imu.c: garbage IMU packets. The
  * parser must stay inside the given length and accept only packets whose
  * declared samples fit; the newest time it reports must be one of them.
+ * The first 32 bytes also drive the backlog test: any times, and a packet
+ * whose time is the SCR's plus the time since is never backlogged.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +24,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		return 0;
 	memcpy(p, data, size);
+	if (size >= 32) {
+		u32 scr = k4a_get_le32(p), hz = k4a_get_le32(p + 4);
+		u64 scr_ns = (u64)k4a_get_le32(p + 8) | (u64)k4a_get_le32(p + 12) << 32;
+		u64 el = k4a_get_le32(p + 16) % 10000000000ULL;
+
+		(void)k4a_imu_backlogged(k4a_get_le32(p + 20), scr, scr_ns,
+					 scr_ns + el, hz);
+		if (scr_ns <= U64_MAX - el && hz <= 10000000)
+			check(!k4a_imu_backlogged(scr + (u32)(el * hz / 1000000000), scr,
+						  scr_ns, scr_ns + el, hz));
+	}
 	r = k4a_imu_newest_pts(p, size, &pts);
 	if (r) {
 		check(r == -EINVAL || r == -ENODATA);

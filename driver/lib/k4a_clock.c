@@ -1060,8 +1060,7 @@ s32 k4a_clock_ppm_x1000(const struct k4a_clock *c)
 {
 	if (!c->fit_valid)
 		return 0;
-	/* |skew_q32| <= 1000 ppm of 1e9/hz ns, so the product fits in s64. */
-	return (s32)k4a_div64_s64(c->skew_q32 * (s64)c->hz, 1LL << 32);
+	return (s32)k4a_clock_skew_ppb(c, c->skew_q32);
 }
 
 /**

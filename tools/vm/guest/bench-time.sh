@@ -70,9 +70,12 @@ obs_trace() {
 	echo > "$TR/trace"
 	echo '-:k4aobs' >> "$TR/kprobe_events" 2> /dev/null
 	echo 'p:k4aobs k4a:k4a_clock_add c=%di:x64 dev=%si:u64 host=%dx:u64' >> "$TR/kprobe_events" || return 1
-	# room for the whole run (about 100 bytes an event, 1000 events a second a unit), read
-	# once at the end: a reader during the run would take a good part of a CPU
-	echo $((T * n + 4096)) > "$TR/buffer_size_kb"
+	# room for the whole run on either CPU (about 50 bytes an event, some 250 events a second a
+	# unit), read once at the end: a reader during the run would take a good part of a CPU.
+	# A full buffer drops the newest events (not the oldest: the first seconds are the ones
+	# looked at), and obs_trace_stop() says so.
+	echo $((T * n * 16 + 4096)) > "$TR/buffer_size_kb"
+	echo 0 > "$TR/options/overwrite"
 	echo 1 > "$TR/events/kprobes/k4aobs/enable"
 	echo 1 > "$TR/tracing_on"
 }
@@ -100,8 +103,16 @@ cpu_report() { # BEFORE AFTER SECONDS: the busiest tasks and the idle share
 obs_trace_stop() { # FILE
 	echo 0 > "$TR/events/kprobes/k4aobs/enable"
 	cat "$TR/trace" > "$1"
-	grep -q 'LOST' "$1" && echo "bench: $label: the trace buffer overflowed: observations lost"
+	# events a full buffer dropped (or overwrote), per CPU
+	cat "$TR"/per_cpu/cpu*/stats | awk -v l="bench: $label:" '
+		/^(overrun|dropped events):/ { lost += $NF }
+		/^entries:/ { kept += $2 }
+		END {
+			if (lost)
+				printf "%s the trace buffer overflowed: %d of %d observations lost\n", l, lost, lost + kept
+		}'
 	echo > "$TR/trace"
+	echo 1 > "$TR/options/overwrite"
 	echo 1 > "$TR/buffer_size_kb"
 	echo '-:k4aobs' >> "$TR/kprobe_events"
 }

@@ -8,7 +8,7 @@
  *
  * Input (FILEs or stdin), one frame per line, other lines ignored:
  *
- *   F UNIT STREAM SEQ TS_NS GT_NS ARRIVAL_NS DELAY_NS LOCKED
+ *   F UNIT STREAM SEQ TS_NS GT_NS ARRIVAL_NS DELAY_NS LOCKED [ERR_NS LOCK]
  *
  * UNIT names the unit (its serial), STREAM is "color" or "depth", TS_NS the
  * buffer timestamp, GT_NS the true start of exposure from the frame's ground
@@ -19,6 +19,8 @@
  * depth_delay_off_color_usec for depth), LOCKED 1 when the metadata record
  * says the time came from a locked clock mapping (K4A_META_F_CLOCK_LOCKED)
  * with an error bound (clock_error_ns) within the bound below, else 0.
+ * The optional ERR_NS is the record's own error bound (-1: the time was not
+ * mapped) and LOCK 1 when the record says locked whatever its bound.
  *
  * Per stream kind, over every unit: the transport floor (median of
  * TS - GT per unit and stream: latency the host cannot observe, reported
@@ -29,6 +31,9 @@
  * stream stayed within the bound (default 50 us), and whether the frames
  * outside it said so (LOCKED 0); over the whole run, how many frames said
  * they were within the bound (LOCKED 1) and how many of those were not.
+ * With ERR_NS and LOCK: how long after its first frame each stream said
+ * locked (the latest over the streams of a kind), and how many locked
+ * frames were further off than their own bound said.
  * Across units: frames are grouped into frame sets by their ground truth (GT - DELAY within 1 ms: the frames one
  * sync pulse triggered); for every set that has a frame of every unit and
  * none in its stream's first S seconds, the spread max - min of TS - DELAY,
@@ -60,6 +65,8 @@ struct frame {
 	int unit;
 	int kind;		/* 0 colour, 1 depth */
 	int64_t ts, gt, arr, delay;	/* arr < 0: none */
+	int64_t err;			/* own error bound, ns; < 0: none */
+	int lock;			/* 1 locked, 0 not, -1 unknown */
 	bool locked;
 	bool early;		/* in its stream's first --skip seconds */
 };
@@ -93,7 +100,7 @@ static int unit_id(const char *name)
 }
 
 static void add_frame(const char *u, int kind, int64_t ts, int64_t gt, int64_t arr,
-		      int64_t delay, bool locked)
+		      int64_t delay, bool locked, int64_t err, int lock)
 {
 	if (nfr == capfr) {
 		capfr = capfr ? 2 * capfr : 4096;
@@ -104,22 +111,29 @@ static void add_frame(const char *u, int kind, int64_t ts, int64_t gt, int64_t a
 		}
 	}
 	fr[nfr++] = (struct frame){ .unit = unit_id(u), .kind = kind, .ts = ts, .gt = gt,
-				    .arr = arr, .delay = delay, .locked = locked };
+				    .arr = arr, .delay = delay, .locked = locked,
+				    .err = err, .lock = lock };
 }
 
 static void read_lines(FILE *f)
 {
 	char line[512], u[NAME_MAX_LEN], k[16];
-	long long seq, ts, gt, arr, delay;
-	int locked;
+	long long seq, ts, gt, arr, delay, err;
+	int locked, lock, n;
 
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "F %31s %15s %lld %lld %lld %lld %lld %d", u, k, &seq, &ts, &gt,
-			   &arr, &delay, &locked) != 8)
+		n = sscanf(line, "F %31s %15s %lld %lld %lld %lld %lld %d %lld %d", u, k, &seq, &ts,
+			   &gt, &arr, &delay, &locked, &err, &lock);
+		if (n != 8 && n != 10)
 			continue;
 		if (strcmp(k, "color") && strcmp(k, "depth"))
 			continue;
-		add_frame(u, strcmp(k, "color") ? 1 : 0, ts, gt, arr, delay, locked != 0);
+		if (n == 8) {
+			err = -1;
+			lock = -1;
+		}
+		add_frame(u, strcmp(k, "color") ? 1 : 0, ts, gt, arr, delay, locked != 0, err,
+			  lock < 0 ? -1 : lock != 0);
 	}
 }
 
@@ -251,7 +265,7 @@ static int read_capture(const char *dir, double bound_us)
 				add_frame(serial[i], k, num(col[cts]), (int64_t)gt.soe_mono_ns,
 					  k || carr < 0 ? -1 : num(col[carr]), delay,
 					  cerr >= 0 && num(col[cerr]) > 0 &&
-					  num(col[cerr]) <= (long long)(bound_us * 1000));
+					  num(col[cerr]) <= (long long)(bound_us * 1000), -1, -1);
 			}
 		}
 	}
@@ -453,13 +467,14 @@ int main(int argc, char **argv)
 	       "left out of the steady state\n", nfr, nunits, nse, skip_s);
 	for (c = 0; c < 2; c++) {
 		size_t n = 0, na = 0, early = 0, early_out = 0, early_out_locked = 0;
-		size_t claims = 0, claims_out = 0;
+		size_t claims = 0, claims_out = 0, lk = 0, lk_out = 0, lk_series = 0, never = 0;
 		double fmin = INFINITY, fmax = -INFINITY, amin = INFINITY, amax = -INFINITY;
-		double conv = 0, pa, pb;
+		double conv = 0, pa, pb, lock_from = 0;
 
 		for (k = c; k < 2 * nunits; k += 2) {
 			const struct series *s = &se[k];
-			double last_out = -1;
+			double last_out = -1, first_lock = -1;
+			bool lock_known = false;
 
 			if (s->first_gt == INT64_MAX)
 				continue;
@@ -481,6 +496,16 @@ int main(int argc, char **argv)
 					claims++;
 					claims_out += e > bound_us;
 				}
+				if (f->lock >= 0)
+					lock_known = true;
+				if (f->lock > 0) {
+					if (first_lock < 0 || t < first_lock)
+						first_lock = t;
+					if (f->err >= 0) {
+						lk++;
+						lk_out += e * 1000.0 > (double)f->err;
+					}
+				}
 				if (t < skip_s) {
 					fr[i].early = true;
 					early++;
@@ -497,6 +522,13 @@ int main(int argc, char **argv)
 						  1000.0;
 			}
 			conv = last_out > conv ? last_out : conv;
+			if (lock_known) {
+				lk_series++;
+				if (first_lock < 0)
+					never++;
+				else if (first_lock > lock_from)
+					lock_from = first_lock;
+			}
 		}
 		if (!n && !early)
 			continue;
@@ -524,6 +556,10 @@ int main(int argc, char **argv)
 		       early_out ? conv : 0.0);
 		printf("tsstat: %-5s whole run: %zu frames said they were within %.0f us, %zu of them "
 		       "were not\n", kinds[c], claims, bound_us, claims_out);
+		if (lk_series)
+			printf("tsstat: %-5s locked from %.2f s after the first frame on (%zu of %zu "
+			       "streams never); %zu locked frames, %zu of them further off than "
+			       "their own bound\n", kinds[c], lock_from, never, lk_series, lk, lk_out);
 	}
 	for (c = 0; c < 2; c++)
 		if (nunits > 1)

@@ -47,16 +47,22 @@ drifts() {
 
 # frames CAPFILE SERIAL KIND DELAY_NS: the F lines of k4a-tsstat from a capture helper's output;
 # LOCKED: the record says mapped and locked (K4A_META_F_CLOCK_LOCKED), with an error bound
-# (clock_error_ns) of at most 50 us
+# (clock_error_ns) of at most 50 us; then the record's own bound (-1: not mapped) and whether
+# it says locked
 frames() {
 	awk -v u="$2" -v k="$3" -v d="$4" '
-		$1 == "M" { cs[$8] = $11 != 0 && int($15 / 16) % 2 && $17 > 0 && $17 <= 50000; arr[$8] = $14 }
+		$1 == "M" {
+			lk[$8] = $11 != 0 && int($15 / 16) % 2
+			cs[$8] = lk[$8] && $17 > 0 && $17 <= 50000
+			err[$8] = $11 != 0 ? $17 : -1
+			arr[$8] = $14
+		}
 		$1 == "V" && $9 != "-" { ts[$2] = $5; gt[$2] = $9; seq[++n] = $2 }
 		END {
 			for (i = 1; i <= n; i++) {
 				s = seq[i]
 				if (s in arr)
-					print "F", u, k, s, ts[s], gt[s], arr[s], d, cs[s]
+					print "F", u, k, s, ts[s], gt[s], arr[s], d, cs[s], err[s], lk[s]
 			}
 		}' "$1"
 }

@@ -1211,11 +1211,15 @@ bool k4a_clock_train_ratio(const struct k4a_clock *c, s32 *ppb)
  *
  * Stores the unit's latest measurement (its window's least-squares rate as
  * the pulse source's rate, weighted by the window's spread) and hands the
- * others' to @c for its next fits. A rig shares only while exactly one of
+ * others' to @c for its next fits. A rig shares only while at most one of
  * its members is a master (measured or not: the caller registers a unit as
  * soon as it streams): two masters are two rigs, and which unit follows
- * which cannot be told here. A unit with role K4A_CLOCK_ROLE_NONE neither
- * gives nor takes.
+ * which cannot be told here. With none, the subordinates follow a source
+ * off the host (an external sync generator, or a master on another host),
+ * and their ratios are to that source's pulses. A unit that follows
+ * another source than the rest is refused by its own measurement
+ * (k4a_clock_share()). A unit with role K4A_CLOCK_ROLE_NONE neither gives
+ * nor takes.
  */
 void k4a_clock_rig_update(struct k4a_clock_rig *r, u32 slot, u8 role,
 			  struct k4a_clock *c)
@@ -1251,7 +1255,7 @@ void k4a_clock_rig_update(struct k4a_clock_rig *r, u32 slot, u8 role,
 		sum += (s64)o->weight * o->rate_ppb;
 		w += o->weight;
 	}
-	if (masters != 1 || !w)
+	if (masters > 1 || !w)
 		return;
 	c->hint_valid = true;
 	c->hint_sum = sum;

@@ -1089,6 +1089,7 @@ struct rig_cfg {
 	double foreign_ppm;	/* != 0: the last unit follows another source, off by this */
 	bool burst;		/* the last unit's packets arrive up to 300 ms late, in bursts */
 	unsigned int masters;	/* units claiming the master role (unit 0, then the last) */
+	double gen_ppm;		/* no master: an external generator's rate error makes the pulses */
 	bool share;
 	enum jitter jit;
 	double seconds;
@@ -1109,6 +1110,14 @@ struct rig_ev {
 	u64 dev;
 };
 
+/* Unit 0 is the master (and the last unit too with two); none without one. */
+static u8 rig_role(const struct rig_cfg *cfg, unsigned int u)
+{
+	if (cfg->masters && (!u || (cfg->masters > 1 && u == cfg->units - 1)))
+		return K4A_CLOCK_ROLE_MASTER;
+	return K4A_CLOCK_ROLE_SUBORDINATE;
+}
+
 static int cmp_rig_ev(const void *a, const void *b)
 {
 	const struct rig_ev *x = a, *y = b;
@@ -1117,8 +1126,8 @@ static int cmp_rig_ev(const void *a, const void *b)
 }
 
 /*
- * A rig at 5 fps: the master's grid makes the pulses, the subordinates'
- * clocks start at the first one. Every unit sends IMU packets (208 Hz,
+ * A rig at 5 fps: the master's grid makes the pulses (with no master, an
+ * external generator's), the subordinates' clocks start at the first one. Every unit sends IMU packets (208 Hz,
  * latency as cfg->jit, its newest sample's ticks) and its frames, whose
  * ticks are their start of exposure rounded down. Errors are measured on
  * the frames, spread over the frames of one pulse.
@@ -1150,9 +1159,10 @@ static void rig_simulate(const struct rig_cfg *cfg, u64 seed, struct rig_res *re
 		/* ticks per true second; the foreign unit's source runs off */
 		double rate = HZ * (1 + cfg->ppm[u] * 1e-6);
 		double src = 1 + (u == cfg->units - 1 ? cfg->foreign_ppm * 1e-6 : 0);
-		/* pulses: the master's grid, in true time */
-		double pp = 1.0 / fps / (1 + cfg->ppm[0] * 1e-6) / src;
-		double start = u ? t0 : 0;
+		/* pulses: the master's grid (or the generator's), in true time */
+		double pp = 1.0 / fps / (1 + (cfg->masters ? cfg->ppm[0] : cfg->gen_ppm) * 1e-6) / src;
+		bool sub = u || !cfg->masters;
+		double start = sub ? t0 : 0;
 		double t;
 
 		for (k = 0; k < nf && n < cap; k++) {
@@ -1161,8 +1171,8 @@ static void rig_simulate(const struct rig_cfg *cfg, u64 seed, struct rig_res *re
 			ev[n].t = tk;
 			ev[n].u = u;
 			ev[n].frame = true;
-			ev[n].dev = u ? (u64)floor((tk - start) * rate) :
-				    (u64)llround(tk * rate);
+			ev[n].dev = sub ? (u64)floor((tk - start) * rate) :
+				      (u64)llround(tk * rate);
 			ev[n].arrival_ns = tk * 1e9 + 15e6 + urand() * 1e6;
 			n++;
 		}
@@ -1182,16 +1192,14 @@ static void rig_simulate(const struct rig_cfg *cfg, u64 seed, struct rig_res *re
 	qsort(ev, n, sizeof(*ev), cmp_rig_ev);
 	/* a unit joins its rig when it starts streaming */
 	for (u = 0; u < cfg->units && cfg->share; u++)
-		k4a_clock_rig_update(&rig, u, !u || (cfg->masters > 1 && u == cfg->units - 1) ?
-				     K4A_CLOCK_ROLE_MASTER : K4A_CLOCK_ROLE_SUBORDINATE, &c[u]);
+		k4a_clock_rig_update(&rig, u, rig_role(cfg, u), &c[u]);
 	for (i = 0; i < (size_t)nf * cfg->units; i++)
 		set[i] = NAN;
 	for (i = 0; i < n; i++) {
 		const struct rig_ev *e = &ev[i];
 		struct k4a_clock *cu = &c[e->u];
 		u64 a = (u64)llround(e->arrival_ns), m;
-		u8 role = !e->u || (cfg->masters > 1 && e->u == cfg->units - 1) ?
-			  K4A_CLOCK_ROLE_MASTER : K4A_CLOCK_ROLE_SUBORDINATE;
+		u8 role = rig_role(cfg, e->u);
 
 		if (!e->frame) {
 			u32 fits = cu->fits;
@@ -1323,6 +1331,40 @@ static void t_rig_two_masters(void)
 }
 
 /*
+ * An external generator (30 ppm off) drives every unit, none of them a
+ * master: the subordinates share a rate as well, relative to the
+ * generator's pulses; and a unit on a second generator 80 ppm off that
+ * one is refused, as beside a master.
+ */
+static void t_rig_generator(void)
+{
+	struct rig_cfg cfg = {
+		.units = RIG_UNITS, .ppm = { 100, -100, 60, -20, 20, -60 }, .gen_ppm = 30,
+		.masters = 0, .jit = JIT_SOFT, .seconds = 40, .from_s = 2,
+	};
+	struct rig_res alone, shared, foreign;
+
+	rig_sweep("generator, 6 subordinates, each on its own", &cfg, 4, &alone);
+	cfg.share = true;
+	rig_sweep("generator, 6 subordinates, one rate", &cfg, 4, &shared);
+	CHECK_EQ(alone.future + shared.future, 0);
+	CHECK_EQ(shared.shared, 4 * RIG_UNITS);
+	CHECK_EQ(shared.refused, 0);
+	CHECK(shared.spread_p99 < alone.spread_p99);
+	CHECK(shared.rate_err_ppm <= 0.5);
+	cfg.units = 5;
+	cfg.foreign_ppm = 80;
+	cfg.jit = JIT_HEAVY;
+	cfg.from_s = 10;
+	rig_sweep("generator, 5 subordinates, one on another generator 80 ppm off", &cfg, 4,
+		  &foreign);
+	CHECK(foreign.refused > 0);
+	CHECK_EQ(foreign.shared, 4 * 4);
+	CHECK(foreign.rate_err_ppm <= 1.0);
+	CHECK_EQ(foreign.future, 0);
+}
+
+/*
  * A unit that is in fact triggered by another source (80 ppm off the
  * master): the rig's rate does not fit it. It refuses it once its own
  * window says so, and leaves the pool.
@@ -1389,6 +1431,7 @@ int main(void)
 	RUN(t_rig);
 	RUN(t_rig_two_masters);
 	RUN(t_rig_foreign);
+	RUN(t_rig_generator);
 	RUN(t_rig_burst);
 	return k4a_test_done();
 }

@@ -457,6 +457,9 @@ static void k4a_color_finish(struct k4a_unit *unit,
 		ts = cam->last_ts;
 		rec.flags |= K4A_META_F_CLAMPED;
 	}
+	/* a clamped time is not the mapping's: it claims no lock */
+	if (rec.flags & K4A_META_F_CLAMPED)
+		rec.flags &= ~K4A_META_F_CLOCK_LOCKED;
 	cam->last_ts = ts;
 	rec.soe_ns = ts;
 

@@ -381,6 +381,9 @@ void k4a_dgrid_frame(struct k4a_dgrid *g, const struct k4a_clock *unit_clock,
 	g->last_ts = ts;
 	out->ts_ns = ts;
 	out->burst = burst;
+	/* a shared slot or a clamped time is not the frame's: no claim */
+	if (burst || out->clamped)
+		out->locked = false;
 	g->stat_frames++;
 	if (burst)
 		g->stat_bursts++;

@@ -46,7 +46,8 @@ enum k4a_dgrid_source {
  *          %K4A_DGRID_BOUND)
  * @ppm_x1000: device clock rate error the estimator measured
  * @source: enum k4a_dgrid_source
- * @locked: that estimator was locked (k4a_clock_locked())
+ * @locked: that estimator was locked (k4a_clock_locked()), and the frame
+ *          is neither clamped nor a burst
  * @clamped: @ts_ns was lowered to the arrival or raised to the previous
  *           frame's timestamp
  * @burst: the transfer completed too soon after the previous one for a slot

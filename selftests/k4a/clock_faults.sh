@@ -86,12 +86,15 @@ awk '$1 == "V" && $9 != "-" { e = $5 - $9; if (e < 0) e = -e; if (e > 1000000) o
 	$1 == "M" { st[$2] = "clock_state " $11 " flags " $15 " bound " $17 " ns" }
 	END { for (q in off) printf "# seq %d: %.0f us off the ground truth, its record: %s\n", q, off[q] / 1000, st[q] }' "$CAP.txt"
 # the metadata buffers and records (soe_ns, in ns where a buffer's timestamp is in us) carry
-# their image buffers' timestamps
-awk '$1 == "V" { ts[$2] = $5 } $1 == "M" { m[$2] = $5 " " int($13 / 1000) * 1000; line[$2] = $0 }
+# their image buffers' timestamps; a record whose time was clamped (K4A_META_F_CLAMPED) does
+# not say locked (K4A_META_F_CLOCK_LOCKED)
+awk '$1 == "V" { ts[$2] = $5 }
+	$1 == "M" { m[$2] = $5 " " int($13 / 1000) * 1000; line[$2] = $0
+		if (int($15 / 4) % 2) { cl++; if (int($15 / 16) % 2) cl_lk++ } }
 	END { for (q in m) if (q in ts) { n++; if (m[q] != ts[q] " " ts[q] && ++bad <= 3) print "# seq " q ": frame " ts[q] ", " line[q] }
-		printf "# metadata records of delivered frames %d, timestamp unlike the frame'"'"'s %d\n", n, bad
-		exit !(n > 0 && bad == 0) }' "$CAP.txt"
-ktap_result $? "the metadata records carry their frames' timestamps"
+		printf "# metadata records of delivered frames %d, timestamp unlike the frame'"'"'s %d; clamped %d, of them said locked %d\n", n, bad, cl, cl_lk
+		exit !(n > 0 && bad == 0 && cl_lk == 0) }' "$CAP.txt"
+ktap_result $? "the metadata records carry their frames' timestamps; none clamped says locked"
 rm -f "$CAP.txt"
 color_down
 ktap_result $? "the unit goes with the emulator, k4a unloads"

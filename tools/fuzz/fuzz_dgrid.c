@@ -39,6 +39,8 @@ static void frame(void)
 	check(!have_ts || o.ts_ns >= last_ts);
 	check(o.source <= K4A_DGRID_CADENCE);
 	check(o.source == K4A_DGRID_COLOR || !o.ticks);
+	/* a shared slot or a clamped time never claims a lock */
+	check(!o.locked || (!o.burst && !o.clamped));
 	last_ts = o.ts_ns;
 	have_ts = 1;
 }

@@ -60,6 +60,7 @@ struct sim {
 
 	/* results */
 	u32 timed, checked, checked_color, slot_ok, bursts, clamps, bad_order, late;
+	u32 locked, locked_bad;	/* frames said locked; of them bursts or clamped */
 	u32 src[3];
 	u64 max_err_ns;
 	u64 max_tick_err;	/* |slot ticks - true ticks|, colour grid */
@@ -153,6 +154,10 @@ static void sim_run(struct sim *s)
 			s->bursts++;
 		if (o.clamped)
 			s->clamps++;
+		if (o.locked) {
+			s->locked++;
+			s->locked_bad += o.burst || o.clamped;
+		}
 		if (n >= s->measure_from &&
 		    (n < s->stall_at || n > s->stall_at + s->stall_len + 1)) {
 			u64 truth = sim_host(s, soe);
@@ -203,10 +208,10 @@ static void sim_default(struct sim *s, u32 fps)
 
 static void sim_report(const char *what, const struct sim *s)
 {
-	NOTE("%s: %u frames, %u checked, max error %llu us, bound %u colour %u cadence %u, bursts %u, clamped %u",
+	NOTE("%s: %u frames, %u checked, max error %llu us, bound %u colour %u cadence %u, bursts %u, clamped %u, locked %u",
 	     what, s->timed, s->checked,
 	     (unsigned long long)(s->max_err_ns / 1000), s->src[0], s->src[1],
-	     s->src[2], s->bursts, s->clamps);
+	     s->src[2], s->bursts, s->clamps, s->locked);
 }
 
 /* Colour runs: every depth frame lands on its colour-grid slot. */
@@ -338,8 +343,9 @@ static void t_device_drops(void)
 }
 
 /*
- * A stall: several transfers complete at once. They are flagged, stay
- * before their arrival and in order, and the frames after are right again.
+ * A stall: several transfers complete at once. They are flagged, claim no
+ * lock, stay before their arrival and in order, and the frames after are
+ * right again.
  */
 static void t_stall(void)
 {
@@ -351,6 +357,9 @@ static void t_stall(void)
 	sim_run(&s);
 	sim_report("colour grid, 4-frame stall", &s);
 	CHECK_CMP(s.bursts, >=, 1);
+	/* the frames around it still say locked; the bursts do not */
+	CHECK_CMP(s.locked, >, s.timed / 2);
+	CHECK_EQ(s.locked_bad, 0);
 	CHECK_EQ(s.late, 0);
 	CHECK_EQ(s.bad_order, 0);
 	CHECK_EQ(s.slot_ok, s.checked);
@@ -363,6 +372,7 @@ static void t_stall(void)
 	sim_run(&s);
 	sim_report("cadence, 4-frame stall", &s);
 	CHECK_CMP(s.bursts, >=, 1);
+	CHECK_EQ(s.locked_bad, 0);
 	CHECK_EQ(s.late, 0);
 	CHECK_EQ(s.bad_order, 0);
 	CHECK_CMP(s.max_err_ns, <, 500000);

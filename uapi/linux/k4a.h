@@ -128,7 +128,9 @@ enum k4a_sync_mode {
  *   K4A_META_F_CLOCK_LOCKED the mapping behind soe_ns had settled: the
  *                       estimator was locked (sysfs clock/locked 1), so
  *                       clock_error_ns describes it; without the flag a
- *                       mapped time may still be off by more than that
+ *                       mapped time may still be off by more than that.
+ *                       Never set with K4A_META_F_CLAMPED or
+ *                       K4A_META_F_BURST: soe_ns is then not the mapping's
  */
 #define K4A_META_F_STATS	0x0001
 #define K4A_META_F_META_BAD	0x0002

@@ -20,8 +20,12 @@
  * most of its observations after the event and less than 20 ms late. Each of
  * the unit's colour frames is then mapped with the estimator as it stood
  * when the emulator sent the frame's last byte, and printed as k4a-tsstat's
- * input: F SERIAL color COUNTER TS GT SENT 0 CLAIM, where CLAIM is 1 if the
- * estimator was locked with an error bound of at most 50 us. Colour delays
+ * input: F SERIAL color COUNTER TS GT SENT 0 CLAIM ERR LOCK, where CLAIM is 1
+ * if the estimator was locked with an error bound of at most 50 us, ERR is
+ * that bound in ns and LOCK whether it was locked. A frame from before the
+ * estimator maps has its arrival (SENT) for TS and ERR -1, as the driver
+ * stamps it, so that the times after the first frame compare with the
+ * bench's own figures. Colour delays
  * are taken as 0 (bench-time configures none). The estimators run side by
  * side, observations and frames in the order of their host times.
  *
@@ -291,11 +295,17 @@ static void replay_all(bool rig, uint32_t period)
 			if (f->ticks > e->o[e->n - 1].dev)
 				continue;
 			k4a_clock_frame(c[u], f->ticks);
-			if (k4a_clock_map(c[u], f->ticks, &ts))
+			if (k4a_clock_map(c[u], f->ticks, &ts)) {
+				/* not mapped yet: the arrival, as the driver stamps it */
+				printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
+				       " 0 0 -1 0\n", units[u].serial, f->counter, f->sent, f->soe,
+				       f->sent);
 				continue;
-			printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 %d\n",
+			}
+			printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 %d %u %d\n",
 			       units[u].serial, f->counter, ts, f->soe, f->sent,
-			       k4a_clock_locked(c[u]) && k4a_clock_error_ns(c[u]) <= CLAIM_NS);
+			       k4a_clock_locked(c[u]) && k4a_clock_error_ns(c[u]) <= CLAIM_NS,
+			       k4a_clock_error_ns(c[u]), k4a_clock_locked(c[u]));
 		}
 	}
 	for (u = 0; u < nunits; u++) {

@@ -17,7 +17,8 @@
  * last device clock reset (the ticks going back by more than 10 s). It is
  * matched to the unit whose true clock (a line through the ticks and true
  * starts of exposure of the unit's colour frames in the side log) puts the
- * most of its observations after the event and less than 20 ms late. Each of
+ * most of its observations after the event and less than 20 ms late (of
+ * several such, the one they are least late on on average). Each of
  * the unit's colour frames is then mapped with the estimator as it stood
  * when the emulator sent the frame's last byte, and printed as k4a-tsstat's
  * input: F SERIAL color COUNTER TS GT SENT 0 CLAIM ERR LOCK, where CLAIM is 1
@@ -180,13 +181,14 @@ static size_t ustart[MAX_UNITS];
 static void match(const struct est *e)
 {
 	size_t start = 0, i, j, best_hits = 0;
+	double best_late = 0;
 	int best = -1;
 
 	for (i = 1; i < e->n; i++)
 		if (e->o[i].dev + RESET_TICKS < e->o[i - 1].dev)
 			start = i;
 	for (i = 0; i < nunits; i++) {
-		double a, b;
+		double a, b, sum = 0;
 		size_t hits = 0;
 
 		if (truth(&units[i], e->o[start].dev, &a, &b))
@@ -194,10 +196,20 @@ static void match(const struct est *e)
 		for (j = start; j < e->n; j++) {
 			double late = (double)e->o[j].host - (a + b * (double)e->o[j].dev);
 
-			hits += late > 0 && late < 20e6;
+			if (late > 0 && late < 20e6) {
+				hits++;
+				sum += late;
+			}
 		}
-		if (hits > best_hits) {
+		/*
+		 * The units' clocks reset at one pulse and part by their rate
+		 * difference only: another unit's clock that runs below this
+		 * one's true clock fits every observation too, later. Of the
+		 * clocks that fit the most, the one they are least late on.
+		 */
+		if (hits > best_hits || (hits && hits == best_hits && sum / hits < best_late)) {
 			best_hits = hits;
+			best_late = sum / hits;
 			best = (int)i;
 		}
 	}

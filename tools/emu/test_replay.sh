@@ -3,7 +3,10 @@
 # Host test of k4a-clock-replay (tools/emu/replay.c) on a made-up run whose
 # answers are known: one unit whose device clock runs 30 ppm slow, IMU
 # observations at 208 a second with a latency of 100 us plus 0-49 us (the
-# floor reached every 50th), colour frames at 5 fps. Checks the frame lines
+# floor reached every 50th), colour frames at 5 fps; a second unit, 50 ppm
+# fast and without observations, listed first, whose clock every one of
+# those observations is later than (by up to 2.4 ms). Checks that the
+# observations go to the first unit, then the frame lines
 # k4a-tsstat reads: the frames before the estimator maps carry their arrival
 # and no bound, the mapped ones lie on the floor, the lock comes once the
 # observations span 2 s, and k4a-tsstat's figures of that output.
@@ -38,6 +41,11 @@ awk 'BEGIN {
 	print "# serial stream counter device_ticks soe_ns sent_ns faults"
 	for (k = 0; k < 150; k++) {
 		t = 900 + k * 18000
+		printf "000000000002 color %d %d %.0f %.0f -\n", k, t,
+			1e9 + t * ns * (1 - 50e-6) / (1 + 30e-6), 1e9 + t * ns + 100e6
+	}
+	for (k = 0; k < 150; k++) {
+		t = 900 + k * 18000
 		printf "000000000001 color %d %d %.0f %.0f -\n", k, t, 1e9 + t * ns,
 			1e9 + t * ns + 100e6
 	}
@@ -45,6 +53,8 @@ awk 'BEGIN {
 
 "$REPLAY" "$dir/obs" "$dir/side" > "$dir/frames" 2> "$dir/err"
 ok "runs" $? "$(cat "$dir/err")"
+grep -q 'estimator 0x1: 000000000001' "$dir/err" && ! grep -q '^F 000000000002 ' "$dir/frames"
+ok "the observations' unit" $? "$(cat "$dir/err")"
 n=$(grep -c '^F 000000000001 color ' "$dir/frames")
 [ "$n" -ge 140 ]
 ok "every frame printed" $? "$n frame lines"

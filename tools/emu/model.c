@@ -197,7 +197,13 @@ static void trigger(struct unit *u, int64_t tc, bool do_c, bool do_d)
 {
 	uint32_t mode = sync_mode(u);
 	uint16_t flags = mode != SYNC_STANDALONE ? EMU_GT_F_SOF : 0;
-	int64_t cexp = color_exposure_ns(u);
+	/*
+	 * Exposures are timed by the unit's own crystal, as its delays are:
+	 * the colour exposure it reports lasts that long in its time, which
+	 * is what the ground truth needs in the guest's.
+	 */
+	int64_t cexp_dev = color_exposure_ns(u);
+	int64_t cexp = clk_span_ns(&u->clk, cexp_dev);
 	struct event e;
 
 	if (do_d && tc - u->last_dtrig_ns < clk_dur_ns(&u->clk, period_ticks(depth_fps(u))) * 9 / 10)
@@ -215,12 +221,12 @@ static void trigger(struct unit *u, int64_t tc, bool do_c, bool do_d)
 		e.gt.device_ticks = (uint64_t)ticks_nonneg(u, flags ? tc : tc + cexp / 2);
 		e.gt.soe_mono_ns = (uint64_t)tc;
 		e.pts = e.gt.device_ticks;
-		e.exp_100ns = (uint32_t)(cexp / 100);
+		e.exp_100ns = (uint32_t)(cexp_dev / 100);
 		ev_push(&e);
 	}
 	if (do_d) {
 		uint32_t sm = depth_mode(u);
-		int64_t dexp = depth_exposure_ns(sm);
+		int64_t dexp = clk_span_ns(&u->clk, depth_exposure_ns(sm));
 		int64_t d_ns = clk_dur_ns(&u->clk, u->h[HALF_COLOR].mcu.cfg.depth_delay_ticks);
 		int64_t dsoe = u->color_on ? tc + (cexp - dexp) / 2 + d_ns : tc + d_ns;
 

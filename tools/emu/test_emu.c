@@ -480,6 +480,8 @@ static void test_timing(void)
 	ok(t == 900090, "drift +100 ppm: 90 extra ticks in 10 s (%lld)", (long long)t);
 	ok(llabs(clk_ns(&c, 900090) - 10000000000LL) <= 12, "ticks -> ns inverse");
 	ok(clk_dur_ns(&c, 90) == 999900, "duration of 90 ticks at +100 ppm");
+	ok(clk_span_ns(&c, 100000000) == 99990001 && clk_span_ns(&c, 0) == 0,
+	   "100 ms of the device's time at +100 ppm: 99.990001 ms");
 
 	memset(&j, 0, sizeof(j));
 	ok(jitter_parse("500,2000,uniform,0,0", &j) == 0 && j.base_ns == 500000 && j.dist == JIT_UNIFORM,

@@ -37,6 +37,11 @@ int64_t clk_dur_ns(const struct devclock *c, int64_t ticks)
 	return (int64_t)llround((double)ticks / c->rate);
 }
 
+int64_t clk_span_ns(const struct devclock *c, int64_t dev_ns)
+{
+	return (int64_t)llround((double)dev_ns * (TICKS_PER_SEC * 1e-9) / c->rate);
+}
+
 void clk_reset(struct devclock *c, int64_t ns)
 {
 	c->epoch_ns = ns;

@@ -28,6 +28,8 @@ int64_t clk_ticks(const struct devclock *c, int64_t ns);
 int64_t clk_ns(const struct devclock *c, int64_t ticks);
 /* Duration of @ticks device ticks in ns. */
 int64_t clk_dur_ns(const struct devclock *c, int64_t ticks);
+/* Duration of @dev_ns ns of the device's own time (its crystal's) in ns. */
+int64_t clk_span_ns(const struct devclock *c, int64_t dev_ns);
 /* Reset to 0 at @ns. */
 void clk_reset(struct devclock *c, int64_t ns);
 

@@ -568,8 +568,7 @@ void k4a_depth_resubmit(struct k4a_unit *unit)
 void k4a_depth_color_frame(struct k4a_unit *unit, u64 soe_ticks, u64 exp_ns)
 {
 	lockdep_assert_held(&unit->slock);
-	k4a_dgrid_color(&unit->dep.grid, soe_ticks,
-			(u32)min_t(u64, div_u64(exp_ns * 9, 100000), U32_MAX));
+	k4a_dgrid_color(&unit->dep.grid, soe_ticks, exp_ns);
 }
 
 /* ---- node ---- */

@@ -10,7 +10,9 @@
  * - while colour runs, the colour frame grid: the device centre-aligns depth
  *   with colour and shifts it by the depth delay, so the depth exposure of a
  *   slot starts at colour_start + (colour_exp - depth_exp) / 2 + delay, in
- *   device ticks, which the unit's clock maps to host time;
+ *   device ticks, which the unit's clock maps to host time (the grid is
+ *   kept to 1/65536 tick: the colour frames are whole ticks apart only on
+ *   the master, and the half exposures and the period are fractions);
  * - with colour off, the depth sensor's own cadence: slot numbers times the
  *   period, fitted against the arrivals by a second clock estimator (lower
  *   envelope: the quickest transfers pin the line).
@@ -63,6 +65,8 @@ int k4a_dgrid_start(struct k4a_dgrid *g, u32 fps, u32 exp_us, u32 xfer_ns,
 	g->period_ticks = k4a_frame_period_ticks(fps);
 	g->period_ns = K4A_NS_PER_S / fps;
 	g->exp_ticks = (u32)k4a_us_to_ticks(exp_us);
+	/* exp_us <= a frame period (1 s at most): the product fits */
+	g->exp_q16 = k4a_div_u64((u64)exp_us * K4A_TICK_HZ << 16, 1000000U);
 	g->exp_ns = exp_us * 1000U;
 	g->xfer_ns = xfer_ns;
 	g->delay = delay_ticks;
@@ -115,9 +119,9 @@ u32 k4a_dgrid_xfer_ns(u32 bytes, u32 ps_per_byte)
  * k4a_dgrid_color() - a colour frame with a device timestamp was seen
  * @g: state
  * @soe_ticks: its start of exposure, device ticks
- * @exp_ticks: its exposure, device ticks
+ * @exp_ns: its exposure, ns
  */
-void k4a_dgrid_color(struct k4a_dgrid *g, u64 soe_ticks, u32 exp_ticks)
+void k4a_dgrid_color(struct k4a_dgrid *g, u64 soe_ticks, u64 exp_ns)
 {
 	u64 p = g->period_ticks, d, n;
 
@@ -146,7 +150,10 @@ void k4a_dgrid_color(struct k4a_dgrid *g, u64 soe_ticks, u32 exp_ticks)
 	}
 	g->have_color = true;
 	g->c_soe = soe_ticks;
-	g->c_exp = exp_ticks;
+	/* a longer exposure than a second is no frame's: clamp, no overflow */
+	if (exp_ns > K4A_NS_PER_S)
+		exp_ns = K4A_NS_PER_S;
+	g->c_exp_q16 = k4a_div_u64(exp_ns * K4A_TICK_HZ << 16, K4A_NS_PER_S);
 }
 
 /*
@@ -183,12 +190,30 @@ static u64 k4a_dgrid_ns_to_ticks(u64 ns)
 	return q * 9U + (u64)rem * 9U / 100000U;
 }
 
-/* Start of exposure of grid point @k (signed, off @a), device ticks. */
-static bool k4a_dgrid_point(s64 a, u64 p16, s64 k, u64 *ticks)
+/*
+ * Start of exposure of grid point @k (signed) of the grid through @a plus
+ * @af / 2^16 ticks with period @p16 (Q16): its whole device ticks in
+ * @ticks, the rest in @frac (Q16, below one tick).
+ */
+static bool k4a_dgrid_point(s64 a, u32 af, u64 p16, s64 k, u64 *ticks,
+			    u32 *frac)
 {
-	s64 off = k < 0 ? -(s64)(((u64)-k * p16) >> 16) :
-		  (s64)(((u64)k * p16) >> 16);
+	u64 m = (u64)(k < 0 ? -k : k) * p16;
+	s64 off;
 
+	/* floor((af + k * p16) / 2^16), the rest in [0, 2^16) */
+	if (k >= 0) {
+		m += af;
+		off = (s64)(m >> 16);
+		*frac = (u32)(m & 0xffff);
+	} else if (m > af) {
+		m -= af;
+		off = -(s64)((m + 0xffff) >> 16);
+		*frac = (u32)(-m & 0xffff);
+	} else {
+		off = 0;
+		*frac = (u32)(af - m);
+	}
 	if (a + off < 0)
 		return false;
 	*ticks = (u64)(a + off);
@@ -197,11 +222,12 @@ static bool k4a_dgrid_point(s64 a, u64 p16, s64 k, u64 *ticks)
 
 /* Where the exposure of grid point @k ends, in host time. */
 static int k4a_dgrid_eoe(const struct k4a_dgrid *g, const struct k4a_clock *c,
-			 s64 a, u64 p16, s64 k, u64 *ns)
+			 s64 a, u32 af, u64 p16, s64 k, u64 *ns)
 {
 	u64 t;
+	u32 frac;
 
-	if (!k4a_dgrid_point(a, p16, k, &t))
+	if (!k4a_dgrid_point(a, af, p16, k, &t, &frac))
 		return -ERANGE;
 	return k4a_clock_map(c, t + g->exp_ticks, ns);
 }
@@ -215,17 +241,25 @@ static int k4a_dgrid_eoe(const struct k4a_dgrid *g, const struct k4a_clock *c,
  */
 static bool k4a_dgrid_color_slot(const struct k4a_dgrid *g,
 				 const struct k4a_clock *c, u64 arrival,
-				 u64 *ticks)
+				 u64 *ticks, u32 *frac)
 {
 	u64 p = g->period_ticks, p16, ref, est, ns;
-	s64 a, k, e;
-	u32 i;
+	s64 a, k, e, off;
+	u32 i, af;
 
 	if (!g->have_color || !p)
 		return false;
 	p16 = k4a_dgrid_period_q16(g);
-	a = (s64)g->c_soe + ((s64)g->c_exp - (s64)g->exp_ticks) / 2 +
-	    g->delay;
+	/* Q16 ticks off the colour start: |off| < 2^35, no overflow */
+	off = ((s64)g->c_exp_q16 - (s64)g->exp_q16) / 2 +
+	      (s64)g->delay * 65536;
+	if (off >= 0) {
+		a = (s64)g->c_soe + (off >> 16);
+		af = (u32)(off & 0xffff);
+	} else {
+		a = (s64)g->c_soe - (s64)((-(u64)off + 0xffff) >> 16);
+		af = (u32)((u64)off & 0xffff);
+	}
 
 	/* Estimate at the nominal rate from the colour frame, then refine. */
 	if (k4a_clock_map(c, g->c_soe, &ref))
@@ -247,7 +281,7 @@ static bool k4a_dgrid_color_slot(const struct k4a_dgrid *g,
 	if (k > (1LL << 32) || k < -(1LL << 32))
 		return false;
 	for (i = 0; i < K4A_DGRID_MAX_STEPS; i++) {
-		if (k4a_dgrid_eoe(g, c, a, p16, k, &ns))
+		if (k4a_dgrid_eoe(g, c, a, af, p16, k, &ns))
 			return false;	/* no exposure had ended yet */
 		if (ns <= arrival)
 			break;
@@ -256,11 +290,11 @@ static bool k4a_dgrid_color_slot(const struct k4a_dgrid *g,
 	if (i == K4A_DGRID_MAX_STEPS)
 		return false;
 	for (i = 0; i < K4A_DGRID_MAX_STEPS; i++) {
-		if (k4a_dgrid_eoe(g, c, a, p16, k + 1, &ns) || ns > arrival)
+		if (k4a_dgrid_eoe(g, c, a, af, p16, k + 1, &ns) || ns > arrival)
 			break;
 		k++;
 	}
-	return k4a_dgrid_point(a, p16, k, ticks);
+	return k4a_dgrid_point(a, af, p16, k, ticks, frac);
 }
 
 /*
@@ -323,6 +357,7 @@ void k4a_dgrid_frame(struct k4a_dgrid *g, const struct k4a_clock *unit_clock,
 {
 	u64 p = g->period_ticks, ticks = 0, ts = 0, slot, ns, lower;
 	bool cburst, burst = false, done = false;
+	u32 frac = 0;
 
 	memset(out, 0, sizeof(*out));
 
@@ -334,16 +369,20 @@ void k4a_dgrid_frame(struct k4a_dgrid *g, const struct k4a_clock *unit_clock,
 	g->slot = slot;
 	g->last_arrival = arrival_ns;
 
-	if (k4a_dgrid_color_slot(g, unit_clock, arrival_ns, &ticks)) {
+	if (k4a_dgrid_color_slot(g, unit_clock, arrival_ns, &ticks, &frac)) {
 		if (g->have_last && ticks < g->last_ticks + p / 2 &&
 		    ticks + K4A_DGRID_RESTART_PERIODS * p > g->last_ticks) {
 			/* No slot after the previous frame's yet: share it. */
 			ticks = g->last_ticks;
+			frac = g->last_frac;
 			burst = true;
 		}
 		if (!k4a_clock_map(unit_clock, ticks, &ts)) {
+			/* the part of a tick: 1e9 / (90000 * 2^16) ns each */
+			ts += k4a_div_u64((u64)frac * 100000U, 589824U);
 			g->have_last = true;
 			g->last_ticks = ticks;
+			g->last_frac = frac;
 			out->ticks = ticks;
 			out->source = K4A_DGRID_COLOR;
 			out->err_ns = k4a_clock_error_ns(unit_clock);

@@ -69,12 +69,13 @@ struct k4a_dgrid_out {
  * @period_ticks: frame period in device ticks
  * @period_ns: nominal frame period in ns
  * @exp_ticks: depth exposure in device ticks
+ * @exp_q16: the same, Q16
  * @exp_ns: depth exposure in ns
  * @xfer_ns: shortest time the transfer of one frame can take
  * @delay: depth delay off colour, device ticks
  * @have_color: @c_soe and @c_exp describe the latest colour frame
  * @c_soe: start of exposure of the latest colour frame, device ticks
- * @c_exp: its exposure, device ticks
+ * @c_exp_q16: its exposure, device ticks Q16
  * @c_first: start of exposure of the first colour frame of an unbroken run
  *           (every frame since a whole number of periods after the one
  *           before), device ticks
@@ -82,6 +83,7 @@ struct k4a_dgrid_out {
  * @have_last: @last_ticks is the slot of the previous frame on the colour
  *             grid
  * @last_ticks: start of exposure of that slot, device ticks
+ * @last_frac: and the part of a tick after them, Q16
  * @cad: estimator of the depth cadence: slot number times @period_ticks
  *       against arrival
  * @have_slot: @slot and @last_arrival describe the previous frame
@@ -97,16 +99,18 @@ struct k4a_dgrid {
 	u32 period_ticks;
 	u32 period_ns;
 	u32 exp_ticks;
+	u64 exp_q16;
 	u32 exp_ns;
 	u32 xfer_ns;
 	s32 delay;
 	bool have_color;
 	u64 c_soe;
-	u32 c_exp;
+	u64 c_exp_q16;
 	u64 c_first;
 	u32 c_periods;
 	bool have_last;
 	u64 last_ticks;
+	u32 last_frac;
 	struct k4a_clock cad;
 	bool have_slot;
 	u64 slot;
@@ -124,7 +128,7 @@ int k4a_dgrid_start(struct k4a_dgrid *g, u32 fps, u32 exp_us, u32 xfer_ns,
 u32 k4a_dgrid_exposure_us(u32 pulses, u32 pulse_us, u32 idle_us,
 			  u32 exposure_us);
 u32 k4a_dgrid_xfer_ns(u32 bytes, u32 ps_per_byte);
-void k4a_dgrid_color(struct k4a_dgrid *g, u64 soe_ticks, u32 exp_ticks);
+void k4a_dgrid_color(struct k4a_dgrid *g, u64 soe_ticks, u64 exp_ns);
 void k4a_dgrid_clock_reset(struct k4a_dgrid *g);
 void k4a_dgrid_frame(struct k4a_dgrid *g, const struct k4a_clock *unit_clock,
 		     u64 arrival_ns, struct k4a_dgrid_out *out);

@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dev += 3000 + (s8)take(&r, 1);
 			now += 33333333 + take(&r, 2) * 50;
 			k4a_clock_add(&uc, dev, now);
-			k4a_dgrid_color(&g, dev - take(&r, 2), (u32)take(&r, 2));
+			k4a_dgrid_color(&g, dev - take(&r, 2), take(&r, 2) * 11111);
 			break;
 		case 2:		/* a depth transfer a little later */
 		case 3:
@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			dev = take(&r, 8);
 			now += take(&r, 5);
 			k4a_clock_add(&uc, dev, now);
-			k4a_dgrid_color(&g, take(&r, 8), (u32)take(&r, 4));
+			k4a_dgrid_color(&g, take(&r, 8), take(&r, 8));
 			break;
 		case 7:
 			k4a_clock_reset(&uc);

@@ -67,11 +67,16 @@ struct sim {
 	u64 last_ts;
 };
 
+/* True host ns of a device time in ticks (between ticks too). */
+static u64 sim_host_f(const struct sim *s, double ticks)
+{
+	return s->host0 + (u64)(ticks * 1e9 / 90000.0 / (1.0 + s->ppm * 1e-6));
+}
+
 /* True host ns of a device tick. */
 static u64 sim_host(const struct sim *s, u64 ticks)
 {
-	return s->host0 + (u64)((double)ticks * 1e9 / 90000.0 /
-				(1.0 + s->ppm * 1e-6));
+	return sim_host_f(s, (double)ticks);
 }
 
 static u64 sim_ticks(const struct sim *s, u64 host)
@@ -99,27 +104,29 @@ static void sim_run(struct sim *s)
 	struct k4a_dgrid g;
 	struct k4a_dgrid_out o;
 	u64 p = 90000 / s->fps, c_exp = s->c_exp_us * 9 / 100;
-	u64 d_exp = s->d_exp_us * 9ULL / 100, scr_next, n, arrival, eoe;
+	u64 scr_next, n, arrival;
 	u64 stall_until = 0, next_color = 1;
-	s64 soe_off;
+	double soe_off, d_exp = s->d_exp_us * 0.09, eoe;
 
 	k4a_clock_init(&uc, 90000);
 	k4a_dgrid_init(&g);
 	REQUIRE(!k4a_dgrid_start(&g, s->fps, s->d_exp_us, s->xfer_min_ns,
 				  s->delay_ticks));
-	soe_off = s->c_exp_us ? ((s64)c_exp - (s64)d_exp) / 2 + s->delay_ticks :
-		  s->delay_ticks;
+	/* the device's exposures are exact, its tick counts whole */
+	soe_off = s->c_exp_us ? ((double)s->c_exp_us - s->d_exp_us) * 0.09 / 2 +
+		  s->delay_ticks : s->delay_ticks;
 	scr_next = s->host0;
 	s->last_ts = 0;
 	for (n = 1; n <= s->frames; n++) {
-		u64 soe = sim_grid(s, n) + soe_off;
+		double soe_f = (double)sim_grid(s, n) + soe_off;
+		u64 soe = (u64)floor(soe_f);
 
-		eoe = soe + d_exp;
-		arrival = sim_host(s, eoe) + s->xfer_ns;
+		eoe = soe_f + d_exp;
+		arrival = sim_host_f(s, eoe) + s->xfer_ns;
 		if (urand(100) >= s->floor_pct)
 			arrival += urand(s->jitter_ns);
 		if (n == s->stall_at)
-			stall_until = sim_host(s, eoe + s->stall_len * p) +
+			stall_until = sim_host_f(s, eoe + s->stall_len * p) +
 				      s->xfer_ns;
 		if (arrival < stall_until)
 			arrival = stall_until;
@@ -136,7 +143,8 @@ static void sim_run(struct sim *s)
 		while (s->c_exp_us &&
 		       sim_host(s, sim_grid(s, next_color) + c_exp) +
 		       (s->color_lag_ns ? s->color_lag_ns : 1000000) <= arrival) {
-			k4a_dgrid_color(&g, sim_grid(s, next_color), (u32)c_exp);
+			k4a_dgrid_color(&g, sim_grid(s, next_color),
+					s->c_exp_us * 1000ULL);
 			next_color++;
 		}
 		if (s->drop_every && n % s->drop_every == 0)
@@ -160,7 +168,7 @@ static void sim_run(struct sim *s)
 		}
 		if (n >= s->measure_from &&
 		    (n < s->stall_at || n > s->stall_at + s->stall_len + 1)) {
-			u64 truth = sim_host(s, soe);
+			u64 truth = sim_host_f(s, soe_f);
 			u64 bias = s->xfer_ns > s->xfer_min_ns ?
 				   s->xfer_ns - s->xfer_min_ns : 0;
 			u64 err;
@@ -300,6 +308,60 @@ static void t_subordinate_grid(void)
 	}
 }
 
+/*
+ * The grid kept to a part of a tick: a subordinate's colour frames start
+ * between ticks (its period runs 150 ppm long in its own ticks) and the
+ * device reports the tick it started in; half the colour exposure less half
+ * the depth exposure is 302.85 ticks. With an exact clock every depth frame
+ * lies up to one tick before its true start, as the colour frame it is
+ * derived from, about half a tick on average; the depth frame of odd pulses
+ * arrives before the colour frame of its own pulse (timed from the one
+ * before).
+ */
+static void t_subtick(void)
+{
+	const double p = 18000.0 * (1.0 + 150e-6), tick_ns = 1e9 / 90000.0;
+	const double half = (8330.0 - 1600.0) * 0.09 / 2.0;
+	const s32 delay = 15;
+	const u64 host0 = 1000000000ULL;
+	struct k4a_clock uc;
+	struct k4a_dgrid g;
+	struct k4a_dgrid_out o;
+	double sum = 0, lo = 0, hi = -1e9;
+	u64 t = 0, pts;
+	u32 n, cnt = 0;
+
+	k4a_clock_init(&uc, 90000);
+	k4a_dgrid_init(&g);
+	REQUIRE(!k4a_dgrid_start(&g, 5, 1600, 0, delay));
+	for (n = 1; n <= 120; n++) {
+		double x = 1000.3 + n * p, d = x + half + delay, err;
+		u64 arrival = host0 + (u64)llround((d + 144.0) * tick_ns) + 2000000;
+
+		/* observations without latency up to the arrival */
+		for (; host0 + (u64)llround(t * tick_ns) <= arrival; t += 360)
+			k4a_clock_add(&uc, t, host0 + (u64)llround(t * tick_ns));
+		pts = (u64)floor(x);
+		if (!(n & 1))
+			k4a_dgrid_color(&g, pts, 8330000);
+		k4a_dgrid_frame(&g, &uc, arrival, &o);
+		if (n & 1)
+			k4a_dgrid_color(&g, pts, 8330000);
+		if (n <= 20 || o.source != K4A_DGRID_COLOR)
+			continue;
+		err = (double)o.ts_ns - (double)host0 - d * tick_ns;
+		sum += err;
+		cnt++;
+		lo = err < lo ? err : lo;
+		hi = err > hi ? err : hi;
+	}
+	NOTE("depth start of exposure off by %.2f..%.2f us, %.2f us on average",
+	     lo / 1000, hi / 1000, sum / cnt / 1000);
+	CHECK_CMP(cnt, >=, 95);
+	CHECK(lo > -tick_ns - 200 && hi < 200);
+	CHECK(fabs(sum / cnt + tick_ns / 2) < 1500);
+}
+
 /* Colour off: the cadence of the transfers gives the grid. */
 static void t_cadence(void)
 {
@@ -421,7 +483,7 @@ static void t_clock_reset(void)
 			k4a_dgrid_clock_reset(&g);
 		}
 		k4a_clock_add(&uc, dev, t - 20000000);
-		k4a_dgrid_color(&g, dev, 900);
+		k4a_dgrid_color(&g, dev, 10000000);
 		k4a_dgrid_frame(&g, &uc, t, &o);
 		if (o.ts_ns > t)
 			late++;
@@ -460,7 +522,7 @@ static void t_random(void)
 				break;
 			case 1:
 				k4a_dgrid_color(&g, urand(1ULL << 34),
-						(u32)urand(3000));
+						urand(3000000000ULL));
 				break;
 			case 2:
 				if (!urand(50))
@@ -511,6 +573,7 @@ int main(void)
 	RUN(t_color_grid);
 	RUN(t_color_delay);
 	RUN(t_subordinate_grid);
+	RUN(t_subtick);
 	RUN(t_cadence);
 	RUN(t_device_drops);
 	RUN(t_stall);

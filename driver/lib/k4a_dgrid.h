@@ -73,7 +73,7 @@ struct k4a_dgrid_out {
  * @exp_ns: depth exposure in ns
  * @xfer_ns: shortest time the transfer of one frame can take
  * @delay: depth delay off colour, device ticks
- * @have_color: @c_soe and @c_exp describe the latest colour frame
+ * @have_color: @c_soe and @c_exp_q16 describe the latest colour frame
  * @c_soe: start of exposure of the latest colour frame, device ticks
  * @c_exp_q16: its exposure, device ticks Q16
  * @c_first: start of exposure of the first colour frame of an unbroken run

@@ -5,7 +5,7 @@
  * can be judged on the observations of a real guest run before it goes into
  * the kernel (Documentation/timestamps.rst, "Replaying a run").
  *
- *   k4a-clock-replay [--rig] [--fps N] OBS SIDELOG > frames.txt
+ *   k4a-clock-replay [--rig | --oracle] [--fps N] OBS SIDELOG > frames.txt
  *   k4a-tsstat [--skip S] frames.txt
  *
  * OBS: the observations the driver made, one per line, as the kprobe event
@@ -36,8 +36,15 @@
  * fit shares its rate. The master is the unit whose frames lie on its own
  * frame grid (all the same ticks modulo the period); every other unit is a
  * subordinate.
+ *
+ * --oracle: instead of the estimator, each unit's true clock (the line above)
+ * with the lowest latency its observations have shown so far: what the
+ * observations allow at best to a mapping that rests on them, knowing each
+ * clock's rate exactly. Its frame lines carry 0 for CLAIM, ERR and LOCK; a
+ * frame before the unit's first observation has its arrival, as above.
  */
 #include <errno.h>
+#include <math.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -240,13 +247,109 @@ static bool on_own_grid(const struct unit *u, uint64_t from, uint32_t period)
 	return n > 1;
 }
 
+/*
+ * The replay's cursor: per unit, the next observation of its estimator and
+ * the next of its colour frames, from the estimator's last reset on.
+ */
+static size_t oi[MAX_UNITS], fi[MAX_UNITS];
+
+static void cursor_start(unsigned int u)
+{
+	const struct est *e = uest[u];
+
+	oi[u] = ustart[u];
+	fi[u] = 0;
+	while (fi[u] < units[u].n && units[u].f[fi[u]].ticks < e->o[ustart[u]].dev)
+		fi[u]++;
+}
+
+/*
+ * The unit whose next event (an observation, or a colour frame when its
+ * last byte was sent) comes first in host time; -1 when none is left.
+ * *frame says which kind it is.
+ */
+static int next_event(bool *frame)
+{
+	uint64_t t = UINT64_MAX;
+	unsigned int u;
+	int next = -1;
+
+	for (u = 0; u < nunits; u++) {
+		if (!uest[u])
+			continue;
+		if (oi[u] < uest[u]->n && uest[u]->o[oi[u]].host < t) {
+			t = uest[u]->o[oi[u]].host;
+			next = (int)u;
+			*frame = false;
+		}
+		if (fi[u] < units[u].n && units[u].f[fi[u]].sent < t) {
+			t = units[u].f[fi[u]].sent;
+			next = (int)u;
+			*frame = true;
+		}
+	}
+	return next;
+}
+
+/* A frame before its unit maps: the arrival, as the driver stamps it. */
+static void print_unmapped(const struct unit *un, const struct frame *f)
+{
+	printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 0 -1 0\n",
+	       un->serial, f->counter, f->sent, f->soe, f->sent);
+}
+
+/*
+ * The oracle: every unit's colour frames on its true clock, raised by the
+ * lowest latency of its observations so far (observation and frame events
+ * in the order of their host times, as replay_all() takes them).
+ */
+static void oracle_all(void)
+{
+	double a[MAX_UNITS], b[MAX_UNITS], low[MAX_UNITS];
+	unsigned int u;
+	bool frame;
+	int next;
+
+	for (u = 0; u < nunits; u++) {
+		if (uest[u] && truth(&units[u], uest[u]->o[ustart[u]].dev, &a[u], &b[u]))
+			uest[u] = NULL;
+		if (!uest[u])
+			continue;
+		low[u] = INFINITY;
+		cursor_start(u);
+	}
+	while ((next = next_event(&frame)) >= 0) {
+		u = (unsigned int)next;
+		if (!frame) {
+			const struct obs *o = &uest[u]->o[oi[u]++];
+			double late = (double)o->host - (a[u] + b[u] * (double)o->dev);
+
+			if (late < low[u])
+				low[u] = late;
+		} else {
+			const struct frame *f = &units[u].f[fi[u]++];
+			const struct est *e = uest[u];
+
+			if (f->ticks > e->o[e->n - 1].dev)
+				continue;
+			if (isinf(low[u]))
+				print_unmapped(&units[u], f);
+			else
+				printf("F %s color %" PRIu64 " %.0f %" PRIu64 " %" PRIu64 " 0 0 0 0\n",
+				       units[u].serial, f->counter,
+				       a[u] + b[u] * (double)f->ticks + low[u], f->soe, f->sent);
+		}
+	}
+}
+
 static void replay_all(bool rig, uint32_t period)
 {
 	static struct k4a_clock_rig the_rig;
 	struct k4a_clock *c[MAX_UNITS] = { NULL };
-	size_t oi[MAX_UNITS], fi[MAX_UNITS];
 	uint8_t role[MAX_UNITS];
 	unsigned int u;
+	bool frame;
+	int next;
 
 	for (u = 0; u < nunits; u++) {
 		const struct est *e = uest[u];
@@ -265,32 +368,9 @@ static void replay_all(bool rig, uint32_t period)
 			fprintf(stderr, "k4a-clock-replay: %s: %s\n", units[u].serial,
 				role[u] == K4A_CLOCK_ROLE_MASTER ? "master" : "subordinate");
 		}
-		oi[u] = ustart[u];
-		fi[u] = 0;
-		while (fi[u] < units[u].n && units[u].f[fi[u]].ticks < e->o[ustart[u]].dev)
-			fi[u]++;
+		cursor_start(u);
 	}
-	for (;;) {
-		uint64_t t = UINT64_MAX;
-		bool frame = false;
-		int next = -1;
-
-		for (u = 0; u < nunits; u++) {
-			if (!c[u])
-				continue;
-			if (oi[u] < uest[u]->n && uest[u]->o[oi[u]].host < t) {
-				t = uest[u]->o[oi[u]].host;
-				next = (int)u;
-				frame = false;
-			}
-			if (fi[u] < units[u].n && units[u].f[fi[u]].sent < t) {
-				t = units[u].f[fi[u]].sent;
-				next = (int)u;
-				frame = true;
-			}
-		}
-		if (next < 0)
-			break;
+	while ((next = next_event(&frame)) >= 0) {
 		u = (unsigned int)next;
 		if (!frame) {
 			const struct obs *o = &uest[u]->o[oi[u]++];
@@ -308,10 +388,7 @@ static void replay_all(bool rig, uint32_t period)
 				continue;
 			k4a_clock_frame(c[u], f->ticks);
 			if (k4a_clock_map(c[u], f->ticks, &ts)) {
-				/* not mapped yet: the arrival, as the driver stamps it */
-				printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64
-				       " 0 0 -1 0\n", units[u].serial, f->counter, f->sent, f->soe,
-				       f->sent);
+				print_unmapped(&units[u], f);
 				continue;
 			}
 			printf("F %s color %" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " 0 %d %u %d\n",
@@ -331,14 +408,15 @@ static void replay_all(bool rig, uint32_t period)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: k4a-clock-replay [--rig] [--fps N] OBS SIDELOG > frames.txt\n"
+	fprintf(f, "usage: k4a-clock-replay [--rig | --oracle] [--fps N] OBS SIDELOG\n"
+		   "       > frames.txt\n"
 		   "       (then k4a-tsstat frames.txt)\n");
 }
 
 int main(int argc, char **argv)
 {
 	unsigned int i, fps = 5;
-	bool rig = false;
+	bool rig = false, oracle = false;
 	int a = 1;
 
 	for (; a < argc && argv[a][0] == '-'; a++) {
@@ -347,6 +425,8 @@ int main(int argc, char **argv)
 			return 0;
 		} else if (!strcmp(argv[a], "--rig")) {
 			rig = true;
+		} else if (!strcmp(argv[a], "--oracle")) {
+			oracle = true;
 		} else if (!strcmp(argv[a], "--fps") && a + 1 < argc) {
 			fps = (unsigned int)atoi(argv[++a]);
 			if (fps != 5 && fps != 15 && fps != 30) {
@@ -369,6 +449,9 @@ int main(int argc, char **argv)
 	for (i = 0; i < nest; i++)
 		if (est[i].n >= MIN_OBS)
 			match(&est[i]);
-	replay_all(rig, 90000 / fps);
+	if (oracle)
+		oracle_all();
+	else
+		replay_all(rig, 90000 / fps);
 	return 0;
 }

@@ -81,5 +81,19 @@ ok "tsstat floor" $? "$out"
 printf '%s\n' "$out" | grep -q 'color locked from 2\.[0-9]* s after the first frame on (0 of 1 streams never)'
 ok "tsstat lock" $? "$out"
 
+# --oracle: each frame on its unit's true clock plus the lowest latency so far
+"$REPLAY" --oracle "$dir/obs" "$dir/side" > "$dir/oracle" 2> "$dir/err"
+ok "oracle runs" $? "$(cat "$dir/err")"
+n=$(grep -c '^F 000000000001 color .* 0 0 0 0$' "$dir/oracle")
+[ "$n" -ge 140 ] && ! grep -q '^F 000000000002 ' "$dir/oracle"
+ok "oracle: every frame of the observations' unit mapped" $? "$n frame lines"
+awk '$1 == "F" { e = $5 - $6 - 100000; if (e < -1000) bad++
+	if ($7 >= 1.3e9 && (e < -1000 || e > 1000)) bad++; n++ }
+	END { exit !(n >= 140 && !bad) }' "$dir/oracle"
+ok "oracle: never below the floor, on it once it was reached" $? "$(head -5 "$dir/oracle")"
+out=$("$STAT" "$dir/oracle")
+printf '%s\n' "$out" | grep -q 'color first 5\.0 s: 25 frames, 0 outside 50 us'
+ok "oracle: tsstat within 50 us from the first frame" $? "$out"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

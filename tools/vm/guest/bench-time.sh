@@ -17,7 +17,7 @@
 # with a fourth argument "dump" also every unit's clock estimator (debugfs "clock") once a
 # second (bench-time-N-J.clock), every clock observation the driver made (a kprobe event on
 # k4a_clock_add: bench-time-N-J.obs) and the emulator's side log (bench-time-N-J.side), the
-# input of tools/bench/clock-replay.
+# input of k4a-clock-replay (tools/emu/replay.c), whose --oracle figure the run prints too.
 . "$K4A_ROOT/tools/vm/guest-lib.sh"
 . "$K4A_ROOT/tools/emu/guest-lib.sh"
 # the side log in the guest's memory (the results directory is a 9p share: a write there
@@ -207,6 +207,12 @@ run() {
 	cp "$OUT/frames.txt" "$K4A_OUT/bench-time-$n-$j.txt"
 	# the next run's emulator starts a new side log: keep this run's beside its observations
 	[ -z "$DUMP" ] || { emu_ctl dump > /dev/null; cp "$EMU_LOG" "$K4A_OUT/bench-time-$n-$j.side"; }
+	# what those observations allowed at best: each unit's true rate, resting on its lowest
+	# observation so far (k4a-clock-replay --oracle, Documentation/timestamps.rst)
+	if [ -n "$DUMP" ] && "$K4A_BUILD/bin/k4a-clock-replay" --oracle "$K4A_OUT/bench-time-$n-$j.obs" \
+		"$K4A_OUT/bench-time-$n-$j.side" > "$OUT/oracle.txt" 2> /dev/null; then
+		"$STAT" "$OUT/oracle.txt" | sed -n "s/^tsstat: color first .*within the bound from \([0-9.]*\) s .*/bench: $label: the observations allowed colour within 50 us from \1 s at best (oracle)/p"
+	fi
 	# the emulator's own lateness (a device never is late): what these figures stand on
 	emu_ctl dump | awk -v l="bench: $label:" '$1 == "late" {
 			for (i = 4; i <= NF; i++) { split($i, kv, "="); s[$3, kv[1]] += kv[2] }

@@ -850,6 +850,26 @@ static void k4a_clock_widen(struct k4a_clock *c)
 	c->bucket_ticks *= 2;
 }
 
+/*
+ * A held-back observation's ticks still map (to no later than its arrival,
+ * through c->last): a mapping handed out like any other, which a later
+ * tick must not undercut, even after a refit lowered the line. Beyond the
+ * mark, raise the mark's time to that mapping. Its ticks stay: ticks that
+ * contradict the fit must not hold the genuine ones below them down.
+ */
+static void k4a_clock_mark_held(struct k4a_clock *c, u64 dev, u64 host)
+{
+	u64 v;
+
+	if (!c->fit_valid || !c->have_mark || dev <= c->mark.dev ||
+	    !line_at(c, dev, &v))
+		return;
+	if (v > host)
+		v = host;
+	if (v > c->mark.host)
+		c->mark.host = v;
+}
+
 /**
  * k4a_clock_add() - feed one observation
  * @c: estimator
@@ -896,8 +916,10 @@ void k4a_clock_add(struct k4a_clock *c, u64 dev_ticks, u64 host_ns)
 		suspect = true;
 	}
 	if (suspect) {
-		if (!k4a_clock_suspect(c, dev_ticks, host_ns))
+		if (!k4a_clock_suspect(c, dev_ticks, host_ns)) {
+			k4a_clock_mark_held(c, dev_ticks, host_ns);
 			goto out;
+		}
 		k4a_clock_restart(c, jump);
 		/* the restart went back to the narrowest buckets */
 		b = k4a_div_u64(dev_ticks, c->bucket_ticks);

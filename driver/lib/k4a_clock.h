@@ -192,8 +192,8 @@ struct k4a_clock_rig {
  * @err_ns: uncertainty of a mapping near the newest sample
  * @have_mark: @mark is set
  * @mark: newest observed tick and the highest mapping handed out for it or
- *        an older tick; the map is clamped around it so output never goes
- *        backwards
+ *        an older tick, or for a held-back observation's newer ticks; the
+ *        map is clamped around it so output never goes backwards
  * @have_last: @last is set
  * @last: the most recently added observation (raw)
  * @have_wrap: @wrap_last is set

@@ -44,8 +44,8 @@
  * frame before the unit's first observation has its arrival, as above.
  */
 #include <errno.h>
-#include <math.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -191,6 +191,20 @@ static u64 k4a_dgrid_ns_to_ticks(u64 ns)
 }
 
 /*
+ * floor(v / 2^16) of the Q16 value v = -@mag (if @neg) or @mag, and the
+ * rest, v minus that times 2^16, in @frac: [0, 2^16).
+ */
+static s64 k4a_q16_floor(bool neg, u64 mag, u32 *frac)
+{
+	if (!neg) {
+		*frac = (u32)(mag & 0xffff);
+		return (s64)(mag >> 16);
+	}
+	*frac = (u32)(-mag & 0xffff);
+	return -(s64)((mag + 0xffff) >> 16);
+}
+
+/*
  * Start of exposure of grid point @k (signed) of the grid through @a plus
  * @af / 2^16 ticks with period @p16 (Q16): its whole device ticks in
  * @ticks, the rest in @frac (Q16, below one tick).
@@ -201,19 +215,13 @@ static bool k4a_dgrid_point(s64 a, u32 af, u64 p16, s64 k, u64 *ticks,
 	u64 m = (u64)(k < 0 ? -k : k) * p16;
 	s64 off;
 
-	/* floor((af + k * p16) / 2^16), the rest in [0, 2^16) */
-	if (k >= 0) {
-		m += af;
-		off = (s64)(m >> 16);
-		*frac = (u32)(m & 0xffff);
-	} else if (m > af) {
-		m -= af;
-		off = -(s64)((m + 0xffff) >> 16);
-		*frac = (u32)(-m & 0xffff);
-	} else {
-		off = 0;
-		*frac = (u32)(af - m);
-	}
+	/* af + k * p16 */
+	if (k >= 0)
+		off = k4a_q16_floor(false, m + af, frac);
+	else if (m > af)
+		off = k4a_q16_floor(true, m - af, frac);
+	else
+		off = k4a_q16_floor(false, af - m, frac);
 	if (a + off < 0)
 		return false;
 	*ticks = (u64)(a + off);
@@ -253,13 +261,8 @@ static bool k4a_dgrid_color_slot(const struct k4a_dgrid *g,
 	/* Q16 ticks off the colour start: |off| < 2^35, no overflow */
 	off = ((s64)g->c_exp_q16 - (s64)g->exp_q16) / 2 +
 	      (s64)g->delay * 65536;
-	if (off >= 0) {
-		a = (s64)g->c_soe + (off >> 16);
-		af = (u32)(off & 0xffff);
-	} else {
-		a = (s64)g->c_soe - (s64)((-(u64)off + 0xffff) >> 16);
-		af = (u32)((u64)off & 0xffff);
-	}
+	a = (s64)g->c_soe + k4a_q16_floor(off < 0, off < 0 ? -(u64)off :
+					  (u64)off, &af);
 
 	/* Estimate at the nominal rate from the colour frame, then refine. */
 	if (k4a_clock_map(c, g->c_soe, &ref))
